@@ -1,0 +1,135 @@
+//! [`Client`]: the calls, over a shared [`Transport`].
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use tokio::sync::OnceCell;
+use tokio_util::sync::CancellationToken;
+
+use crate::accounts::{self, ListAccountsParams};
+use crate::config::ClientConfig;
+use crate::connect::{self, ConnectParams, ConnectResult};
+use crate::error::{Error, Result};
+use crate::profiles;
+use crate::rate_limit::RateLimit;
+use crate::request::{CallOptions, Request, Response};
+use crate::transport::{build_http_client, Transport};
+
+/// Safety stop for pagination loops (a server that never ends its cursor chain).
+pub const MAX_PAGES: usize = 10_000;
+
+/// A Late / Zernio API client. Cheap to clone; clones share the connection pool and the
+/// cached default profile.
+#[derive(Clone, Debug)]
+pub struct Client {
+    transport: Transport,
+    default_profile: Arc<OnceCell<String>>,
+}
+
+impl Client {
+    /// Validates `config` and builds a client with its own connection pool.
+    pub fn new(mut config: ClientConfig) -> Result<Self> {
+        config.validate()?;
+        let http = build_http_client()?;
+        Ok(Self { transport: Transport::new(http, Arc::new(config)), default_profile: Arc::new(OnceCell::new()) })
+    }
+
+    /// A client with another configuration that shares this one's connection pool. The
+    /// default-profile cache is shared only when the key and base URL are unchanged.
+    pub fn with_config(&self, mut config: ClientConfig) -> Result<Self> {
+        config.validate()?;
+        let same_account =
+            config.api_key == self.config().api_key && config.base_url == self.config().base_url;
+        let default_profile =
+            if same_account { self.default_profile.clone() } else { Arc::new(OnceCell::new()) };
+        Ok(Self { transport: Transport::new(self.transport.http().clone(), Arc::new(config)), default_profile })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        self.transport.config()
+    }
+
+    /// Rate-limit headers of the most recent response.
+    pub fn last_rate_limit(&self) -> Option<RateLimit> {
+        self.transport.last_rate_limit()
+    }
+
+    /// Any request, with retries, timeouts and cancellation.
+    pub async fn request(&self, req: &Request, opts: &CallOptions, cancel: &CancellationToken) -> Result<Response> {
+        self.transport.execute(req, opts, cancel).await
+    }
+
+    /// The id of the default profile (`isDefault`), looked up once and cached.
+    pub async fn default_profile_id(&self, opts: &CallOptions, cancel: &CancellationToken) -> Result<String> {
+        self.default_profile
+            .get_or_try_init(|| async {
+                let resp = self.transport.execute(&profiles::list_request(), opts, cancel).await?;
+                profiles::pick_default(&resp)
+            })
+            .await
+            .cloned()
+    }
+
+    async fn profile_or_default(
+        &self,
+        given: Option<&str>,
+        opts: &CallOptions,
+        cancel: &CancellationToken,
+    ) -> Result<String> {
+        match given {
+            Some(id) => Ok(id.to_string()),
+            None => self.default_profile_id(opts, cancel).await,
+        }
+    }
+
+    /// `GET /v1/connect/{platform}` → `{connectUrl, state, ...}`. Input is checked before any
+    /// request, including the default-profile lookup.
+    pub async fn connect(
+        &self,
+        platform: &str,
+        params: &ConnectParams,
+        opts: &CallOptions,
+        cancel: &CancellationToken,
+    ) -> Result<ConnectResult> {
+        // Validate everything with a placeholder id first: no request for bad input.
+        connect::build_request(platform, params.profile_id.as_deref().unwrap_or("default"), params)?;
+        let profile_id = self.profile_or_default(params.profile_id.as_deref(), opts, cancel).await?;
+        let req = connect::build_request(platform, &profile_id, params)?;
+        let resp = self.transport.execute(&req, opts, cancel).await?;
+        connect::map_response(&resp)
+    }
+
+    /// `GET /v1/accounts`, every page → a JSON array of the accounts, fields unchanged.
+    pub async fn list_accounts(
+        &self,
+        params: &ListAccountsParams,
+        opts: &CallOptions,
+        cancel: &CancellationToken,
+    ) -> Result<String> {
+        params.validate()?;
+        let profile_id = self.profile_or_default(params.profile_id.as_deref(), opts, cancel).await?;
+        let first = accounts::first_request(&profile_id, params);
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        let mut resp = self.transport.execute(&first, opts, cancel).await?;
+        for _ in 0..MAX_PAGES {
+            let Some(next) = accounts::collect_page(&resp, &mut out)? else {
+                return Ok(accounts::join(&out));
+            };
+            if !seen.insert(format!("{next:?}")) {
+                return Err(Error::Decode {
+                    message: "the API returned the same page cursor twice; stopped to avoid an endless loop".into(),
+                    status: resp.status,
+                    request_id: resp.request_id.clone(),
+                });
+            }
+            resp = self.transport.execute(&accounts::next_request(&first, &next), opts, cancel).await?;
+        }
+        Err(Error::Decode {
+            message: format!("the account list has more than {MAX_PAGES} pages"),
+            status: resp.status,
+            request_id: resp.request_id,
+        })
+    }
+}

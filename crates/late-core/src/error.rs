@@ -1,0 +1,254 @@
+//! Structured errors. Each one crosses to JS as JSON (see [`Error::to_json`]) and becomes a
+//! typed error class in the facade.
+
+use std::fmt;
+
+use serde_json::{json, Value};
+
+use crate::rate_limit::RateLimit;
+
+/// Result type of the core.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Why a connection failed, as far as the transport can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnectionKind {
+    /// Nothing listens at the address (`ECONNREFUSED`).
+    Refused,
+    /// The peer reset or closed the connection before a full response (`ECONNRESET`, EOF).
+    Reset,
+    /// The host name could not be resolved.
+    Dns,
+    /// The TLS handshake or certificate check failed.
+    Tls,
+    /// Connecting took longer than the timeout.
+    ConnectTimeout,
+    /// Anything else.
+    Other,
+}
+
+impl ConnectionKind {
+    /// Stable lower-case name used in messages and in JS (`cause.code`-like).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Refused => "connection_refused",
+            Self::Reset => "connection_reset",
+            Self::Dns => "dns",
+            Self::Tls => "tls",
+            Self::ConnectTimeout => "connect_timeout",
+            Self::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for ConnectionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A non-success HTTP answer from the API.
+#[derive(Clone, Debug, Default)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// Human message: the envelope's `error` field, or the status text.
+    pub message: String,
+    /// Envelope `code`.
+    pub code: Option<String>,
+    /// Envelope `type`.
+    pub error_type: Option<String>,
+    /// Envelope `param`.
+    pub param: Option<String>,
+    /// `X-Request-Id` response header.
+    pub request_id: Option<String>,
+    /// Response headers (lower-case names).
+    pub headers: Vec<(String, String)>,
+    /// Raw body text (possibly cut to a short excerpt when it was huge or not JSON).
+    pub body: String,
+    /// `Retry-After` (or `retry-after-ms`), in milliseconds.
+    pub retry_after_ms: Option<u64>,
+    /// `X-RateLimit-*` headers.
+    pub rate_limit: Option<RateLimit>,
+    /// Attempts made, retries included.
+    pub attempts: u32,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.status, self.message)?;
+        if let Some(code) = &self.code {
+            write!(f, " (code: {code})")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id: {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every way a call can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The API answered with a non-success status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// No HTTP answer: refused, reset, DNS, TLS.
+    #[error("connection failed ({kind}): {message}")]
+    Connection {
+        /// What kind of failure it was.
+        kind: ConnectionKind,
+        /// The full cause chain, flattened.
+        message: String,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// An attempt exceeded the timeout.
+    #[error("request timed out after {timeout_ms} ms (per attempt; {attempts} attempt(s))")]
+    Timeout {
+        /// The per-attempt timeout that fired.
+        timeout_ms: u64,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// The caller cancelled the call.
+    #[error("the request was aborted")]
+    Aborted,
+    /// Bad input, caught before any request was sent.
+    #[error("invalid `{param}`: {message}")]
+    Validation {
+        /// The parameter at fault, e.g. `platform`.
+        param: String,
+        /// What was expected.
+        message: String,
+    },
+    /// A success response whose body could not be used (not JSON, wrong shape, too large).
+    #[error("{message}")]
+    Decode {
+        /// What went wrong, with a short excerpt of the body.
+        message: String,
+        /// HTTP status of the response.
+        status: u16,
+        /// `X-Request-Id` of the response.
+        request_id: Option<String>,
+    },
+    /// A bug or an impossible state (including a caught panic).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// Shorthand for [`Error::Validation`].
+    pub fn validation(param: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation { param: param.into(), message: message.into() }
+    }
+
+    /// The structured form sent to JS. `kind` selects the error class there.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Error::Api(e) => json!({
+                "kind": "api",
+                "message": self.to_string(),
+                "status": e.status,
+                "code": e.code,
+                "type": e.error_type,
+                "param": e.param,
+                "requestId": e.request_id,
+                "headers": e
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect::<serde_json::Map<_, _>>(),
+                "body": e.body,
+                "retryAfterMs": e.retry_after_ms,
+                "rateLimit": e.rate_limit.as_ref().map(RateLimit::to_json),
+                "attempts": e.attempts,
+            }),
+            Error::Connection { kind, message, attempts } => json!({
+                "kind": "connection",
+                "message": self.to_string(),
+                "cause": kind.as_str(),
+                "detail": message,
+                "attempts": attempts,
+            }),
+            Error::Timeout { timeout_ms, attempts } => json!({
+                "kind": "timeout",
+                "message": self.to_string(),
+                "timeoutMs": timeout_ms,
+                "attempts": attempts,
+            }),
+            Error::Aborted => json!({ "kind": "aborted", "message": self.to_string() }),
+            Error::Validation { param, .. } => json!({
+                "kind": "validation",
+                "message": self.to_string(),
+                "param": param,
+            }),
+            Error::Decode { status, request_id, .. } => json!({
+                "kind": "decode",
+                "message": self.to_string(),
+                "status": status,
+                "requestId": request_id,
+            }),
+            Error::Internal(_) => json!({ "kind": "internal", "message": self.to_string() }),
+        }
+    }
+
+    /// Sets the attempt count on errors that carry one.
+    pub(crate) fn with_attempts(mut self, n: u32) -> Self {
+        match &mut self {
+            Error::Api(e) => e.attempts = n,
+            Error::Connection { attempts, .. } | Error::Timeout { attempts, .. } => *attempts = n,
+            _ => {}
+        }
+        self
+    }
+}
+
+/// Cuts `text` to at most `max` bytes on a character boundary, marking the cut.
+pub(crate) fn excerpt(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_error_message_has_status_code_and_request_id() {
+        let e = Error::Api(Box::new(ApiError {
+            status: 404,
+            message: "Profile not found".into(),
+            code: Some("not_found".into()),
+            request_id: Some("req_1".into()),
+            ..Default::default()
+        }));
+        assert_eq!(e.to_string(), "404 Profile not found (code: not_found) [request id: req_1]");
+        let j = e.to_json();
+        assert_eq!(j["kind"], "api");
+        assert_eq!(j["status"], 404);
+        assert_eq!(j["requestId"], "req_1");
+    }
+
+    #[test]
+    fn excerpt_respects_char_boundaries() {
+        let s = "ééééé";
+        let cut = excerpt(s, 3);
+        assert!(cut.starts_with('é'));
+        assert!(cut.contains("10 bytes"));
+        assert_eq!(excerpt("short", 10), "short");
+    }
+
+    #[test]
+    fn validation_json_names_the_param() {
+        let j = Error::validation("platform", "unknown").to_json();
+        assert_eq!(j["kind"], "validation");
+        assert_eq!(j["param"], "platform");
+    }
+}

@@ -1,0 +1,30 @@
+//! Pure Rust core of late-native: a client for the Late / Zernio social-media API.
+//!
+//! Nothing here knows about Node.js. The napi layer in the root crate is a thin wrapper over
+//! [`Client`]. The core owns configuration, the HTTP transport (reqwest over rustls with the
+//! ring provider), the retry policy, structured errors, and the calls that need logic
+//! (connect URLs, default-profile resolution, account pagination).
+
+pub mod accounts;
+pub mod client;
+pub mod config;
+pub mod connect;
+pub mod error;
+pub mod platform;
+pub mod profiles;
+pub mod rate_limit;
+pub mod request;
+pub mod retry;
+pub mod secret;
+pub mod transport;
+pub mod webhook;
+
+pub use accounts::ListAccountsParams;
+pub use client::Client;
+pub use config::{ClientConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS};
+pub use connect::{ConnectParams, ConnectResult};
+pub use error::{ApiError, ConnectionKind, Error, Result};
+pub use platform::{CONNECT_PLATFORMS, is_connect_platform};
+pub use rate_limit::RateLimit;
+pub use request::{CallOptions, Method, Request, Response};
+pub use secret::ApiKey;

@@ -1,0 +1,183 @@
+//! One logical call: what to send, per-call options, and what came back.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::error::{Error, Result};
+use crate::rate_limit::RateLimit;
+
+/// HTTP methods the API uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    /// Parses a method name, case-insensitively.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name.to_ascii_uppercase().as_str() {
+            "GET" => Ok(Self::Get),
+            "POST" => Ok(Self::Post),
+            "PUT" => Ok(Self::Put),
+            "PATCH" => Ok(Self::Patch),
+            "DELETE" => Ok(Self::Delete),
+            _ => Err(Error::validation("method", format!("expected GET, POST, PUT, PATCH or DELETE, got `{name}`"))),
+        }
+    }
+
+    /// The upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+        }
+    }
+
+    /// Methods that may be retried without an idempotency key.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Self::Post | Self::Patch)
+    }
+
+    pub(crate) fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            Self::Get => reqwest::Method::GET,
+            Self::Post => reqwest::Method::POST,
+            Self::Put => reqwest::Method::PUT,
+            Self::Patch => reqwest::Method::PATCH,
+            Self::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+/// What to send.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// HTTP method.
+    pub method: Method,
+    /// Path below the base URL, starting with `/`, e.g. `/v1/accounts`.
+    pub path: String,
+    /// Query pairs, in order. Values are percent-encoded by the transport.
+    pub query: Vec<(String, String)>,
+    /// JSON body text, if any.
+    pub body: Option<Bytes>,
+    /// Extra headers for this request.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    /// A request without query, body or headers.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Self { method, path: path.into(), query: Vec::new(), body: None, headers: Vec::new() }
+    }
+
+    /// Adds a query pair when the value is present.
+    pub fn query_opt(mut self, name: &str, value: Option<&str>) -> Self {
+        if let Some(v) = value {
+            self.query.push((name.to_string(), v.to_string()));
+        }
+        self
+    }
+
+    /// Checks the path: relative to the base URL, no scheme, no `..`.
+    pub fn validate(&self) -> Result<()> {
+        if !self.path.starts_with('/') || self.path.starts_with("//") {
+            return Err(Error::validation("path", "must start with a single `/`, e.g. `/v1/accounts`"));
+        }
+        if self.path.split(['/', '?']).any(|seg| seg == "..") {
+            return Err(Error::validation("path", "must not contain `..` segments"));
+        }
+        if self.path.contains(['?', '#']) {
+            return Err(Error::validation("path", "must not contain `?` or `#`; pass query parameters in `query`"));
+        }
+        for (name, value) in &self.headers {
+            http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::validation("headers", format!("`{name}` is not a valid header name")))?;
+            http::HeaderValue::from_str(value)
+                .map_err(|_| Error::validation("headers", format!("the value of `{name}` is not a valid header value")))?;
+        }
+        Ok(())
+    }
+}
+
+/// Per-call options: they override the client's settings for one call.
+#[derive(Clone, Debug, Default)]
+pub struct CallOptions {
+    /// Per-attempt timeout.
+    pub timeout: Option<Duration>,
+    /// Retries after the first attempt.
+    pub max_retries: Option<u32>,
+    /// `Idempotency-Key` to send (and reuse on every attempt). POSTs get a generated one
+    /// when this is `None`.
+    pub idempotency_key: Option<String>,
+    /// Cap on a single wait between attempts.
+    pub max_retry_wait: Option<Duration>,
+    /// Overall deadline for the call, across attempts and waits.
+    pub deadline: Option<Duration>,
+}
+
+/// A success response.
+#[derive(Clone, Debug)]
+pub struct Response {
+    /// HTTP status (2xx).
+    pub status: u16,
+    /// Response headers, lower-case names.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Bytes,
+    /// `X-Request-Id` of the response.
+    pub request_id: Option<String>,
+    /// Attempts made, retries included.
+    pub attempts: u32,
+    /// `X-RateLimit-*` headers of the response.
+    pub rate_limit: Option<RateLimit>,
+    /// The `Idempotency-Key` that was sent, if any.
+    pub idempotency_key: Option<String>,
+}
+
+impl Response {
+    /// Parses the body as JSON into `T`, with a key-free excerpt in the error.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| Error::Decode {
+            message: format!(
+                "the API returned a {} response whose body is not the expected JSON ({e}): {}",
+                self.status,
+                crate::error::excerpt(&String::from_utf8_lossy(&self.body), 200)
+            ),
+            status: self.status,
+            request_id: self.request_id.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_parse_is_case_insensitive_and_rejects_unknown() {
+        assert_eq!(Method::parse("get").unwrap(), Method::Get);
+        assert!(matches!(Method::parse("TRACE"), Err(Error::Validation { .. })));
+    }
+
+    #[test]
+    fn path_validation() {
+        assert!(Request::new(Method::Get, "/v1/accounts").validate().is_ok());
+        assert!(Request::new(Method::Get, "v1/accounts").validate().is_err());
+        assert!(Request::new(Method::Get, "//evil.example/x").validate().is_err());
+        assert!(Request::new(Method::Get, "/v1/../x").validate().is_err());
+        assert!(Request::new(Method::Get, "/v1/x?a=b").validate().is_err());
+    }
+}

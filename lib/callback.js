@@ -1,0 +1,72 @@
+'use strict'
+
+/** parseConnectCallback: reads the redirect back from the connect flow. */
+
+const { LateValidationError } = require('./errors.js')
+
+function toSearchParams(input) {
+  if (input instanceof URLSearchParams) return input
+  if (input instanceof URL) return input.searchParams
+  if (typeof input === 'string') {
+    const q = input.indexOf('?')
+    const hash = input.indexOf('#')
+    if (q === -1) return new URLSearchParams(input.includes('=') ? input : '')
+    return new URLSearchParams(input.slice(q + 1, hash > q ? hash : undefined))
+  }
+  if (input && typeof input === 'object') {
+    // Next.js `searchParams` (a plain object whose values may be arrays).
+    const sp = new URLSearchParams()
+    for (const [k, val] of Object.entries(input)) {
+      if (Array.isArray(val)) {
+        if (val.length) sp.append(k, String(val[0]))
+      } else if (val !== undefined && val !== null) sp.append(k, String(val))
+    }
+    return sp
+  }
+  throw new LateValidationError('invalid `url`: expected a URL, a string, URLSearchParams or a searchParams object', {
+    param: 'url',
+  })
+}
+
+function opt(sp, name) {
+  const v = sp.get(name)
+  return v === null || v === '' ? undefined : v
+}
+
+/**
+ * Reads the query Late adds when it sends the customer back to your `redirectUrl`.
+ * Success: `?connected=instagram&profileId=…&accountId=…&username=…`.
+ * Failure: `?error=oauth_denied&platform=instagram[&error_message=…]`.
+ */
+function parseConnectCallback(urlOrSearchParams) {
+  const sp = toSearchParams(urlOrSearchParams)
+  const error = opt(sp, 'error')
+  if (error !== undefined) {
+    const out = { ok: false, error, platform: opt(sp, 'platform') }
+    const message = opt(sp, 'error_message')
+    if (message !== undefined) out.errorMessage = message
+    const fixable = opt(sp, 'is_user_fixable')
+    if (fixable !== undefined) out.isUserFixable = fixable === 'true'
+    const reason = opt(sp, 'reason')
+    if (reason !== undefined) out.reason = reason
+    const dashboardUrl = opt(sp, 'dashboard_url')
+    if (dashboardUrl !== undefined) out.dashboardUrl = dashboardUrl
+    return out
+  }
+  const connected = opt(sp, 'connected')
+  if (connected !== undefined) {
+    return {
+      ok: true,
+      platform: connected,
+      profileId: opt(sp, 'profileId'),
+      accountId: opt(sp, 'accountId'),
+      username: opt(sp, 'username'),
+    }
+  }
+  throw new LateValidationError(
+    'invalid `url`: it carries no connect result (neither `connected` nor `error` is in the query)',
+    { param: 'url' },
+  )
+}
+
+module.exports = { parseConnectCallback }

@@ -1,0 +1,327 @@
+'use strict'
+
+/**
+ * LateClient: the public client. Holds a native client (Rust, shared connection pool) in a
+ * private field; the API key lives only there and in another private field, so it never shows
+ * in `util.inspect`, `JSON.stringify` or `Object.keys`.
+ */
+
+const { inspect } = require('node:util')
+const { native, callOptions, invoke, fromNative, parseBody } = require('./transport.js')
+const { LateValidationError } = require('./errors.js')
+const v = require('./validate.js')
+
+/** The API's base URL when neither the option nor an env variable sets one. */
+const DEFAULT_BASE_URL = 'https://zernio.com/api'
+const DEFAULT_TIMEOUT_MS = 60_000
+const DEFAULT_MAX_RETRIES = 2
+
+const CLIENT_OPTION_KEYS = ['apiKey', 'baseUrl', 'timeoutMs', 'maxRetries', 'maxRetryWaitMs', 'defaultHeaders', 'maxResponseBytes']
+const CONNECT_KEYS = [
+  'profileId',
+  'redirectUrl',
+  'loginMethod',
+  'headless',
+  'reconnectAccountId',
+  'oauthAppId',
+  'expectedPlatformUserId',
+  'expectedUsername',
+  'forceReauth',
+  'scopes',
+  'loginHint',
+  'onboarding',
+  'signup',
+  'brandName',
+  'primaryColor',
+  'welcome',
+  'welcomeTheme',
+  'logoUrl',
+  'language',
+  'handoff',
+]
+const LIST_ACCOUNTS_KEYS = ['profileId', 'platform', 'status']
+const INTERNAL = Symbol('LateClient.internal')
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+function env(name) {
+  const value = typeof process !== 'undefined' && process.env ? process.env[name] : undefined
+  return value === undefined || value === '' ? undefined : value
+}
+
+/** Applies env defaults and checks every option's type. */
+function resolveOptions(options) {
+  v.optionalObject(options, 'options')
+  v.knownKeys(options, CLIENT_OPTION_KEYS, 'options')
+  const apiKey = options.apiKey !== undefined ? options.apiKey : env('LATE_API_KEY') ?? env('ZERNIO_API_KEY')
+  if (apiKey === undefined) {
+    throw new LateValidationError(
+      'invalid `apiKey`: an API key is required; pass `apiKey` or set LATE_API_KEY (or ZERNIO_API_KEY)',
+      { param: 'apiKey' },
+    )
+  }
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    throw new LateValidationError('invalid `apiKey`: expected a non-empty string', { param: 'apiKey' })
+  }
+  const baseUrl =
+    options.baseUrl !== undefined ? options.baseUrl : env('LATE_BASE_URL') ?? env('ZERNIO_BASE_URL') ?? DEFAULT_BASE_URL
+  v.optionalString(baseUrl, 'baseUrl')
+  return {
+    apiKey,
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    timeoutMs: v.optionalPositiveNumber(options.timeoutMs, 'timeoutMs') ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: v.optionalCount(options.maxRetries, 'maxRetries') ?? DEFAULT_MAX_RETRIES,
+    maxRetryWaitMs: v.optionalPositiveNumber(options.maxRetryWaitMs, 'maxRetryWaitMs'),
+    defaultHeaders: v.optionalHeaders(options.defaultHeaders, 'defaultHeaders'),
+    maxResponseBytes: v.optionalPositiveNumber(options.maxResponseBytes, 'maxResponseBytes'),
+  }
+}
+
+function toNativeOptions(o) {
+  return {
+    apiKey: o.apiKey,
+    baseUrl: o.baseUrl,
+    timeoutMs: o.timeoutMs,
+    maxRetries: o.maxRetries,
+    maxRetryWaitMs: o.maxRetryWaitMs,
+    defaultHeaders: o.defaultHeaders,
+    maxResponseBytes: o.maxResponseBytes,
+  }
+}
+
+function newNative(build) {
+  try {
+    return build()
+  } catch (e) {
+    throw fromNative(e)
+  }
+}
+
+/** Flattens query values: undefined skipped, arrays repeated, booleans and numbers as text. */
+function flatQuery(query, param) {
+  if (query === undefined || query === null) return undefined
+  if (query instanceof URLSearchParams) return [...query.entries()].flat()
+  v.optionalObject(query, param)
+  const out = []
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (!['string', 'number', 'boolean'].includes(typeof item)) {
+        throw new LateValidationError(`invalid \`${param}.${name}\`: expected a string, number or boolean`, {
+          param: `${param}.${name}`,
+        })
+      }
+      out.push(name, String(item))
+    }
+  }
+  return out
+}
+
+function connectExtra(params) {
+  const extra = []
+  for (const key of CONNECT_KEYS.slice(4)) {
+    const value = params[key]
+    if (value === undefined) continue
+    if (!['string', 'boolean'].includes(typeof value) || value === '') {
+      throw new LateValidationError(`invalid \`params.${key}\`: expected a non-empty string or a boolean`, {
+        param: key,
+      })
+    }
+    extra.push(key, String(value))
+  }
+  return extra
+}
+
+/** Splits `'GET /v1/accounts/{accountId}'` and fills `{accountId}` from `params`. */
+function route(spec, params) {
+  const m = /^([A-Za-z]+)\s+(\/\S*)$/.exec(spec)
+  if (!m || !METHODS.includes(m[1].toUpperCase())) {
+    throw new LateValidationError(
+      "invalid `route`: expected 'METHOD /path', e.g. 'GET /v1/accounts/{accountId}/health'",
+      { param: 'route' },
+    )
+  }
+  v.optionalObject(params, 'params')
+  const path = m[2].replace(/\{([^}]+)\}/g, (_, name) => {
+    const value = params ? params[name] : undefined
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new LateValidationError(`invalid \`params.${name}\`: the path needs it, expected a string`, {
+        param: `params.${name}`,
+      })
+    }
+    if (value === '') {
+      throw new LateValidationError(`invalid \`params.${name}\`: expected a non-empty string`, { param: `params.${name}` })
+    }
+    return encodeURIComponent(String(value))
+  })
+  return { method: m[1].toUpperCase(), path }
+}
+
+/**
+ * A client of the Late (Zernio) API. Options default from the environment:
+ * `apiKey` ← `LATE_API_KEY`, then `ZERNIO_API_KEY`; `baseUrl` ← `LATE_BASE_URL`, then
+ * `ZERNIO_BASE_URL`, then `https://zernio.com/api`.
+ */
+class LateClient {
+  #native
+  #options
+
+  constructor(options = {}, internal) {
+    if (internal && internal.token === INTERNAL) {
+      this.#options = internal.options
+      this.#native = internal.native
+      return
+    }
+    const resolved = resolveOptions(options)
+    this.#options = resolved
+    this.#native = newNative(() => new native.NativeClient(toNativeOptions(resolved)))
+  }
+
+  /** Base URL requests go to. */
+  get baseUrl() {
+    return this.#options.baseUrl
+  }
+
+  /** Per-attempt timeout in ms. */
+  get timeoutMs() {
+    return this.#options.timeoutMs
+  }
+
+  /** Retries after the first attempt. */
+  get maxRetries() {
+    return this.#options.maxRetries
+  }
+
+  /** Rate-limit state (`limit`, `remaining`, `resetAt` in Unix seconds) of the latest response, if sent. */
+  get rateLimit() {
+    return this.#native.rateLimit ?? undefined
+  }
+
+  /** A client with some options changed that shares this one's connection pool. */
+  withOptions(options = {}) {
+    v.optionalObject(options, 'options')
+    v.knownKeys(options, CLIENT_OPTION_KEYS, 'options')
+    const merged = resolveOptions({ ...this.#options, ...options })
+    const nativeClone = newNative(() => this.#native.withOptions(toNativeOptions(merged)))
+    return new LateClient(undefined, { token: INTERNAL, options: merged, native: nativeClone })
+  }
+
+  /** The URL where a customer connects an Instagram account. */
+  connectInstagram(params = {}, options) {
+    return this.connect('instagram', params, options)
+  }
+
+  /** The URL where a customer connects an account of `platform`. */
+  async connect(platform, params = {}, options) {
+    if (typeof platform !== 'string' || platform === '') {
+      throw new LateValidationError('invalid `platform`: expected a platform id such as `instagram`', {
+        param: 'platform',
+      })
+    }
+    v.optionalObject(params, 'params')
+    v.knownKeys(params, CONNECT_KEYS, 'params')
+    const p = {
+      profileId: v.optionalId(params.profileId, 'profileId'),
+      redirectUrl: v.optionalString(params.redirectUrl, 'redirectUrl'),
+      loginMethod: v.optionalString(params.loginMethod, 'loginMethod'),
+      headless: v.optionalBoolean(params.headless, 'headless'),
+      extra: connectExtra(params),
+    }
+    const call = callOptions(options)
+    const text = await invoke(call, (o, token) => this.#native.connect(platform, p, o, token))
+    return JSON.parse(text)
+  }
+
+  /** Every social account of a profile (the default profile when `profileId` is omitted). */
+  async listAccounts(params = {}, options) {
+    v.optionalObject(params, 'params')
+    v.knownKeys(params, LIST_ACCOUNTS_KEYS, 'params')
+    const p = {
+      profileId: v.optionalId(params.profileId, 'profileId'),
+      platform: v.optionalString(params.platform, 'platform'),
+      status: v.optionalString(params.status, 'status'),
+    }
+    const call = callOptions(options)
+    const text = await invoke(call, (o, token) => this.#native.listAccounts(p, o, token))
+    return JSON.parse(text)
+  }
+
+  /** The id of the account's default profile (looked up once, then cached). */
+  defaultProfileId(options) {
+    const call = callOptions(options)
+    return invoke(call, (o, token) => this.#native.defaultProfileId(o, token))
+  }
+
+  /**
+   * Any API operation. Either `request('GET /v1/accounts/{accountId}/health', { params, query, body, headers }, options)`
+   * or `request({ method, path, query, body, headers }, options)`. Resolves to the parsed body.
+   */
+  async request(routeOrRequest, init, options) {
+    return (await this.#send(routeOrRequest, init, options)).data
+  }
+
+  /** Like `request`, with response metadata: `{ data, status, headers, requestId, rateLimit, attempts }`. */
+  async requestWithResponse(routeOrRequest, init, options) {
+    return this.#send(routeOrRequest, init, options)
+  }
+
+  async #send(routeOrRequest, init, options) {
+    let method, path, spec
+    if (typeof routeOrRequest === 'string') {
+      spec = init === undefined ? {} : init
+      v.optionalObject(spec, 'init')
+      v.knownKeys(spec, ['params', 'query', 'body', 'headers'], 'init')
+      ;({ method, path } = route(routeOrRequest, spec.params))
+    } else {
+      spec = routeOrRequest
+      v.optionalObject(spec, 'request')
+      if (spec === undefined) throw new LateValidationError('invalid `request`: expected an object', { param: 'request' })
+      v.knownKeys(spec, ['method', 'path', 'query', 'body', 'headers'], 'request')
+      options = init
+      method = typeof spec.method === 'string' ? spec.method.toUpperCase() : spec.method
+      if (!METHODS.includes(method)) {
+        throw new LateValidationError(`invalid \`method\`: expected one of ${METHODS.join(', ')}`, { param: 'method' })
+      }
+      path = spec.path
+      if (typeof path !== 'string' || !path.startsWith('/')) {
+        throw new LateValidationError('invalid `path`: expected a path such as `/v1/accounts`', { param: 'path' })
+      }
+    }
+    const call = callOptions(options)
+    const headers = { ...v.optionalHeaders(spec.headers, 'headers'), ...call.headers }
+    const req = {
+      method,
+      path,
+      query: flatQuery(spec.query, 'query'),
+      body: spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body),
+      headers: Object.keys(headers).length ? headers : undefined,
+    }
+    const res = await invoke(call, (o, token) => this.#native.request(req, o, token))
+    return {
+      data: parseBody(res),
+      status: res.status,
+      headers: res.headers,
+      requestId: res.requestId ?? undefined,
+      rateLimit: res.rateLimit ?? undefined,
+      attempts: res.attempts,
+      idempotencyKey: res.idempotencyKey ?? undefined,
+    }
+  }
+
+  /** What `JSON.stringify(client)` shows: settings without the key. */
+  toJSON() {
+    return { baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, maxRetries: this.maxRetries, apiKey: '[redacted]' }
+  }
+
+  [inspect.custom]() {
+    return `LateClient { baseUrl: '${this.baseUrl}', timeoutMs: ${this.timeoutMs}, maxRetries: ${this.maxRetries}, apiKey: '[redacted]' }`
+  }
+}
+
+let defaultClient
+/** The client the top-level shortcuts use, built from env on first use. */
+function getDefaultClient() {
+  if (!defaultClient) defaultClient = new LateClient()
+  return defaultClient
+}
+
+module.exports = { LateClient, getDefaultClient, DEFAULT_BASE_URL }

@@ -1,0 +1,131 @@
+'use strict'
+
+/**
+ * Error classes of late-native. Every error the package throws is an instance of {@link LateError}.
+ *
+ * Errors cross from Rust as structured data (see `fromNative`) and become these classes here, so
+ * `instanceof` works and every field is typed. No error ever carries the API key.
+ */
+
+const REDACTED = '[redacted]'
+
+/** Base class of every error thrown by late-native. */
+class LateError extends Error {
+  constructor(message, options) {
+    super(message, options && options.cause !== undefined ? { cause: options.cause } : undefined)
+    this.name = new.target.name
+  }
+}
+
+/** The API answered with a non-success status. Subclasses narrow it by status. */
+class LateApiError extends LateError {
+  constructor(message, fields = {}) {
+    super(message)
+    /** HTTP status of the response. */
+    this.status = fields.status
+    /** Stable machine code from the error envelope (`code`), if any. */
+    this.code = fields.code
+    /** Error class from the envelope (`type`), e.g. `invalid_request_error`. */
+    this.type = fields.type
+    /** The request field the API blamed (`param`), if any. */
+    this.param = fields.param
+    /** The `X-Request-Id` of the response: quote it to support. */
+    this.requestId = fields.requestId
+    /** Response headers, lower-case names. */
+    this.headers = fields.headers || {}
+    /** The parsed JSON body (or the raw text when it was not JSON). */
+    this.body = fields.body
+    /** How long the server asked us to wait before retrying (`Retry-After`), in ms. */
+    this.retryAfterMs = fields.retryAfterMs
+    /** Rate-limit state read from `X-RateLimit-*` headers, if present. */
+    this.rateLimit = fields.rateLimit
+    /** How many attempts were made, retries included. */
+    this.attempts = fields.attempts
+  }
+}
+
+/** 400: the request was malformed or a parameter was invalid. */
+class BadRequestError extends LateApiError {}
+/** 401: the API key is missing, unknown, revoked or expired. */
+class AuthenticationError extends LateApiError {}
+/** 402: the plan does not cover this (billing gate). */
+class PaymentRequiredError extends LateApiError {}
+/** 403: the key may not do this (profile access, restricted key, beta platform). */
+class PermissionDeniedError extends LateApiError {}
+/** 404: the resource does not exist. */
+class NotFoundError extends LateApiError {}
+/** 409: a conflict (duplicate content, name clash, idempotency key still in flight). */
+class ConflictError extends LateApiError {}
+/** 422: the request was understood but refused (e.g. an idempotency key reused with another body). */
+class UnprocessableEntityError extends LateApiError {}
+/** 429: too many requests. `retryAfterMs` and `rateLimit` say when to try again. */
+class RateLimitError extends LateApiError {}
+/** 5xx: the API failed. */
+class InternalServerError extends LateApiError {}
+
+/** The request never got an HTTP answer: refused, reset, DNS or TLS failure. `cause` names the reason. */
+class LateConnectionError extends LateError {}
+/** An attempt took longer than `timeoutMs`. */
+class LateTimeoutError extends LateConnectionError {}
+/** The caller's `AbortSignal` fired. `name` is `'AbortError'`, like `fetch`. */
+class LateAbortError extends LateError {
+  constructor(message = 'The request was aborted', options) {
+    super(message, options)
+    this.name = 'AbortError'
+  }
+}
+/** Bad input caught before any request was sent. `param` names the parameter. */
+class LateValidationError extends LateError {
+  constructor(message, fields = {}) {
+    super(message)
+    /** The parameter that was wrong, e.g. `platform` or `options.timeoutMs`. */
+    this.param = fields.param
+  }
+}
+/** A webhook could not be verified. `reason` is a stable machine code. */
+class WebhookVerificationError extends LateError {
+  constructor(message, fields = {}) {
+    super(message)
+    /** One of `missing_header`, `missing_secret`, `invalid_signature`, `body_parsed`, `invalid_body`. */
+    this.reason = fields.reason
+  }
+}
+
+const BY_STATUS = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  402: PaymentRequiredError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+}
+
+/** The class for an API error of this status. */
+function apiErrorClass(status) {
+  if (BY_STATUS[status]) return BY_STATUS[status]
+  if (status >= 500) return InternalServerError
+  return LateApiError
+}
+
+module.exports = {
+  REDACTED,
+  LateError,
+  LateApiError,
+  BadRequestError,
+  AuthenticationError,
+  PaymentRequiredError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  LateConnectionError,
+  LateTimeoutError,
+  LateAbortError,
+  LateValidationError,
+  WebhookVerificationError,
+  apiErrorClass,
+}

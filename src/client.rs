@@ -1,0 +1,225 @@
+//! `NativeClient`: the napi class the facade's `LateClient` wraps.
+
+use std::collections::HashMap;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::cancel::{token_of, CancelToken};
+use crate::errors::to_napi;
+use crate::options::{CallOptions, ClientOptions};
+
+/// Rate-limit state from `X-RateLimit-*` headers.
+#[napi(object)]
+pub struct NativeRateLimit {
+    /// Requests allowed per window.
+    pub limit: Option<f64>,
+    /// Requests left in the window.
+    pub remaining: Option<f64>,
+    /// Unix time (seconds) when the next slot frees up.
+    pub reset_at: Option<f64>,
+}
+
+impl From<late_core::RateLimit> for NativeRateLimit {
+    fn from(r: late_core::RateLimit) -> Self {
+        Self {
+            limit: r.limit.map(|v| v as f64),
+            remaining: r.remaining.map(|v| v as f64),
+            reset_at: r.reset_at.map(|v| v as f64),
+        }
+    }
+}
+
+/// A request for `NativeClient.request`.
+#[napi(object)]
+pub struct NativeRequest {
+    /// `GET`, `POST`, `PUT`, `PATCH` or `DELETE`.
+    pub method: String,
+    /// Path below the base URL, e.g. `/v1/accounts`. Path parameters already encoded.
+    pub path: String,
+    /// Query as a flat list `[name1, value1, name2, value2, ...]`.
+    pub query: Option<Vec<String>>,
+    /// JSON body text.
+    pub body: Option<String>,
+    /// Extra headers for this request.
+    pub headers: Option<HashMap<String, String>>,
+}
+
+/// A success response.
+#[napi(object)]
+pub struct NativeResponse {
+    /// HTTP status (2xx).
+    pub status: u32,
+    /// Response headers, lower-case names.
+    pub headers: HashMap<String, String>,
+    /// Body text (JSON for the API's answers).
+    pub body: String,
+    /// `X-Request-Id` of the response.
+    pub request_id: Option<String>,
+    /// Attempts made, retries included.
+    pub attempts: u32,
+    /// The `Idempotency-Key` sent, if any.
+    pub idempotency_key: Option<String>,
+    /// `X-RateLimit-*` headers of the response.
+    pub rate_limit: Option<NativeRateLimit>,
+}
+
+impl From<late_core::Response> for NativeResponse {
+    fn from(r: late_core::Response) -> Self {
+        Self {
+            status: r.status as u32,
+            headers: r.headers.into_iter().collect(),
+            body: String::from_utf8_lossy(&r.body).into_owned(),
+            request_id: r.request_id,
+            attempts: r.attempts,
+            idempotency_key: r.idempotency_key,
+            rate_limit: r.rate_limit.map(Into::into),
+        }
+    }
+}
+
+/// Parameters of `NativeClient.connect`.
+#[napi(object)]
+pub struct NativeConnectParams {
+    /// Profile id; the default profile when absent.
+    pub profile_id: Option<String>,
+    /// Absolute http(s) URL to return to.
+    pub redirect_url: Option<String>,
+    /// Instagram: `instagram_login` or `facebook_login`.
+    pub login_method: Option<String>,
+    /// Headless (white-label) flow.
+    pub headless: Option<bool>,
+    /// Further query parameters, flat `[name, value, ...]`, already checked by the facade.
+    pub extra: Option<Vec<String>>,
+}
+
+/// Filters of `NativeClient.listAccounts`.
+#[napi(object)]
+pub struct NativeListAccountsParams {
+    /// Profile id; the default profile when absent.
+    pub profile_id: Option<String>,
+    /// Platform filter.
+    pub platform: Option<String>,
+    /// `connected` or `disconnected`.
+    pub status: Option<String>,
+}
+
+fn pairs(flat: Option<Vec<String>>) -> Vec<(String, String)> {
+    flat.unwrap_or_default().chunks(2).filter(|c| c.len() == 2).map(|c| (c[0].clone(), c[1].clone())).collect()
+}
+
+/// The native client. Use `LateClient` from the package entry point instead.
+#[napi]
+pub struct NativeClient {
+    inner: late_core::Client,
+}
+
+#[napi]
+impl NativeClient {
+    /// Builds a client with its own connection pool. Throws on invalid options.
+    #[napi(constructor)]
+    pub fn new(options: ClientOptions) -> Result<Self> {
+        let config = options.to_config()?;
+        Ok(Self { inner: late_core::Client::new(config).map_err(to_napi)? })
+    }
+
+    /// A client with other options sharing this one's connection pool.
+    #[napi]
+    pub fn with_options(&self, options: ClientOptions) -> Result<NativeClient> {
+        let config = options.to_config()?;
+        Ok(Self { inner: self.inner.with_config(config).map_err(to_napi)? })
+    }
+
+    /// Rate-limit state of the most recent response, if the server sent it.
+    #[napi(getter)]
+    pub fn rate_limit(&self) -> Option<NativeRateLimit> {
+        self.inner.last_rate_limit().map(Into::into)
+    }
+
+    /// Any API request, with retries, timeouts and cancellation.
+    #[napi(ts_return_type = "Promise<NativeResponse>")]
+    pub fn request(
+        &self,
+        env: &Env,
+        request: NativeRequest,
+        options: Option<CallOptions>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<AsyncBlock<NativeResponse>> {
+        let opts = options.unwrap_or_default().to_core()?;
+        let token = token_of(cancel);
+        let client = self.inner.clone();
+        let req = late_core::Request {
+            method: late_core::Method::parse(&request.method).map_err(to_napi)?,
+            path: request.path,
+            query: pairs(request.query),
+            body: request.body.map(|b| b.into_bytes().into()),
+            headers: request.headers.map(|h| h.into_iter().collect()).unwrap_or_default(),
+        };
+        AsyncBlockBuilder::new(async move {
+            client.request(&req, &opts, &token).await.map(NativeResponse::from).map_err(to_napi)
+        })
+        .build(env)
+    }
+
+    /// `GET /v1/connect/{platform}` → JSON text `{connectUrl, state, ...}`.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn connect(
+        &self,
+        env: &Env,
+        platform: String,
+        params: NativeConnectParams,
+        options: Option<CallOptions>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<AsyncBlock<String>> {
+        let opts = options.unwrap_or_default().to_core()?;
+        let token = token_of(cancel);
+        let client = self.inner.clone();
+        let params = late_core::ConnectParams {
+            profile_id: params.profile_id,
+            redirect_url: params.redirect_url,
+            login_method: params.login_method,
+            headless: params.headless,
+            extra: pairs(params.extra),
+        };
+        AsyncBlockBuilder::new(async move {
+            client.connect(&platform, &params, &opts, &token).await.map(|r| r.json).map_err(to_napi)
+        })
+        .build(env)
+    }
+
+    /// `GET /v1/accounts`, every page → JSON array text of the accounts.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn list_accounts(
+        &self,
+        env: &Env,
+        params: NativeListAccountsParams,
+        options: Option<CallOptions>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<AsyncBlock<String>> {
+        let opts = options.unwrap_or_default().to_core()?;
+        let token = token_of(cancel);
+        let client = self.inner.clone();
+        let params = late_core::ListAccountsParams {
+            profile_id: params.profile_id,
+            platform: params.platform,
+            status: params.status,
+        };
+        AsyncBlockBuilder::new(async move { client.list_accounts(&params, &opts, &token).await.map_err(to_napi) })
+            .build(env)
+    }
+
+    /// The default profile's id (looked up once per client, then cached).
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn default_profile_id(
+        &self,
+        env: &Env,
+        options: Option<CallOptions>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<AsyncBlock<String>> {
+        let opts = options.unwrap_or_default().to_core()?;
+        let token = token_of(cancel);
+        let client = self.inner.clone();
+        AsyncBlockBuilder::new(async move { client.default_profile_id(&opts, &token).await.map_err(to_napi) })
+            .build(env)
+    }
+}

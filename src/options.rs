@@ -1,0 +1,95 @@
+//! Option objects passed from the facade. The facade has already applied env defaults and
+//! checked JS types; the numbers are checked again here.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use napi_derive::napi;
+
+use crate::errors::validation;
+
+/// Client settings, fully resolved by the facade (env defaults applied).
+#[napi(object)]
+pub struct ClientOptions {
+    /// API key (`Authorization: Bearer`). Never returned, logged or shown.
+    pub api_key: String,
+    /// Base URL, e.g. `https://zernio.com/api`.
+    pub base_url: String,
+    /// Per-attempt timeout in ms.
+    pub timeout_ms: Option<f64>,
+    /// Retries after the first attempt.
+    pub max_retries: Option<u32>,
+    /// Cap on one wait between attempts, in ms.
+    pub max_retry_wait_ms: Option<f64>,
+    /// Headers sent on every request.
+    pub default_headers: Option<HashMap<String, String>>,
+    /// Largest accepted response body, in bytes.
+    pub max_response_bytes: Option<f64>,
+}
+
+/// Per-call options.
+#[napi(object)]
+#[derive(Default)]
+pub struct CallOptions {
+    /// Per-attempt timeout in ms for this call.
+    pub timeout_ms: Option<f64>,
+    /// Retries after the first attempt for this call.
+    pub max_retries: Option<u32>,
+    /// `Idempotency-Key` to send, reused on every attempt.
+    pub idempotency_key: Option<String>,
+    /// Cap on one wait between attempts, in ms.
+    pub max_retry_wait_ms: Option<f64>,
+    /// Overall deadline for the call in ms, across attempts and waits.
+    pub deadline_ms: Option<f64>,
+}
+
+pub(crate) fn duration(param: &str, ms: Option<f64>) -> napi::Result<Option<Duration>> {
+    match ms {
+        None => Ok(None),
+        Some(v) if v.is_finite() && v > 0.0 && v <= 2_147_483_647.0 => Ok(Some(Duration::from_secs_f64(v / 1000.0))),
+        Some(_) => Err(validation(param, "must be a positive, finite number of milliseconds")),
+    }
+}
+
+impl ClientOptions {
+    /// Builds the core configuration.
+    pub(crate) fn to_config(&self) -> napi::Result<late_core::ClientConfig> {
+        let mut c = late_core::ClientConfig::new(self.api_key.clone());
+        c.base_url = self.base_url.clone();
+        c.user_agent = concat!("late-native/", env!("CARGO_PKG_VERSION")).to_string();
+        if let Some(t) = duration("timeoutMs", self.timeout_ms)? {
+            c.timeout = t;
+        }
+        if let Some(r) = self.max_retries {
+            c.max_retries = r;
+        }
+        if let Some(w) = duration("maxRetryWaitMs", self.max_retry_wait_ms)? {
+            c.max_retry_wait = w;
+        }
+        if let Some(h) = &self.default_headers {
+            let mut headers: Vec<(String, String)> = h.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            headers.sort();
+            c.default_headers = headers;
+        }
+        if let Some(m) = self.max_response_bytes {
+            if !(m.is_finite() && m >= 1.0) {
+                return Err(validation("maxResponseBytes", "must be a positive number of bytes"));
+            }
+            c.max_response_bytes = m as usize;
+        }
+        Ok(c)
+    }
+}
+
+impl CallOptions {
+    /// Builds the core per-call options.
+    pub(crate) fn to_core(&self) -> napi::Result<late_core::CallOptions> {
+        Ok(late_core::CallOptions {
+            timeout: duration("options.timeoutMs", self.timeout_ms)?,
+            max_retries: self.max_retries,
+            idempotency_key: self.idempotency_key.clone(),
+            max_retry_wait: duration("options.maxRetryWaitMs", self.max_retry_wait_ms)?,
+            deadline: duration("options.deadlineMs", self.deadline_ms)?,
+        })
+    }
+}
