@@ -287,7 +287,7 @@ class LateClient {
       }
     }
     const call = callOptions(options)
-    const headers = { ...v.optionalHeaders(spec.headers, 'headers'), ...call.headers }
+    const headers = v.optionalHeaders(spec.headers, 'headers') || {}
     const req = {
       method,
       path,

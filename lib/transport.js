@@ -33,9 +33,9 @@ function callOptions(options) {
       maxRetryWaitMs: v.optionalPositiveNumber(options.maxRetryWaitMs, 'options.maxRetryWaitMs'),
       deadlineMs: v.optionalPositiveNumber(options.deadlineMs, 'options.deadlineMs'),
       idempotencyKey,
+      headers: v.optionalHeaders(options.headers, 'options.headers'),
     },
     signal: signal ?? undefined,
-    headers: v.optionalHeaders(options.headers, 'options.headers'),
   }
 }
 

@@ -16,7 +16,9 @@ impl CancelToken {
     #[napi(constructor)]
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self { inner: CancellationToken::new() }
+        Self {
+            inner: CancellationToken::new(),
+        }
     }
 
     /// Cancels every call using this token: they reject at once with an abort error.

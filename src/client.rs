@@ -105,7 +105,11 @@ pub struct NativeListAccountsParams {
 }
 
 fn pairs(flat: Option<Vec<String>>) -> Vec<(String, String)> {
-    flat.unwrap_or_default().chunks(2).filter(|c| c.len() == 2).map(|c| (c[0].clone(), c[1].clone())).collect()
+    flat.unwrap_or_default()
+        .chunks(2)
+        .filter(|c| c.len() == 2)
+        .map(|c| (c[0].clone(), c[1].clone()))
+        .collect()
 }
 
 /// The native client. Use `LateClient` from the package entry point instead.
@@ -120,14 +124,18 @@ impl NativeClient {
     #[napi(constructor)]
     pub fn new(options: ClientOptions) -> Result<Self> {
         let config = options.to_config()?;
-        Ok(Self { inner: late_core::Client::new(config).map_err(to_napi)? })
+        Ok(Self {
+            inner: late_core::Client::new(config).map_err(to_napi)?,
+        })
     }
 
     /// A client with other options sharing this one's connection pool.
     #[napi]
     pub fn with_options(&self, options: ClientOptions) -> Result<NativeClient> {
         let config = options.to_config()?;
-        Ok(Self { inner: self.inner.with_config(config).map_err(to_napi)? })
+        Ok(Self {
+            inner: self.inner.with_config(config).map_err(to_napi)?,
+        })
     }
 
     /// Rate-limit state of the most recent response, if the server sent it.
@@ -153,10 +161,17 @@ impl NativeClient {
             path: request.path,
             query: pairs(request.query),
             body: request.body.map(|b| b.into_bytes().into()),
-            headers: request.headers.map(|h| h.into_iter().collect()).unwrap_or_default(),
+            headers: request
+                .headers
+                .map(|h| h.into_iter().collect())
+                .unwrap_or_default(),
         };
         AsyncBlockBuilder::new(async move {
-            client.request(&req, &opts, &token).await.map(NativeResponse::from).map_err(to_napi)
+            client
+                .request(&req, &opts, &token)
+                .await
+                .map(NativeResponse::from)
+                .map_err(to_napi)
         })
         .build(env)
     }
@@ -182,7 +197,11 @@ impl NativeClient {
             extra: pairs(params.extra),
         };
         AsyncBlockBuilder::new(async move {
-            client.connect(&platform, &params, &opts, &token).await.map(|r| r.json).map_err(to_napi)
+            client
+                .connect(&platform, &params, &opts, &token)
+                .await
+                .map(|r| r.json)
+                .map_err(to_napi)
         })
         .build(env)
     }
@@ -204,8 +223,13 @@ impl NativeClient {
             platform: params.platform,
             status: params.status,
         };
-        AsyncBlockBuilder::new(async move { client.list_accounts(&params, &opts, &token).await.map_err(to_napi) })
-            .build(env)
+        AsyncBlockBuilder::new(async move {
+            client
+                .list_accounts(&params, &opts, &token)
+                .await
+                .map_err(to_napi)
+        })
+        .build(env)
     }
 
     /// The default profile's id (looked up once per client, then cached).
@@ -219,7 +243,12 @@ impl NativeClient {
         let opts = options.unwrap_or_default().to_core()?;
         let token = token_of(cancel);
         let client = self.inner.clone();
-        AsyncBlockBuilder::new(async move { client.default_profile_id(&opts, &token).await.map_err(to_napi) })
-            .build(env)
+        AsyncBlockBuilder::new(async move {
+            client
+                .default_profile_id(&opts, &token)
+                .await
+                .map_err(to_napi)
+        })
+        .build(env)
     }
 }

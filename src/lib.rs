@@ -11,3 +11,14 @@ mod errors;
 mod options;
 mod sim;
 mod webhook;
+
+/// Internal, for the package's own tests: panics inside the native runtime, to prove a panic
+/// rejects the promise instead of crashing Node. Not part of the public API.
+#[napi_derive::napi(js_name = "__panicForTest")]
+pub async fn panic_for_test() -> napi::Result<()> {
+    let values: Vec<u32> = Vec::new();
+    let index = values.len() + 1;
+    // Indexing past the end panics at run time.
+    let _ = values[index];
+    Ok(())
+}

@@ -41,13 +41,20 @@ pub struct CallOptions {
     pub max_retry_wait_ms: Option<f64>,
     /// Overall deadline for the call in ms, across attempts and waits.
     pub deadline_ms: Option<f64>,
+    /// Extra headers for this call.
+    pub headers: Option<HashMap<String, String>>,
 }
 
 pub(crate) fn duration(param: &str, ms: Option<f64>) -> napi::Result<Option<Duration>> {
     match ms {
         None => Ok(None),
-        Some(v) if v.is_finite() && v > 0.0 && v <= 2_147_483_647.0 => Ok(Some(Duration::from_secs_f64(v / 1000.0))),
-        Some(_) => Err(validation(param, "must be a positive, finite number of milliseconds")),
+        Some(v) if v.is_finite() && v > 0.0 && v <= 2_147_483_647.0 => {
+            Ok(Some(Duration::from_secs_f64(v / 1000.0)))
+        }
+        Some(_) => Err(validation(
+            param,
+            "must be a positive, finite number of milliseconds",
+        )),
     }
 }
 
@@ -67,13 +74,17 @@ impl ClientOptions {
             c.max_retry_wait = w;
         }
         if let Some(h) = &self.default_headers {
-            let mut headers: Vec<(String, String)> = h.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let mut headers: Vec<(String, String)> =
+                h.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             headers.sort();
             c.default_headers = headers;
         }
         if let Some(m) = self.max_response_bytes {
             if !(m.is_finite() && m >= 1.0) {
-                return Err(validation("maxResponseBytes", "must be a positive number of bytes"));
+                return Err(validation(
+                    "maxResponseBytes",
+                    "must be a positive number of bytes",
+                ));
             }
             c.max_response_bytes = m as usize;
         }
@@ -90,6 +101,11 @@ impl CallOptions {
             idempotency_key: self.idempotency_key.clone(),
             max_retry_wait: duration("options.maxRetryWaitMs", self.max_retry_wait_ms)?,
             deadline: duration("options.deadlineMs", self.deadline_ms)?,
+            headers: self
+                .headers
+                .as_ref()
+                .map(|h| h.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default(),
         })
     }
 }

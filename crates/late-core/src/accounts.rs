@@ -31,7 +31,10 @@ impl ListAccountsParams {
         }
         if let Some(s) = &self.status {
             if s != "connected" && s != "disconnected" {
-                return Err(Error::validation("status", "expected `connected` or `disconnected`"));
+                return Err(Error::validation(
+                    "status",
+                    "expected `connected` or `disconnected`",
+                ));
             }
         }
         Ok(())
@@ -99,14 +102,23 @@ pub fn next_request(first: &Request, next: &NextPage) -> Request {
 /// Appends this page's accounts (raw JSON, untouched) to `out` and says where the next page is.
 pub fn collect_page(resp: &Response, out: &mut Vec<String>) -> Result<Option<NextPage>> {
     let text = std::str::from_utf8(&resp.body).map_err(|_| decode(resp, "is not UTF-8"))?;
-    let page: Page<'_> = serde_json::from_str(text).map_err(|e| decode(resp, &format!("is not an account list ({e})")))?;
+    let page: Page<'_> = serde_json::from_str(text)
+        .map_err(|e| decode(resp, &format!("is not an account list ({e})")))?;
     out.extend(page.accounts.iter().map(|a| a.get().to_string()));
-    let Some(p) = page.pagination else { return Ok(None) };
+    let Some(p) = page.pagination else {
+        return Ok(None);
+    };
     if let Some(cursor) = p.next_cursor.filter(|c| !c.is_empty()) {
-        return Ok(Some(NextPage::Cursor { cursor, limit: p.limit }));
+        return Ok(Some(NextPage::Cursor {
+            cursor,
+            limit: p.limit,
+        }));
     }
     match (p.page, p.pages) {
-        (Some(page), Some(pages)) if page < pages => Ok(Some(NextPage::Page { page: page + 1, limit: p.limit })),
+        (Some(page), Some(pages)) if page < pages => Ok(Some(NextPage::Page {
+            page: page + 1,
+            limit: p.limit,
+        })),
         _ => Ok(None),
     }
 }
@@ -156,7 +168,11 @@ mod tests {
     #[test]
     fn unpaginated_list_has_no_next_page() {
         let mut out = vec![];
-        let next = collect_page(&resp(r#"{"accounts":[{"_id":"a"},{"_id":"b"}],"hasAnalyticsAccess":false}"#), &mut out).unwrap();
+        let next = collect_page(
+            &resp(r#"{"accounts":[{"_id":"a"},{"_id":"b"}],"hasAnalyticsAccess":false}"#),
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(next, None);
         assert_eq!(join(&out), r#"[{"_id":"a"},{"_id":"b"}]"#);
     }
@@ -164,26 +180,67 @@ mod tests {
     #[test]
     fn cursor_and_page_styles() {
         let mut out = vec![];
-        let next = collect_page(&resp(r#"{"accounts":[],"pagination":{"limit":2,"nextCursor":"c1"}}"#), &mut out).unwrap();
-        assert_eq!(next, Some(NextPage::Cursor { cursor: "c1".into(), limit: Some(2) }));
-        let next = collect_page(&resp(r#"{"accounts":[],"pagination":{"limit":2,"nextCursor":null}}"#), &mut out).unwrap();
+        let next = collect_page(
+            &resp(r#"{"accounts":[],"pagination":{"limit":2,"nextCursor":"c1"}}"#),
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(
+            next,
+            Some(NextPage::Cursor {
+                cursor: "c1".into(),
+                limit: Some(2)
+            })
+        );
+        let next = collect_page(
+            &resp(r#"{"accounts":[],"pagination":{"limit":2,"nextCursor":null}}"#),
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(next, None);
-        let next = collect_page(&resp(r#"{"accounts":[],"pagination":{"page":1,"pages":3,"limit":2,"total":5}}"#), &mut out).unwrap();
-        assert_eq!(next, Some(NextPage::Page { page: 2, limit: Some(2) }));
-        let next = collect_page(&resp(r#"{"accounts":[],"pagination":{"page":3,"pages":3}}"#), &mut out).unwrap();
+        let next = collect_page(
+            &resp(r#"{"accounts":[],"pagination":{"page":1,"pages":3,"limit":2,"total":5}}"#),
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(
+            next,
+            Some(NextPage::Page {
+                page: 2,
+                limit: Some(2)
+            })
+        );
+        let next = collect_page(
+            &resp(r#"{"accounts":[],"pagination":{"page":3,"pages":3}}"#),
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(next, None);
     }
 
     #[test]
     fn filters_are_validated() {
-        let p = ListAccountsParams { status: Some("active".into()), ..Default::default() };
-        assert!(matches!(p.validate(), Err(Error::Validation { ref param, .. }) if param == "status"));
-        let p = ListAccountsParams { profile_id: Some("".into()), ..Default::default() };
-        assert!(matches!(p.validate(), Err(Error::Validation { ref param, .. }) if param == "profileId"));
+        let p = ListAccountsParams {
+            status: Some("active".into()),
+            ..Default::default()
+        };
+        assert!(
+            matches!(p.validate(), Err(Error::Validation { ref param, .. }) if param == "status")
+        );
+        let p = ListAccountsParams {
+            profile_id: Some("".into()),
+            ..Default::default()
+        };
+        assert!(
+            matches!(p.validate(), Err(Error::Validation { ref param, .. }) if param == "profileId")
+        );
     }
 
     #[test]
     fn non_json_is_a_decode_error() {
-        assert!(matches!(collect_page(&resp("oops"), &mut vec![]), Err(Error::Decode { .. })));
+        assert!(matches!(
+            collect_page(&resp("oops"), &mut vec![]),
+            Err(Error::Decode { .. })
+        ));
     }
 }

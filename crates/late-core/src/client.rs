@@ -31,7 +31,10 @@ impl Client {
     pub fn new(mut config: ClientConfig) -> Result<Self> {
         config.validate()?;
         let http = build_http_client()?;
-        Ok(Self { transport: Transport::new(http, Arc::new(config)), default_profile: Arc::new(OnceCell::new()) })
+        Ok(Self {
+            transport: Transport::new(http, Arc::new(config)),
+            default_profile: Arc::new(OnceCell::new()),
+        })
     }
 
     /// A client with another configuration that shares this one's connection pool. The
@@ -40,9 +43,15 @@ impl Client {
         config.validate()?;
         let same_account =
             config.api_key == self.config().api_key && config.base_url == self.config().base_url;
-        let default_profile =
-            if same_account { self.default_profile.clone() } else { Arc::new(OnceCell::new()) };
-        Ok(Self { transport: Transport::new(self.transport.http().clone(), Arc::new(config)), default_profile })
+        let default_profile = if same_account {
+            self.default_profile.clone()
+        } else {
+            Arc::new(OnceCell::new())
+        };
+        Ok(Self {
+            transport: Transport::new(self.transport.http().clone(), Arc::new(config)),
+            default_profile,
+        })
     }
 
     /// The configuration.
@@ -56,15 +65,27 @@ impl Client {
     }
 
     /// Any request, with retries, timeouts and cancellation.
-    pub async fn request(&self, req: &Request, opts: &CallOptions, cancel: &CancellationToken) -> Result<Response> {
+    pub async fn request(
+        &self,
+        req: &Request,
+        opts: &CallOptions,
+        cancel: &CancellationToken,
+    ) -> Result<Response> {
         self.transport.execute(req, opts, cancel).await
     }
 
     /// The id of the default profile (`isDefault`), looked up once and cached.
-    pub async fn default_profile_id(&self, opts: &CallOptions, cancel: &CancellationToken) -> Result<String> {
+    pub async fn default_profile_id(
+        &self,
+        opts: &CallOptions,
+        cancel: &CancellationToken,
+    ) -> Result<String> {
         self.default_profile
             .get_or_try_init(|| async {
-                let resp = self.transport.execute(&profiles::list_request(), opts, cancel).await?;
+                let resp = self
+                    .transport
+                    .execute(&profiles::list_request(), opts, cancel)
+                    .await?;
                 profiles::pick_default(&resp)
             })
             .await
@@ -93,8 +114,14 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<ConnectResult> {
         // Validate everything with a placeholder id first: no request for bad input.
-        connect::build_request(platform, params.profile_id.as_deref().unwrap_or("default"), params)?;
-        let profile_id = self.profile_or_default(params.profile_id.as_deref(), opts, cancel).await?;
+        connect::build_request(
+            platform,
+            params.profile_id.as_deref().unwrap_or("default"),
+            params,
+        )?;
+        let profile_id = self
+            .profile_or_default(params.profile_id.as_deref(), opts, cancel)
+            .await?;
         let req = connect::build_request(platform, &profile_id, params)?;
         let resp = self.transport.execute(&req, opts, cancel).await?;
         connect::map_response(&resp)
@@ -108,7 +135,9 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<String> {
         params.validate()?;
-        let profile_id = self.profile_or_default(params.profile_id.as_deref(), opts, cancel).await?;
+        let profile_id = self
+            .profile_or_default(params.profile_id.as_deref(), opts, cancel)
+            .await?;
         let first = accounts::first_request(&profile_id, params);
         let mut out = Vec::new();
         let mut seen = HashSet::new();
@@ -124,7 +153,10 @@ impl Client {
                     request_id: resp.request_id.clone(),
                 });
             }
-            resp = self.transport.execute(&accounts::next_request(&first, &next), opts, cancel).await?;
+            resp = self
+                .transport
+                .execute(&accounts::next_request(&first, &next), opts, cancel)
+                .await?;
         }
         Err(Error::Decode {
             message: format!("the account list has more than {MAX_PAGES} pages"),

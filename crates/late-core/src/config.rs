@@ -71,24 +71,39 @@ impl ClientConfig {
         }
         let trimmed = self.base_url.trim_end_matches('/').to_string();
         let parsed = url::Url::parse(&trimmed).map_err(|_| {
-            Error::validation("baseUrl", "must be an absolute http(s) URL such as https://zernio.com/api")
+            Error::validation(
+                "baseUrl",
+                "must be an absolute http(s) URL such as https://zernio.com/api",
+            )
         })?;
         if parsed.scheme() != "http" && parsed.scheme() != "https" {
             return Err(Error::validation("baseUrl", "must use http or https"));
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(Error::validation("baseUrl", "must not have a query or fragment"));
+            return Err(Error::validation(
+                "baseUrl",
+                "must not have a query or fragment",
+            ));
         }
         self.base_url = trimmed;
         if self.timeout.is_zero() {
-            return Err(Error::validation("timeoutMs", "must be a positive number of milliseconds"));
+            return Err(Error::validation(
+                "timeoutMs",
+                "must be a positive number of milliseconds",
+            ));
         }
         for (name, value) in &self.default_headers {
             http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Error::validation("defaultHeaders", format!("`{name}` is not a valid header name"))
+                Error::validation(
+                    "defaultHeaders",
+                    format!("`{name}` is not a valid header name"),
+                )
             })?;
             http::HeaderValue::from_str(value).map_err(|_| {
-                Error::validation("defaultHeaders", format!("the value of `{name}` is not a valid header value"))
+                Error::validation(
+                    "defaultHeaders",
+                    format!("the value of `{name}` is not a valid header value"),
+                )
             })?;
         }
         Ok(())

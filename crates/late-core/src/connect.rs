@@ -32,7 +32,10 @@ pub struct ConnectResult {
 /// Checks a `redirect_url`: absolute http(s), as the API requires.
 pub fn check_redirect_url(value: &str) -> Result<()> {
     let parsed = url::Url::parse(value).map_err(|_| {
-        Error::validation("redirectUrl", "must be an absolute http(s) URL, e.g. https://app.example.com/connected")
+        Error::validation(
+            "redirectUrl",
+            "must be an absolute http(s) URL, e.g. https://app.example.com/connected",
+        )
     })?;
     if parsed.scheme() != "http" && parsed.scheme() != "https" {
         return Err(Error::validation("redirectUrl", "must use http or https"));
@@ -45,8 +48,14 @@ pub fn check_id(param: &str, value: &str) -> Result<()> {
     if value.is_empty() {
         return Err(Error::validation(param, "must be a non-empty id"));
     }
-    if value.chars().any(|c| c.is_whitespace() || c == '/' || c.is_control()) {
-        return Err(Error::validation(param, "must be an id without spaces or slashes"));
+    if value
+        .chars()
+        .any(|c| c.is_whitespace() || c == '/' || c.is_control())
+    {
+        return Err(Error::validation(
+            param,
+            "must be an id without spaces or slashes",
+        ));
     }
     Ok(())
 }
@@ -60,10 +69,16 @@ pub fn build_request(platform: &str, profile_id: &str, params: &ConnectParams) -
     }
     if let Some(method) = &params.login_method {
         if platform != "instagram" {
-            return Err(Error::validation("loginMethod", "only applies to instagram"));
+            return Err(Error::validation(
+                "loginMethod",
+                "only applies to instagram",
+            ));
         }
         if method != "instagram_login" && method != "facebook_login" {
-            return Err(Error::validation("loginMethod", "expected `instagram_login` or `facebook_login`"));
+            return Err(Error::validation(
+                "loginMethod",
+                "expected `instagram_login` or `facebook_login`",
+            ));
         }
     }
     let mut req = Request::new(Method::Get, format!("/v1/connect/{platform}"))
@@ -97,7 +112,9 @@ pub fn map_response(resp: &Response) -> Result<ConnectResult> {
             out.insert(k, v);
         }
     }
-    Ok(ConnectResult { json: Value::Object(out).to_string() })
+    Ok(ConnectResult {
+        json: Value::Object(out).to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -106,22 +123,37 @@ mod tests {
 
     #[test]
     fn request_uses_real_endpoint_and_snake_case_redirect() {
-        let p = ConnectParams { redirect_url: Some("https://app.example/cb".into()), ..Default::default() };
+        let p = ConnectParams {
+            redirect_url: Some("https://app.example/cb".into()),
+            ..Default::default()
+        };
         let r = build_request("instagram", "p1", &p).unwrap();
         assert_eq!(r.path, "/v1/connect/instagram");
-        assert_eq!(r.query, vec![("profileId".into(), "p1".into()), ("redirect_url".into(), "https://app.example/cb".into())]);
+        assert_eq!(
+            r.query,
+            vec![
+                ("profileId".into(), "p1".into()),
+                ("redirect_url".into(), "https://app.example/cb".into())
+            ]
+        );
     }
 
     #[test]
     fn bad_inputs_name_their_parameter() {
-        let p = ConnectParams { redirect_url: Some("/relative".into()), ..Default::default() };
+        let p = ConnectParams {
+            redirect_url: Some("/relative".into()),
+            ..Default::default()
+        };
         let e = build_request("instagram", "p1", &p).unwrap_err();
         assert!(matches!(e, Error::Validation { ref param, .. } if param == "redirectUrl"));
         let e = build_request("myspace", "p1", &ConnectParams::default()).unwrap_err();
         assert!(matches!(e, Error::Validation { ref param, .. } if param == "platform"));
         let e = build_request("instagram", "", &ConnectParams::default()).unwrap_err();
         assert!(matches!(e, Error::Validation { ref param, .. } if param == "profileId"));
-        let p = ConnectParams { login_method: Some("password".into()), ..Default::default() };
+        let p = ConnectParams {
+            login_method: Some("password".into()),
+            ..Default::default()
+        };
         let e = build_request("instagram", "p1", &p).unwrap_err();
         assert!(matches!(e, Error::Validation { ref param, .. } if param == "loginMethod"));
     }

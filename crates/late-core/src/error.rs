@@ -140,7 +140,10 @@ pub enum Error {
 impl Error {
     /// Shorthand for [`Error::Validation`].
     pub fn validation(param: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Validation { param: param.into(), message: message.into() }
+        Self::Validation {
+            param: param.into(),
+            message: message.into(),
+        }
     }
 
     /// The structured form sent to JS. `kind` selects the error class there.
@@ -164,14 +167,21 @@ impl Error {
                 "rateLimit": e.rate_limit.as_ref().map(RateLimit::to_json),
                 "attempts": e.attempts,
             }),
-            Error::Connection { kind, message, attempts } => json!({
+            Error::Connection {
+                kind,
+                message,
+                attempts,
+            } => json!({
                 "kind": "connection",
                 "message": self.to_string(),
                 "cause": kind.as_str(),
                 "detail": message,
                 "attempts": attempts,
             }),
-            Error::Timeout { timeout_ms, attempts } => json!({
+            Error::Timeout {
+                timeout_ms,
+                attempts,
+            } => json!({
                 "kind": "timeout",
                 "message": self.to_string(),
                 "timeoutMs": timeout_ms,
@@ -183,7 +193,9 @@ impl Error {
                 "message": self.to_string(),
                 "param": param,
             }),
-            Error::Decode { status, request_id, .. } => json!({
+            Error::Decode {
+                status, request_id, ..
+            } => json!({
                 "kind": "decode",
                 "message": self.to_string(),
                 "status": status,
@@ -229,7 +241,10 @@ mod tests {
             request_id: Some("req_1".into()),
             ..Default::default()
         }));
-        assert_eq!(e.to_string(), "404 Profile not found (code: not_found) [request id: req_1]");
+        assert_eq!(
+            e.to_string(),
+            "404 Profile not found (code: not_found) [request id: req_1]"
+        );
         let j = e.to_json();
         assert_eq!(j["kind"], "api");
         assert_eq!(j["status"], 404);

@@ -24,7 +24,7 @@ pub use client::Client;
 pub use config::{ClientConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS};
 pub use connect::{ConnectParams, ConnectResult};
 pub use error::{ApiError, ConnectionKind, Error, Result};
-pub use platform::{CONNECT_PLATFORMS, is_connect_platform};
+pub use platform::{is_connect_platform, CONNECT_PLATFORMS};
 pub use rate_limit::RateLimit;
 pub use request::{CallOptions, Method, Request, Response};
 pub use secret::ApiKey;

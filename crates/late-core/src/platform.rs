@@ -75,7 +75,9 @@ pub fn is_connect_platform(id: &str) -> bool {
 fn hint(id: &str) -> String {
     match id.to_ascii_lowercase().as_str() {
         "x" | "x.com" => " (X is `twitter`)".to_string(),
-        "google_business" | "gbp" | "google-business" => " (Google Business Profile is `googlebusiness`)".to_string(),
+        "google_business" | "gbp" | "google-business" => {
+            " (Google Business Profile is `googlebusiness`)".to_string()
+        }
         lower if lower != id => format!(" (ids are lower-case: `{lower}`?)"),
         _ => String::new(),
     }
@@ -88,7 +90,11 @@ pub fn check_connect_platform(id: &str) -> Result<()> {
     }
     Err(Error::validation(
         "platform",
-        format!("`{id}` is not a platform that can be connected{}; expected one of: {}", hint(id), CONNECT_PLATFORMS.join(", ")),
+        format!(
+            "`{id}` is not a platform that can be connected{}; expected one of: {}",
+            hint(id),
+            CONNECT_PLATFORMS.join(", ")
+        ),
     ))
 }
 
@@ -99,7 +105,11 @@ pub fn check_account_platform(id: &str) -> Result<()> {
     }
     Err(Error::validation(
         "platform",
-        format!("`{id}` is not a known account platform{}; expected one of: {}", hint(id), ACCOUNT_PLATFORMS.join(", ")),
+        format!(
+            "`{id}` is not a known account platform{}; expected one of: {}",
+            hint(id),
+            ACCOUNT_PLATFORMS.join(", ")
+        ),
     ))
 }
 

@@ -28,7 +28,11 @@ pub fn list_request() -> Request {
 /// `isDefault: true`, else the first (the API lists the default first).
 pub fn pick_default(resp: &Response) -> Result<String> {
     let page: ProfilesPage = resp.json()?;
-    let pick = page.profiles.iter().find(|p| p.is_default).or_else(|| page.profiles.first());
+    let pick = page
+        .profiles
+        .iter()
+        .find(|p| p.is_default)
+        .or_else(|| page.profiles.first());
     match pick {
         Some(p) if !p.id.is_empty() => Ok(p.id.clone()),
         _ => Err(Error::validation(
@@ -57,14 +61,21 @@ mod tests {
 
     #[test]
     fn picks_is_default_even_when_not_first() {
-        let r = resp(r#"{"profiles":[{"_id":"a","isDefault":false},{"_id":"b","isDefault":true}]}"#);
+        let r =
+            resp(r#"{"profiles":[{"_id":"a","isDefault":false},{"_id":"b","isDefault":true}]}"#);
         assert_eq!(pick_default(&r).unwrap(), "b");
     }
 
     #[test]
     fn falls_back_to_first_and_errors_on_none() {
-        assert_eq!(pick_default(&resp(r#"{"profiles":[{"_id":"a"}]}"#)).unwrap(), "a");
+        assert_eq!(
+            pick_default(&resp(r#"{"profiles":[{"_id":"a"}]}"#)).unwrap(),
+            "a"
+        );
         assert!(pick_default(&resp(r#"{"profiles":[]}"#)).is_err());
-        assert!(matches!(pick_default(&resp("<html>")), Err(Error::Decode { .. })));
+        assert!(matches!(
+            pick_default(&resp("<html>")),
+            Err(Error::Decode { .. })
+        ));
     }
 }

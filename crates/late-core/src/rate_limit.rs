@@ -17,7 +17,14 @@ impl RateLimit {
     /// Reads the headers; `None` when none of them is present.
     pub fn from_headers(headers: &reqwest::header::HeaderMap) -> Option<Self> {
         let get = |name: &str| -> Option<u64> {
-            headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok().map(|v| v.max(0.0) as u64)
+            headers
+                .get(name)?
+                .to_str()
+                .ok()?
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .map(|v| v.max(0.0) as u64)
         };
         let rl = Self {
             limit: get("x-ratelimit-limit"),

@@ -31,7 +31,10 @@ impl Method {
             "PUT" => Ok(Self::Put),
             "PATCH" => Ok(Self::Patch),
             "DELETE" => Ok(Self::Delete),
-            _ => Err(Error::validation("method", format!("expected GET, POST, PUT, PATCH or DELETE, got `{name}`"))),
+            _ => Err(Error::validation(
+                "method",
+                format!("expected GET, POST, PUT, PATCH or DELETE, got `{name}`"),
+            )),
         }
     }
 
@@ -80,7 +83,13 @@ pub struct Request {
 impl Request {
     /// A request without query, body or headers.
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Self { method, path: path.into(), query: Vec::new(), body: None, headers: Vec::new() }
+        Self {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            headers: Vec::new(),
+        }
     }
 
     /// Adds a query pair when the value is present.
@@ -94,19 +103,30 @@ impl Request {
     /// Checks the path: relative to the base URL, no scheme, no `..`.
     pub fn validate(&self) -> Result<()> {
         if !self.path.starts_with('/') || self.path.starts_with("//") {
-            return Err(Error::validation("path", "must start with a single `/`, e.g. `/v1/accounts`"));
+            return Err(Error::validation(
+                "path",
+                "must start with a single `/`, e.g. `/v1/accounts`",
+            ));
         }
         if self.path.split(['/', '?']).any(|seg| seg == "..") {
             return Err(Error::validation("path", "must not contain `..` segments"));
         }
         if self.path.contains(['?', '#']) {
-            return Err(Error::validation("path", "must not contain `?` or `#`; pass query parameters in `query`"));
+            return Err(Error::validation(
+                "path",
+                "must not contain `?` or `#`; pass query parameters in `query`",
+            ));
         }
         for (name, value) in &self.headers {
-            http::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::validation("headers", format!("`{name}` is not a valid header name")))?;
-            http::HeaderValue::from_str(value)
-                .map_err(|_| Error::validation("headers", format!("the value of `{name}` is not a valid header value")))?;
+            http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::validation("headers", format!("`{name}` is not a valid header name"))
+            })?;
+            http::HeaderValue::from_str(value).map_err(|_| {
+                Error::validation(
+                    "headers",
+                    format!("the value of `{name}` is not a valid header value"),
+                )
+            })?;
         }
         Ok(())
     }
@@ -126,6 +146,8 @@ pub struct CallOptions {
     pub max_retry_wait: Option<Duration>,
     /// Overall deadline for the call, across attempts and waits.
     pub deadline: Option<Duration>,
+    /// Extra headers for every request of this call (after the request's own).
+    pub headers: Vec<(String, String)>,
 }
 
 /// A success response.
@@ -169,14 +191,19 @@ mod tests {
     #[test]
     fn method_parse_is_case_insensitive_and_rejects_unknown() {
         assert_eq!(Method::parse("get").unwrap(), Method::Get);
-        assert!(matches!(Method::parse("TRACE"), Err(Error::Validation { .. })));
+        assert!(matches!(
+            Method::parse("TRACE"),
+            Err(Error::Validation { .. })
+        ));
     }
 
     #[test]
     fn path_validation() {
         assert!(Request::new(Method::Get, "/v1/accounts").validate().is_ok());
         assert!(Request::new(Method::Get, "v1/accounts").validate().is_err());
-        assert!(Request::new(Method::Get, "//evil.example/x").validate().is_err());
+        assert!(Request::new(Method::Get, "//evil.example/x")
+            .validate()
+            .is_err());
         assert!(Request::new(Method::Get, "/v1/../x").validate().is_err());
         assert!(Request::new(Method::Get, "/v1/x?a=b").validate().is_err());
     }

@@ -46,7 +46,12 @@ pub fn backoff(n: u32, r: f64) -> Duration {
 /// The wait the server asked for: `retry-after-ms`, then `Retry-After` (seconds or HTTP date),
 /// then, on a 429, `X-RateLimit-Reset` (Unix seconds).
 pub fn server_wait(headers: &HeaderMap, status: u16, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
         if ms.is_finite() && ms >= 0.0 {
             return Some(Duration::from_secs_f64(ms / 1000.0));
@@ -63,9 +68,16 @@ pub fn server_wait(headers: &HeaderMap, status: u16, now: SystemTime) -> Option<
     }
     if status == 429 {
         if let Some(reset) = text("x-ratelimit-reset").and_then(|v| v.parse::<u64>().ok()) {
-            let now_s = now.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+            let now_s = now
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
             // Some servers send a delta instead of a timestamp: treat small values as seconds.
-            let wait = if reset > 1_000_000_000 { reset.saturating_sub(now_s) } else { reset };
+            let wait = if reset > 1_000_000_000 {
+                reset.saturating_sub(now_s)
+            } else {
+                reset
+            };
             return Some(Duration::from_secs(wait));
         }
     }
@@ -79,7 +91,11 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     fn api(status: u16, code: Option<&str>) -> Error {
-        Error::Api(Box::new(ApiError { status, code: code.map(Into::into), ..Default::default() }))
+        Error::Api(Box::new(ApiError {
+            status,
+            code: code.map(Into::into),
+            ..Default::default()
+        }))
     }
 
     #[test]
@@ -94,14 +110,26 @@ mod tests {
 
     #[test]
     fn conflict_only_for_idempotency_conflict() {
-        assert!(is_retryable(&api(409, Some("idempotency_conflict")), Method::Post, true));
+        assert!(is_retryable(
+            &api(409, Some("idempotency_conflict")),
+            Method::Post,
+            true
+        ));
         assert!(!is_retryable(&api(409, None), Method::Post, true));
-        assert!(!is_retryable(&api(409, Some("profile_name_conflict")), Method::Get, false));
+        assert!(!is_retryable(
+            &api(409, Some("profile_name_conflict")),
+            Method::Get,
+            false
+        ));
     }
 
     #[test]
     fn post_without_key_is_never_retried() {
-        let conn = Error::Connection { kind: crate::ConnectionKind::Reset, message: String::new(), attempts: 1 };
+        let conn = Error::Connection {
+            kind: crate::ConnectionKind::Reset,
+            message: String::new(),
+            attempts: 1,
+        };
         assert!(!is_retryable(&conn, Method::Post, false));
         assert!(is_retryable(&conn, Method::Post, true));
         assert!(!is_retryable(&api(503, None), Method::Post, false));

@@ -55,7 +55,10 @@ mod tests {
     #[test]
     fn redact_removes_every_occurrence() {
         let key = ApiKey::new("sk_test_abc");
-        assert_eq!(key.redact("a sk_test_abc b sk_test_abc"), "a [redacted] b [redacted]");
+        assert_eq!(
+            key.redact("a sk_test_abc b sk_test_abc"),
+            "a [redacted] b [redacted]"
+        );
         assert_eq!(key.redact("nothing here"), "nothing here");
     }
 }

@@ -47,7 +47,11 @@ pub struct Transport {
 impl Transport {
     /// A transport over `http` (shared pool) with `config` (already validated).
     pub fn new(http: reqwest::Client, config: Arc<ClientConfig>) -> Self {
-        Self { http, config, last_rate_limit: Arc::new(Mutex::new(None)) }
+        Self {
+            http,
+            config,
+            last_rate_limit: Arc::new(Mutex::new(None)),
+        }
     }
 
     /// The configuration.
@@ -67,9 +71,19 @@ impl Transport {
 
     /// Sends `req`, retrying per the policy in [`crate::retry`], until success, a final error,
     /// the deadline, or `cancel`.
-    pub async fn execute(&self, req: &Request, opts: &CallOptions, cancel: &CancellationToken) -> Result<Response> {
+    pub async fn execute(
+        &self,
+        req: &Request,
+        opts: &CallOptions,
+        cancel: &CancellationToken,
+    ) -> Result<Response> {
         req.validate()?;
-        if req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization")) {
+        if req
+            .headers
+            .iter()
+            .chain(opts.headers.iter())
+            .any(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+        {
             return Err(Error::validation(
                 "headers",
                 "`Authorization` cannot be set per request; create a client with another `apiKey` (withOptions)",
@@ -80,7 +94,10 @@ impl Transport {
         }
         let timeout = opts.timeout.unwrap_or(self.config.timeout);
         if timeout.is_zero() {
-            return Err(Error::validation("timeoutMs", "must be a positive number of milliseconds"));
+            return Err(Error::validation(
+                "timeoutMs",
+                "must be a positive number of milliseconds",
+            ));
         }
         let max_retries = opts.max_retries.unwrap_or(self.config.max_retries);
         let max_wait = opts.max_retry_wait.unwrap_or(self.config.max_retry_wait);
@@ -100,7 +117,14 @@ impl Transport {
                 Some(d) => timeout.min(d.saturating_duration_since(Instant::now())),
                 None => timeout,
             };
-            let sent = self.attempt(req, &url, idempotency_key.as_deref(), &request_id, attempt_timeout);
+            let sent = self.attempt(
+                req,
+                opts,
+                &url,
+                idempotency_key.as_deref(),
+                &request_id,
+                attempt_timeout,
+            );
             let outcome = tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return Err(Error::Aborted),
@@ -138,42 +162,81 @@ impl Transport {
 
     fn url(&self, req: &Request) -> Result<reqwest::Url> {
         let mut url = reqwest::Url::parse(&format!("{}{}", self.config.base_url, req.path))
-            .map_err(|e| Error::validation("path", format!("does not form a valid URL with the base URL: {e}")))?;
+            .map_err(|e| {
+                Error::validation(
+                    "path",
+                    format!("does not form a valid URL with the base URL: {e}"),
+                )
+            })?;
         if !req.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(req.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            url.query_pairs_mut()
+                .extend_pairs(req.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
         Ok(url)
     }
 
-    fn headers(&self, req: &Request, idempotency_key: Option<&str>, request_id: &str) -> Result<HeaderMap> {
-        let mut h = HeaderMap::with_capacity(8 + self.config.default_headers.len() + req.headers.len());
+    fn headers(
+        &self,
+        req: &Request,
+        opts: &CallOptions,
+        idempotency_key: Option<&str>,
+        request_id: &str,
+    ) -> Result<HeaderMap> {
+        let mut h =
+            HeaderMap::with_capacity(8 + self.config.default_headers.len() + req.headers.len());
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.config.api_key.expose()))
-            .map_err(|_| Error::validation("apiKey", "contains characters that cannot be sent in a header"))?;
+            .map_err(|_| {
+            Error::validation(
+                "apiKey",
+                "contains characters that cannot be sent in a header",
+            )
+        })?;
         auth.set_sensitive(true);
         h.insert(reqwest::header::AUTHORIZATION, auth);
-        h.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        h.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
         if let Ok(ua) = HeaderValue::from_str(&self.config.user_agent) {
             h.insert(reqwest::header::USER_AGENT, ua);
         }
         if req.body.is_some() {
-            h.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            h.insert(
+                reqwest::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
         }
         if let Ok(v) = HeaderValue::from_str(request_id) {
             h.insert(HeaderName::from_static("x-request-id"), v);
         }
         if let Some(key) = idempotency_key {
-            let v = HeaderValue::from_str(key)
-                .map_err(|_| Error::validation("idempotencyKey", "contains characters that cannot be sent in a header"))?;
+            let v = HeaderValue::from_str(key).map_err(|_| {
+                Error::validation(
+                    "idempotencyKey",
+                    "contains characters that cannot be sent in a header",
+                )
+            })?;
             h.insert(HeaderName::from_static("idempotency-key"), v);
         }
-        for (name, value) in self.config.default_headers.iter().chain(req.headers.iter()) {
+        for (name, value) in self
+            .config
+            .default_headers
+            .iter()
+            .chain(req.headers.iter())
+            .chain(opts.headers.iter())
+        {
             if name.eq_ignore_ascii_case("authorization") {
                 continue;
             }
-            let n = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::validation("headers", format!("`{name}` is not a valid header name")))?;
-            let v = HeaderValue::from_str(value)
-                .map_err(|_| Error::validation("headers", format!("the value of `{name}` is not a valid header value")))?;
+            let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::validation("headers", format!("`{name}` is not a valid header name"))
+            })?;
+            let v = HeaderValue::from_str(value).map_err(|_| {
+                Error::validation(
+                    "headers",
+                    format!("the value of `{name}` is not a valid header value"),
+                )
+            })?;
             h.insert(n, v);
         }
         Ok(h)
@@ -183,32 +246,48 @@ impl Transport {
     async fn attempt(
         &self,
         req: &Request,
+        opts: &CallOptions,
         url: &reqwest::Url,
         idempotency_key: Option<&str>,
         request_id: &str,
         timeout: Duration,
     ) -> std::result::Result<Response, (Error, Option<Duration>)> {
         let timeout_ms = timeout.as_millis() as u64;
-        let fut = self.attempt_inner(req, url, idempotency_key, request_id);
+        let fut = self.attempt_inner(req, opts, url, idempotency_key, request_id);
         match tokio::time::timeout(timeout, fut).await {
             Ok(r) => r,
-            Err(_) => Err((Error::Timeout { timeout_ms, attempts: 0 }, None)),
+            Err(_) => Err((
+                Error::Timeout {
+                    timeout_ms,
+                    attempts: 0,
+                },
+                None,
+            )),
         }
     }
 
     async fn attempt_inner(
         &self,
         req: &Request,
+        opts: &CallOptions,
         url: &reqwest::Url,
         idempotency_key: Option<&str>,
         request_id: &str,
     ) -> std::result::Result<Response, (Error, Option<Duration>)> {
-        let headers = self.headers(req, idempotency_key, request_id).map_err(|e| (e, None))?;
-        let mut builder = self.http.request(req.method.to_reqwest(), url.clone()).headers(headers);
+        let headers = self
+            .headers(req, opts, idempotency_key, request_id)
+            .map_err(|e| (e, None))?;
+        let mut builder = self
+            .http
+            .request(req.method.to_reqwest(), url.clone())
+            .headers(headers);
         if let Some(body) = &req.body {
             builder = builder.body(body.clone());
         }
-        let mut resp = builder.send().await.map_err(|e| (self.connection_error(&e), None))?;
+        let mut resp = builder
+            .send()
+            .await
+            .map_err(|e| (self.connection_error(&e), None))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let rate_limit = RateLimit::from_headers(&headers);
@@ -217,7 +296,10 @@ impl Transport {
                 *g = Some(rl);
             }
         }
-        let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let request_id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let limit = self.config.max_response_bytes;
         if let Some(len) = resp.content_length() {
             if len as usize > limit {
@@ -229,7 +311,10 @@ impl Transport {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
                     if buf.len() + chunk.len() > limit {
-                        return Err((self.too_large(status, request_id, buf.len() + chunk.len()), None));
+                        return Err((
+                            self.too_large(status, request_id, buf.len() + chunk.len()),
+                            None,
+                        ));
                     }
                     buf.extend_from_slice(&chunk);
                 }
@@ -284,8 +369,14 @@ impl Transport {
             .as_ref()
             .and_then(|v| match v.get("error") {
                 Some(serde_json::Value::String(s)) => Some(s.clone()),
-                Some(serde_json::Value::Object(o)) => o.get("message").and_then(|m| m.as_str()).map(str::to_string),
-                _ => v.get("message").and_then(|m| m.as_str()).map(str::to_string),
+                Some(serde_json::Value::Object(o)) => o
+                    .get("message")
+                    .and_then(|m| m.as_str())
+                    .map(str::to_string),
+                _ => v
+                    .get("message")
+                    .and_then(|m| m.as_str())
+                    .map(str::to_string),
             })
             .unwrap_or_else(|| {
                 let reason = http::StatusCode::from_u16(status)
@@ -298,7 +389,11 @@ impl Transport {
                     format!("{reason}: {}", excerpt(text.trim(), 200))
                 }
             });
-        let body = if envelope.is_some() { text.clone() } else { excerpt(&text, 2048) };
+        let body = if envelope.is_some() {
+            text.clone()
+        } else {
+            excerpt(&text, 2048)
+        };
         Error::Api(Box::new(ApiError {
             status,
             message,
@@ -317,14 +412,22 @@ impl Transport {
     fn connection_error(&self, e: &reqwest::Error) -> Error {
         let message = self.config.api_key.redact(&flatten(e));
         let kind = classify(e, &message);
-        Error::Connection { kind, message, attempts: 0 }
+        Error::Connection {
+            kind,
+            message,
+            attempts: 0,
+        }
     }
 }
 
 fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
-        .filter_map(|(n, v)| v.to_str().ok().map(|v| (n.as_str().to_string(), v.to_string())))
+        .filter_map(|(n, v)| {
+            v.to_str()
+                .ok()
+                .map(|v| (n.as_str().to_string(), v.to_string()))
+        })
         .collect()
 }
 
@@ -350,7 +453,9 @@ fn classify(e: &reqwest::Error, message: &str) -> ConnectionKind {
             use std::io::ErrorKind::*;
             match io.kind() {
                 ConnectionRefused => return ConnectionKind::Refused,
-                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => return ConnectionKind::Reset,
+                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => {
+                    return ConnectionKind::Reset
+                }
                 TimedOut => return ConnectionKind::ConnectTimeout,
                 _ => {}
             }
@@ -363,9 +468,13 @@ fn classify(e: &reqwest::Error, message: &str) -> ConnectionKind {
     let lower = message.to_ascii_lowercase();
     if e.is_timeout() {
         ConnectionKind::ConnectTimeout
-    } else if lower.contains("dns") || lower.contains("lookup address") || lower.contains("name or service not known") {
+    } else if lower.contains("dns")
+        || lower.contains("lookup address")
+        || lower.contains("name or service not known")
+    {
         ConnectionKind::Dns
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
         ConnectionKind::Tls
     } else if lower.contains("connection closed")
         || lower.contains("incomplete message")
@@ -386,7 +495,14 @@ pub fn random_id() -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex::encode(b);
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,482 @@
+/**
+ * late-native — the fastest, most dependable Node.js client for the Late (Zernio) API.
+ *
+ * Hand-written facade types. API shapes come from `types/` (generated from the vendor's
+ * OpenAPI spec by `npm run gen:types`); field names are the API's own (`_id`, camelCase).
+ *
+ * @example
+ * ```ts
+ * import { LateClient } from 'late-native'
+ * const late = new LateClient() // apiKey from LATE_API_KEY
+ * const { connectUrl } = await late.connectInstagram({ redirectUrl: 'https://app.example.com/connected' })
+ * ```
+ * @packageDocumentation
+ */
+
+import type { paths, SocialAccount, Profile, ConnectUrlResponse } from './types/index'
+
+export type * from './types/index'
+export {
+  verifyWebhook,
+  signWebhook,
+  createWebhookHandler,
+} from './lib/webhook'
+export type * from './lib/webhook'
+
+/** Options of {@link LateClient}. Every field is optional; see each default. */
+export interface LateClientOptions {
+  /** API key (`sk_…`). Default: env `LATE_API_KEY`, then `ZERNIO_API_KEY`. Never shown in errors, logs or `inspect`. */
+  apiKey?: string
+  /** Default: env `LATE_BASE_URL`, then `ZERNIO_BASE_URL`, then `'https://zernio.com/api'`. */
+  baseUrl?: string
+  /** Timeout of each attempt in ms (connect, headers and body). Default 60 000. */
+  timeoutMs?: number
+  /** Retries after the first attempt (connection errors, timeouts, 408, 429, 5xx). Default 2. */
+  maxRetries?: number
+  /** Longest single wait between attempts, including a server's `Retry-After`, in ms. Default 60 000. */
+  maxRetryWaitMs?: number
+  /** Headers sent with every request (`Authorization` cannot be overridden). */
+  defaultHeaders?: Record<string, string>
+  /** Largest response body accepted, in bytes. Default 64 MiB. */
+  maxResponseBytes?: number
+}
+
+/**
+ * Per-call options, accepted as the last argument of every method.
+ *
+ * @example
+ * ```ts
+ * const ac = new AbortController()
+ * await late.listAccounts({}, { signal: ac.signal, timeoutMs: 5_000, maxRetries: 0 })
+ * ```
+ */
+export interface RequestOptions {
+  /** Cancels the call: it rejects at once with a {@link LateAbortError} (`name === 'AbortError'`). */
+  signal?: AbortSignal | null
+  /** Per-attempt timeout for this call, in ms. */
+  timeoutMs?: number
+  /** Retries after the first attempt for this call. */
+  maxRetries?: number
+  /** Longest single wait between attempts for this call, in ms. */
+  maxRetryWaitMs?: number
+  /** Overall deadline across attempts and waits, in ms. */
+  deadlineMs?: number
+  /** `Idempotency-Key` to send (POSTs get a generated one, reused on every retry). At most 255 characters. */
+  idempotencyKey?: string
+  /** Extra headers for this call. */
+  headers?: Record<string, string>
+}
+
+/** Platforms whose accounts can be connected with {@link LateClient.connect}. */
+export type ConnectPlatform =
+  | 'facebook'
+  | 'instagram'
+  | 'linkedin'
+  | 'twitter'
+  | 'tiktok'
+  | 'youtube'
+  | 'threads'
+  | 'reddit'
+  | 'pinterest'
+  | 'bluesky'
+  | 'googlebusiness'
+  | 'telegram'
+  | 'snapchat'
+  | 'discord'
+  | 'slack'
+  | 'whatsapp'
+  | 'google'
+  | 'microsoft'
+
+/** Parameters of {@link LateClient.connect}. */
+export interface ConnectParams {
+  /** Profile the account joins. Default: the account's default profile (looked up once, cached). */
+  profileId?: string
+  /** Absolute http(s) URL the customer returns to; read it with {@link parseConnectCallback}. Sent as `redirect_url`. */
+  redirectUrl?: string
+  /** Run the white-label (headless) flow. */
+  headless?: boolean
+  /** Refresh this existing account instead of adding one. */
+  reconnectAccountId?: string
+  /** Connect through your own OAuth app. */
+  oauthAppId?: string
+  /** Refuse the connect (409) unless this platform user logs in. */
+  expectedPlatformUserId?: string
+  /** Refuse the connect (409) unless this username logs in. */
+  expectedUsername?: string
+  /** Ask the platform to show its consent screen again. */
+  forceReauth?: boolean
+  /** Comma-separated subset of posting, analytics, comments, messaging, ads, email, calendar, files, contacts. */
+  scopes?: string
+  /** Pre-fill the login e-mail. */
+  loginHint?: string
+  /** WhatsApp: `api` or `business_app`. */
+  onboarding?: 'api' | 'business_app'
+  /** WhatsApp: `hosted`. */
+  signup?: 'hosted'
+  /** Welcome screen: brand name. */
+  brandName?: string
+  /** Welcome screen: `#rrggbb`. */
+  primaryColor?: string
+  /** Show the welcome screen. */
+  welcome?: boolean
+  /** Welcome screen theme JSON. */
+  welcomeTheme?: string
+  /** Welcome screen logo URL. */
+  logoUrl?: string
+  /** Welcome screen language. */
+  language?: 'en' | 'es' | 'pt-BR'
+  /** Offer a QR code to finish on a phone. */
+  handoff?: boolean
+}
+
+/** Parameters of {@link LateClient.connectInstagram}. */
+export interface ConnectInstagramParams extends ConnectParams {
+  /** `instagram_login` (default; no Facebook Page needed) or `facebook_login`. */
+  loginMethod?: 'instagram_login' | 'facebook_login'
+}
+
+/** What a connect call returns: where to send the customer. */
+export type ConnectResult = Omit<ConnectUrlResponse, 'authUrl'> & {
+  /** The URL to send the customer's browser to (the API's `authUrl`). */
+  connectUrl: string
+  /** Opaque state of the OAuth flow. */
+  state: string
+}
+
+/** Filters of {@link LateClient.listAccounts}. */
+export interface ListAccountsParams {
+  /** Profile whose accounts to list. Default: the default profile. */
+  profileId?: string
+  /** Only this platform, e.g. `'instagram'`. */
+  platform?: SocialAccount['platform']
+  /** Only connected or only disconnected accounts. */
+  status?: 'connected' | 'disconnected'
+}
+
+/** Rate-limit state from the `X-RateLimit-*` headers. */
+export interface RateLimitInfo {
+  /** Requests allowed per window. */
+  limit?: number
+  /** Requests left in the window. */
+  remaining?: number
+  /** Unix time (seconds) when the next slot frees up. */
+  resetAt?: number
+}
+
+type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
+type OperationAt<P extends keyof paths, M extends HttpMethod> = NonNullable<paths[P][M]>
+
+/** Every operation of the API as `'METHOD /path'`, e.g. `'GET /v1/accounts/{accountId}/health'`. */
+export type Route = {
+  [P in keyof paths]: {
+    [M in HttpMethod]: paths[P][M] extends undefined | never ? never : `${Uppercase<M>} ${P & string}`
+  }[HttpMethod]
+}[keyof paths]
+
+type SplitRoute<R extends Route> = R extends `${infer M} ${infer P}`
+  ? Lowercase<M> extends HttpMethod
+    ? P extends keyof paths
+      ? OperationAt<P, Lowercase<M>>
+      : never
+    : never
+  : never
+
+type JsonOf<T> = T extends { content: { 'application/json': infer B } } ? B : unknown
+/** The success body of a route (its 200 or 201 response). */
+export type RouteResponse<R extends Route> = SplitRoute<R> extends { responses: infer Res }
+  ? 200 extends keyof Res
+    ? JsonOf<Res[200]>
+    : 201 extends keyof Res
+      ? JsonOf<Res[201]>
+      : unknown
+  : unknown
+
+type PathParamsOf<O> = O extends { parameters: { path?: infer P } } ? ([P] extends [never | undefined] ? {} : { params: NonNullable<P> }) : {}
+type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? ([Q] extends [never | undefined] ? {} : { query?: NonNullable<Q> }) : {}
+type BodyOf<O> = O extends { requestBody: { content: { 'application/json': infer B } } }
+  ? { body: B }
+  : O extends { requestBody?: { content: { 'application/json': infer B } } }
+    ? { body?: B }
+    : {}
+
+/** The second argument of `request(route, init)`: path params, query, body and headers checked against the spec. */
+export type RouteInit<R extends Route> = PathParamsOf<SplitRoute<R>> &
+  QueryOf<SplitRoute<R>> &
+  BodyOf<SplitRoute<R>> & { headers?: Record<string, string> }
+
+/** A request for the untyped form of `request`. */
+export interface RawRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  /** Path below the base URL, e.g. `/v1/accounts`. */
+  path: string
+  query?: Record<string, string | number | boolean | Array<string | number | boolean> | undefined> | URLSearchParams
+  /** JSON body: an object (serialised) or JSON text. */
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+/** A result with its response metadata. */
+export interface WithResponse<T> {
+  data: T
+  status: number
+  headers: Record<string, string>
+  requestId?: string
+  rateLimit?: RateLimitInfo
+  attempts: number
+  idempotencyKey?: string
+}
+
+/**
+ * A client of the Late (Zernio) API. One per process is typical: it keeps a pool of keep-alive
+ * connections in Rust.
+ *
+ * @example
+ * ```ts
+ * const late = new LateClient({ apiKey: process.env.LATE_API_KEY })
+ * const accounts = await late.listAccounts({ platform: 'instagram' })
+ * ```
+ */
+export declare class LateClient {
+  constructor(options?: LateClientOptions)
+  /** Base URL requests go to. */
+  readonly baseUrl: string
+  /** Per-attempt timeout in ms. */
+  readonly timeoutMs: number
+  /** Retries after the first attempt. */
+  readonly maxRetries: number
+  /** Rate-limit state of the latest response, if the server sent one. */
+  readonly rateLimit: RateLimitInfo | undefined
+  /**
+   * A client with some options changed, sharing this one's connection pool.
+   * @example
+   * ```ts
+   * const patient = late.withOptions({ timeoutMs: 300_000 })
+   * ```
+   */
+  withOptions(options: LateClientOptions): LateClient
+  /**
+   * The URL where a customer connects an Instagram account (`GET /v1/connect/instagram`).
+   * @example
+   * ```ts
+   * const { connectUrl } = await late.connectInstagram({ redirectUrl: 'https://app.example.com/connected' })
+   * // send the customer's browser to connectUrl
+   * ```
+   */
+  connectInstagram(params?: ConnectInstagramParams, options?: RequestOptions): Promise<ConnectResult>
+  /**
+   * The URL where a customer connects an account of `platform`. An unknown platform throws a
+   * {@link LateValidationError} before any request.
+   * @example
+   * ```ts
+   * const { connectUrl } = await late.connect('linkedin', { profileId })
+   * ```
+   */
+  connect(platform: ConnectPlatform, params?: ConnectInstagramParams, options?: RequestOptions): Promise<ConnectResult>
+  /**
+   * Every social account of a profile, all pages followed (`GET /v1/accounts`).
+   * @example
+   * ```ts
+   * const [instagram] = await late.listAccounts({ platform: 'instagram' })
+   * ```
+   */
+  listAccounts(params?: ListAccountsParams, options?: RequestOptions): Promise<SocialAccount[]>
+  /**
+   * The id of the account's default profile (`isDefault`), looked up once and cached.
+   * @example
+   * ```ts
+   * const profileId = await late.defaultProfileId()
+   * ```
+   */
+  defaultProfileId(options?: RequestOptions): Promise<Profile['_id'] & string>
+  /**
+   * Any operation of the API, typed from the spec.
+   * @example
+   * ```ts
+   * const health = await late.request('GET /v1/accounts/{accountId}/health', { params: { accountId } })
+   * ```
+   */
+  request<R extends Route>(route: R, init?: RouteInit<R>, options?: RequestOptions): Promise<RouteResponse<R>>
+  /**
+   * Any request, untyped.
+   * @example
+   * ```ts
+   * const body = await late.request<{ valid: boolean }>({ method: 'GET', path: '/v1/auth/verify' })
+   * ```
+   */
+  request<T = unknown>(request: RawRequest, options?: RequestOptions): Promise<T>
+  /**
+   * Like `request`, with the response metadata.
+   * @example
+   * ```ts
+   * const { data, requestId, rateLimit } = await late.requestWithResponse('GET /v1/profiles')
+   * ```
+   */
+  requestWithResponse<R extends Route>(
+    route: R,
+    init?: RouteInit<R>,
+    options?: RequestOptions,
+  ): Promise<WithResponse<RouteResponse<R>>>
+  requestWithResponse<T = unknown>(request: RawRequest, options?: RequestOptions): Promise<WithResponse<T>>
+  /** Settings without the key. */
+  toJSON(): { baseUrl: string; timeoutMs: number; maxRetries: number; apiKey: '[redacted]' }
+}
+
+/**
+ * {@link LateClient.connectInstagram} on a default client built from env on first use.
+ * @example
+ * ```ts
+ * import { connectInstagram } from 'late-native'
+ * const { connectUrl } = await connectInstagram({ redirectUrl })
+ * ```
+ */
+export declare function connectInstagram(params?: ConnectInstagramParams, options?: RequestOptions): Promise<ConnectResult>
+
+/**
+ * {@link LateClient.listAccounts} on a default client built from env on first use.
+ * @example
+ * ```ts
+ * import { listAccounts } from 'late-native'
+ * const accounts = await listAccounts({ platform: 'instagram' })
+ * ```
+ */
+export declare function listAccounts(params?: ListAccountsParams, options?: RequestOptions): Promise<SocialAccount[]>
+
+/** The redirect back from a successful connect. */
+export interface ConnectCallbackSuccess {
+  ok: true
+  /** The connected platform (`connected`). */
+  platform: string
+  profileId?: string
+  accountId?: string
+  username?: string
+}
+
+/** The redirect back from a failed connect. */
+export interface ConnectCallbackFailure {
+  ok: false
+  /** Error code, e.g. `oauth_denied`. */
+  error: string
+  platform?: string
+  errorMessage?: string
+  isUserFixable?: boolean
+  reason?: string
+  dashboardUrl?: string
+}
+
+/**
+ * Reads the query Late adds to your `redirectUrl`. Throws {@link LateValidationError} when the
+ * URL carries no connect result.
+ * @example
+ * ```ts
+ * const result = parseConnectCallback(request.url)
+ * if (result.ok) console.log(result.accountId)
+ * ```
+ */
+export declare function parseConnectCallback(
+  urlOrSearchParams: string | URL | URLSearchParams | Record<string, string | string[] | undefined>,
+): ConnectCallbackSuccess | ConnectCallbackFailure
+
+/** The default base URL, `'https://zernio.com/api'`. */
+export declare const DEFAULT_BASE_URL: string
+/** This package's version. */
+export declare const VERSION: string
+
+/**
+ * Base class of every error this package throws.
+ * @example
+ * ```ts
+ * try { await late.listAccounts() } catch (e) { if (e instanceof LateError) console.error(e.message) }
+ * ```
+ */
+export declare class LateError extends Error {}
+
+/** Fields of an API error. */
+export interface LateApiErrorFields {
+  status?: number
+  code?: string
+  type?: string
+  param?: string
+  requestId?: string
+  headers?: Record<string, string>
+  body?: unknown
+  retryAfterMs?: number
+  rateLimit?: RateLimitInfo
+  attempts?: number
+}
+
+/**
+ * The API answered with an error status.
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof LateApiError) console.error(e.status, e.code, e.requestId) }
+ * ```
+ */
+export declare class LateApiError extends LateError {
+  constructor(message: string, fields?: LateApiErrorFields)
+  /** HTTP status. */
+  readonly status: number
+  /** Stable machine code (`code` of the error envelope). */
+  readonly code: string | undefined
+  /** Error class (`type` of the envelope), e.g. `invalid_request_error`. */
+  readonly type: string | undefined
+  /** The request field at fault. */
+  readonly param: string | undefined
+  /** `X-Request-Id`: quote it to support. */
+  readonly requestId: string | undefined
+  /** Response headers, lower-case names. */
+  readonly headers: Record<string, string>
+  /** Parsed JSON body, or the text when it was not JSON. */
+  readonly body: unknown
+  /** The server's `Retry-After`, in ms. */
+  readonly retryAfterMs: number | undefined
+  /** `X-RateLimit-*` state of the response. */
+  readonly rateLimit: RateLimitInfo | undefined
+  /** Attempts made, retries included. */
+  readonly attempts: number | undefined
+}
+/** 400. @example `catch (e) { if (e instanceof BadRequestError) console.error(e.param) }` */
+export declare class BadRequestError extends LateApiError {}
+/** 401: key missing, unknown, revoked or expired. @example `if (e instanceof AuthenticationError) rotateKey()` */
+export declare class AuthenticationError extends LateApiError {}
+/** 402: billing gate. @example `if (e instanceof PaymentRequiredError) showUpgrade()` */
+export declare class PaymentRequiredError extends LateApiError {}
+/** 403. @example `if (e instanceof PermissionDeniedError) console.error(e.code)` */
+export declare class PermissionDeniedError extends LateApiError {}
+/** 404. @example `if (e instanceof NotFoundError) return null` */
+export declare class NotFoundError extends LateApiError {}
+/** 409. @example `if (e instanceof ConflictError) console.error(e.body)` */
+export declare class ConflictError extends LateApiError {}
+/** 422. @example `if (e instanceof UnprocessableEntityError) console.error(e.message)` */
+export declare class UnprocessableEntityError extends LateApiError {}
+/** 429. @example `if (e instanceof RateLimitError) await sleep(e.retryAfterMs ?? 1000)` */
+export declare class RateLimitError extends LateApiError {}
+/** 5xx. @example `if (e instanceof InternalServerError) console.error(e.requestId)` */
+export declare class InternalServerError extends LateApiError {}
+/**
+ * No HTTP answer: connection refused, reset, DNS or TLS failure. `cause.code` and `reason` name it.
+ * @example `if (e instanceof LateConnectionError) console.error(e.reason)`
+ */
+export declare class LateConnectionError extends LateError {
+  /** `connection_refused`, `connection_reset`, `dns`, `tls`, `connect_timeout`, `timeout` or `other`. */
+  readonly reason: string
+  readonly attempts: number | undefined
+}
+/** An attempt exceeded `timeoutMs`. @example `if (e instanceof LateTimeoutError) console.error(e.timeoutMs)` */
+export declare class LateTimeoutError extends LateConnectionError {
+  readonly timeoutMs: number
+}
+/** The call's `signal` fired. `name === 'AbortError'`. @example `if (e instanceof LateAbortError) return` */
+export declare class LateAbortError extends LateError {
+  readonly name: 'AbortError'
+}
+/** Bad input caught before any request. @example `if (e instanceof LateValidationError) console.error(e.param)` */
+export declare class LateValidationError extends LateError {
+  /** The parameter at fault. */
+  readonly param: string | undefined
+}
+/** A webhook could not be verified. @example `if (e instanceof WebhookVerificationError) return new Response(null, { status: 400 })` */
+export declare class WebhookVerificationError extends LateError {
+  /** `missing_header`, `missing_secret`, `secret_whitespace`, `malformed_signature`, `invalid_signature`, `body_parsed` or `invalid_body`. */
+  readonly reason: string
+}
