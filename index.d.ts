@@ -13,13 +13,16 @@
  * @packageDocumentation
  */
 
-import type { paths, SocialAccount, Profile, ConnectUrlResponse } from './types/index'
+import type { SocialAccount, Profile, ConnectUrlResponse } from './types/index'
+import type { Route, Routes } from './types/routes'
+import type { RateLimitInfo } from './lib/errors'
 
 export type * from './types/index'
 export {
   verifyWebhook,
   signWebhook,
   createWebhookHandler,
+  createMemoryEventStore,
 } from './lib/webhook'
 export type * from './lib/webhook'
 
@@ -154,46 +157,28 @@ export interface ListAccountsParams {
   status?: 'connected' | 'disconnected'
 }
 
-/** Rate-limit state from the `X-RateLimit-*` headers. */
-export interface RateLimitInfo {
-  /** Requests allowed per window. */
-  limit?: number
-  /** Requests left in the window. */
-  remaining?: number
-  /** Unix time (seconds) when the next slot frees up. */
-  resetAt?: number
-}
-
-type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
-type OperationAt<P extends keyof paths, M extends HttpMethod> = NonNullable<paths[P][M]>
 
 /** Every operation of the API as `'METHOD /path'`, e.g. `'GET /v1/accounts/{accountId}/health'`. */
-export type Route = {
-  [P in keyof paths]: {
-    [M in HttpMethod]: paths[P][M] extends undefined | never ? never : `${Uppercase<M>} ${P & string}`
-  }[HttpMethod]
-}[keyof paths]
-
-type SplitRoute<R extends Route> = R extends `${infer M} ${infer P}`
-  ? Lowercase<M> extends HttpMethod
-    ? P extends keyof paths
-      ? OperationAt<P, Lowercase<M>>
-      : never
-    : never
-  : never
+export type { Route, Routes } from './types/routes'
 
 type JsonOf<T> = T extends { content: { 'application/json': infer B } } ? B : unknown
-/** The success body of a route (its 200 or 201 response). */
-export type RouteResponse<R extends Route> = SplitRoute<R> extends { responses: infer Res }
+/** The success body of a route (its 200, 201 or 207 response). */
+export type RouteResponse<R extends Route> = Routes[R] extends { responses: infer Res }
   ? 200 extends keyof Res
     ? JsonOf<Res[200]>
     : 201 extends keyof Res
       ? JsonOf<Res[201]>
-      : unknown
+      : 202 extends keyof Res
+        ? JsonOf<Res[202]>
+        : unknown
   : unknown
 
-type PathParamsOf<O> = O extends { parameters: { path?: infer P } } ? ([P] extends [never | undefined] ? {} : { params: NonNullable<P> }) : {}
-type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? ([Q] extends [never | undefined] ? {} : { query?: NonNullable<Q> }) : {}
+type PathParamsOf<O> = O extends { parameters: { path: infer P } }
+  ? [P] extends [never] | [undefined]
+    ? {}
+    : { params: P }
+  : {}
+type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? ([Q] extends [never] | [undefined] ? {} : { query?: Q }) : {}
 type BodyOf<O> = O extends { requestBody: { content: { 'application/json': infer B } } }
   ? { body: B }
   : O extends { requestBody?: { content: { 'application/json': infer B } } }
@@ -201,9 +186,9 @@ type BodyOf<O> = O extends { requestBody: { content: { 'application/json': infer
     : {}
 
 /** The second argument of `request(route, init)`: path params, query, body and headers checked against the spec. */
-export type RouteInit<R extends Route> = PathParamsOf<SplitRoute<R>> &
-  QueryOf<SplitRoute<R>> &
-  BodyOf<SplitRoute<R>> & { headers?: Record<string, string> }
+export type RouteInit<R extends Route> = PathParamsOf<Routes[R]> &
+  QueryOf<Routes[R]> &
+  BodyOf<Routes[R]> & { headers?: Record<string, string> }
 
 /** A request for the untyped form of `request`. */
 export interface RawRequest {
@@ -296,7 +281,7 @@ export declare class LateClient {
    * const health = await late.request('GET /v1/accounts/{accountId}/health', { params: { accountId } })
    * ```
    */
-  request<R extends Route>(route: R, init?: RouteInit<R>, options?: RequestOptions): Promise<RouteResponse<R>>
+  request<R extends Route>(route: R, init?: R extends Route ? RouteInit<R> : never, options?: RequestOptions): Promise<RouteResponse<R>>
   /**
    * Any request, untyped.
    * @example
@@ -314,7 +299,7 @@ export declare class LateClient {
    */
   requestWithResponse<R extends Route>(
     route: R,
-    init?: RouteInit<R>,
+    init?: R extends Route ? RouteInit<R> : never,
     options?: RequestOptions,
   ): Promise<WithResponse<RouteResponse<R>>>
   requestWithResponse<T = unknown>(request: RawRequest, options?: RequestOptions): Promise<WithResponse<T>>
@@ -382,101 +367,4 @@ export declare const DEFAULT_BASE_URL: string
 /** This package's version. */
 export declare const VERSION: string
 
-/**
- * Base class of every error this package throws.
- * @example
- * ```ts
- * try { await late.listAccounts() } catch (e) { if (e instanceof LateError) console.error(e.message) }
- * ```
- */
-export declare class LateError extends Error {}
-
-/** Fields of an API error. */
-export interface LateApiErrorFields {
-  status?: number
-  code?: string
-  type?: string
-  param?: string
-  requestId?: string
-  headers?: Record<string, string>
-  body?: unknown
-  retryAfterMs?: number
-  rateLimit?: RateLimitInfo
-  attempts?: number
-}
-
-/**
- * The API answered with an error status.
- * @example
- * ```ts
- * catch (e) { if (e instanceof LateApiError) console.error(e.status, e.code, e.requestId) }
- * ```
- */
-export declare class LateApiError extends LateError {
-  constructor(message: string, fields?: LateApiErrorFields)
-  /** HTTP status. */
-  readonly status: number
-  /** Stable machine code (`code` of the error envelope). */
-  readonly code: string | undefined
-  /** Error class (`type` of the envelope), e.g. `invalid_request_error`. */
-  readonly type: string | undefined
-  /** The request field at fault. */
-  readonly param: string | undefined
-  /** `X-Request-Id`: quote it to support. */
-  readonly requestId: string | undefined
-  /** Response headers, lower-case names. */
-  readonly headers: Record<string, string>
-  /** Parsed JSON body, or the text when it was not JSON. */
-  readonly body: unknown
-  /** The server's `Retry-After`, in ms. */
-  readonly retryAfterMs: number | undefined
-  /** `X-RateLimit-*` state of the response. */
-  readonly rateLimit: RateLimitInfo | undefined
-  /** Attempts made, retries included. */
-  readonly attempts: number | undefined
-}
-/** 400. @example `catch (e) { if (e instanceof BadRequestError) console.error(e.param) }` */
-export declare class BadRequestError extends LateApiError {}
-/** 401: key missing, unknown, revoked or expired. @example `if (e instanceof AuthenticationError) rotateKey()` */
-export declare class AuthenticationError extends LateApiError {}
-/** 402: billing gate. @example `if (e instanceof PaymentRequiredError) showUpgrade()` */
-export declare class PaymentRequiredError extends LateApiError {}
-/** 403. @example `if (e instanceof PermissionDeniedError) console.error(e.code)` */
-export declare class PermissionDeniedError extends LateApiError {}
-/** 404. @example `if (e instanceof NotFoundError) return null` */
-export declare class NotFoundError extends LateApiError {}
-/** 409. @example `if (e instanceof ConflictError) console.error(e.body)` */
-export declare class ConflictError extends LateApiError {}
-/** 422. @example `if (e instanceof UnprocessableEntityError) console.error(e.message)` */
-export declare class UnprocessableEntityError extends LateApiError {}
-/** 429. @example `if (e instanceof RateLimitError) await sleep(e.retryAfterMs ?? 1000)` */
-export declare class RateLimitError extends LateApiError {}
-/** 5xx. @example `if (e instanceof InternalServerError) console.error(e.requestId)` */
-export declare class InternalServerError extends LateApiError {}
-/**
- * No HTTP answer: connection refused, reset, DNS or TLS failure. `cause.code` and `reason` name it.
- * @example `if (e instanceof LateConnectionError) console.error(e.reason)`
- */
-export declare class LateConnectionError extends LateError {
-  /** `connection_refused`, `connection_reset`, `dns`, `tls`, `connect_timeout`, `timeout` or `other`. */
-  readonly reason: string
-  readonly attempts: number | undefined
-}
-/** An attempt exceeded `timeoutMs`. @example `if (e instanceof LateTimeoutError) console.error(e.timeoutMs)` */
-export declare class LateTimeoutError extends LateConnectionError {
-  readonly timeoutMs: number
-}
-/** The call's `signal` fired. `name === 'AbortError'`. @example `if (e instanceof LateAbortError) return` */
-export declare class LateAbortError extends LateError {
-  readonly name: 'AbortError'
-}
-/** Bad input caught before any request. @example `if (e instanceof LateValidationError) console.error(e.param)` */
-export declare class LateValidationError extends LateError {
-  /** The parameter at fault. */
-  readonly param: string | undefined
-}
-/** A webhook could not be verified. @example `if (e instanceof WebhookVerificationError) return new Response(null, { status: 400 })` */
-export declare class WebhookVerificationError extends LateError {
-  /** `missing_header`, `missing_secret`, `secret_whitespace`, `malformed_signature`, `invalid_signature`, `body_parsed` or `invalid_body`. */
-  readonly reason: string
-}
+export * from './lib/errors'

@@ -33,6 +33,7 @@ module.exports = {
   verifyWebhook: webhook.verifyWebhook,
   signWebhook: webhook.signWebhook,
   createWebhookHandler: webhook.createWebhookHandler,
+  createMemoryEventStore: webhook.createMemoryEventStore,
   DEFAULT_BASE_URL,
   VERSION: version,
   LateError: errors.LateError,

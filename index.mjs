@@ -12,6 +12,7 @@ export const {
   verifyWebhook,
   signWebhook,
   createWebhookHandler,
+  createMemoryEventStore,
   DEFAULT_BASE_URL,
   VERSION,
   LateError,

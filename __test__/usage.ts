@@ -64,3 +64,17 @@ async function quickStart(): Promise<void> {
 }
 
 void quickStart
+
+// Webhooks: typed events, narrowed by name.
+import { verifyWebhook, signWebhook, WebhookVerificationError, type LateWebhookEvent } from '../index'
+
+function onWebhook(raw: string, headers: Headers): void {
+  try {
+    const event: LateWebhookEvent = verifyWebhook(raw, headers, ['whsec_new', 'whsec_old'])
+    if (event.event === 'account.connected') console.log(event.account.accountId, event.account.platform)
+  } catch (e) {
+    if (e instanceof WebhookVerificationError) console.log(e.reason)
+  }
+}
+const signed = signWebhook({ id: 'evt_1', event: 'webhook.test', timestamp: new Date().toISOString() }, 'whsec_x')
+onWebhook(signed.body, new Headers(signed.headers))

@@ -86,7 +86,7 @@ class LateValidationError extends LateError {
 class WebhookVerificationError extends LateError {
   constructor(message, fields = {}) {
     super(message)
-    /** One of `missing_header`, `missing_secret`, `invalid_signature`, `body_parsed`, `invalid_body`. */
+    /** One of `missing_header`, `missing_secret`, `secret_whitespace`, `malformed_signature`, `invalid_signature`, `body_parsed`, `invalid_body`. */
     this.reason = fields.reason
   }
 }

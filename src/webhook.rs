@@ -1,0 +1,54 @@
+//! Webhook signing and verification exposed to JavaScript.
+//!
+//! A thin layer over [`late_core::webhook`]; `lib/webhook.js` builds the user-facing
+//! `verifyWebhook` (header lookup, body normalisation, JSON parsing, typed errors) on top.
+
+// napi-derive compiles the registration of `#[napi]` functions out of `cfg(test)` builds, so
+// under `cargo test` / `clippy --all-targets` these exports look unused.
+#![cfg_attr(test, allow(dead_code))]
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use late_core::webhook::{self, WebhookError};
+
+/// Turns a verification failure into a JS `Error` whose message is the JSON text
+/// `{"kind":"webhook","reason":"<code>","message":"<human message>"}`; the JS facade parses it
+/// into a `WebhookVerificationError`. Never contains a secret.
+fn to_napi_error(err: WebhookError) -> napi::Error {
+    let payload = serde_json::json!({
+        "kind": "webhook",
+        "reason": err.code(),
+        "message": err.to_string(),
+    });
+    napi::Error::new(Status::GenericFailure, payload.to_string())
+}
+
+/// Verifies a Zernio / Late webhook signature (`X-Zernio-Signature` or `X-Late-Signature`).
+///
+/// `body` must be the raw request body bytes exactly as received; `signature` is the header value
+/// (surrounding whitespace and a `sha256=` prefix are tolerated); `secrets` is one or more
+/// webhook secrets, tried in order (rotation). Comparison is constant-time.
+///
+/// Returns the index in `secrets` of the secret that matched. On failure throws an `Error`
+/// whose message is the JSON text `{"kind":"webhook","reason":"<code>","message":"<text>"}`, with
+/// `reason` one of `missing_secret`, `secret_whitespace`, `missing_header`,
+/// `malformed_signature`, `body_parsed`, `invalid_signature`.
+#[napi]
+pub fn verify_webhook_signature(
+    body: Buffer,
+    signature: String,
+    secrets: Vec<String>,
+) -> napi::Result<u32> {
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    let index = webhook::verify(&body, &signature, &secrets).map_err(to_napi_error)?;
+    // The list comes from JS, so its length always fits in a u32.
+    Ok(u32::try_from(index).unwrap_or(u32::MAX))
+}
+
+/// Signs a webhook body the way Zernio does: the lowercase hex HMAC-SHA256 of the raw bytes,
+/// keyed by `secret`. For tests that send webhooks to an application.
+#[napi]
+pub fn sign_webhook_payload(body: Buffer, secret: String) -> String {
+    webhook::sign(&body, &secret)
+}

@@ -1,0 +1,364 @@
+'use strict'
+
+/**
+ * Webhook verification for Late / Zernio deliveries.
+ *
+ * Zernio signs each delivery of a webhook that has a `secret`: HMAC-SHA256 over the raw request
+ * body bytes, keyed by the secret, sent as lowercase hex in `X-Zernio-Signature` (and the legacy
+ * `X-Late-Signature`). The HMAC and the constant-time comparison run in Rust (late-core); this
+ * file finds the header, normalises the body, explains the usual mistakes with a stable `reason`,
+ * and parses the verified JSON.
+ *
+ * No message ever contains a secret.
+ */
+
+const { randomUUID } = require('node:crypto')
+const { WebhookVerificationError } = require('./errors.js')
+const native = require('../native.js')
+
+/** Signature headers, in the order they are read. */
+const SIGNATURE_HEADERS = ['x-zernio-signature', 'x-late-signature']
+/** Event-id headers, in the order they are read. */
+const EVENT_ID_HEADERS = ['x-zernio-event-id', 'x-late-event-id']
+
+const RAW_BODY_HINT =
+  "pass the raw request body (a string or Buffer) instead: `await req.text()` in a Next.js route handler, " +
+  "`express.raw({ type: 'application/json' })` in Express"
+
+function fail(reason, message) {
+  return new WebhookVerificationError(message, { reason })
+}
+
+/** Turns the raw body into a Buffer, or throws a diagnosed WebhookVerificationError. */
+function toBuffer(rawBody) {
+  if (typeof rawBody === 'string') return Buffer.from(rawBody, 'utf8')
+  if (Buffer.isBuffer(rawBody)) return rawBody
+  if (rawBody instanceof ArrayBuffer) return Buffer.from(rawBody)
+  if (ArrayBuffer.isView(rawBody)) return Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength)
+  if (rawBody === undefined || rawBody === null) {
+    throw fail('invalid_body', `the webhook body is ${rawBody}: ${RAW_BODY_HINT}`)
+  }
+  if (typeof rawBody === 'object') {
+    if (typeof rawBody.then === 'function') {
+      throw fail('invalid_body', 'the webhook body is a Promise: add `await` (e.g. `await req.text()`)')
+    }
+    if (typeof rawBody.text === 'function' || typeof rawBody.pipe === 'function' || typeof rawBody.getReader === 'function') {
+      throw fail('invalid_body', `the webhook body is a request or stream object, not its contents: ${RAW_BODY_HINT}`)
+    }
+    throw fail(
+      'body_parsed',
+      `the webhook body was already parsed into an object, so the exact bytes that were signed are lost (re-serialising does not reproduce them): ${RAW_BODY_HINT}`,
+    )
+  }
+  throw fail('invalid_body', `the webhook body must be a string, Buffer, Uint8Array or ArrayBuffer, got ${typeof rawBody}: ${RAW_BODY_HINT}`)
+}
+
+/** Normalises the secret argument to a non-empty list of strings, or throws. */
+function toSecrets(secretOrSecrets) {
+  const list = Array.isArray(secretOrSecrets) ? secretOrSecrets : [secretOrSecrets]
+  if (list.length === 0 || secretOrSecrets === undefined || secretOrSecrets === null || secretOrSecrets === '') {
+    throw fail(
+      'missing_secret',
+      'no webhook secret was given: pass the `secret` configured on the webhook in Zernio (a string, or an array of strings while rotating)',
+    )
+  }
+  list.forEach((s, i) => {
+    const which = list.length > 1 ? ` (secret #${i} of the list)` : ''
+    if (typeof s !== 'string' || s === '') {
+      throw fail(
+        'missing_secret',
+        `the webhook secret${which} is ${typeof s === 'string' ? 'an empty string' : typeof s === 'object' ? String(s) : `a ${typeof s}`}: ` +
+          'pass the `secret` configured on the webhook in Zernio (is the environment variable set?)',
+      )
+    }
+    if (s.trim() !== s) {
+      throw fail(
+        'secret_whitespace',
+        `the webhook secret has leading or trailing whitespace (often a newline pasted into an env var)${which}: trim it`,
+      )
+    }
+  })
+  return list
+}
+
+/** First value of a header value that may be an array (Node joins some, keeps others as arrays). */
+function firstValue(v) {
+  if (Array.isArray(v)) v = v[0]
+  if (v === undefined || v === null) return undefined
+  return String(v)
+}
+
+/**
+ * Reads the first non-empty header among `names` (lower-case) from a WHATWG Headers, a Map, a
+ * plain object with any name case (Node's `IncomingMessage.headers` included), or a request
+ * object that carries `headers`.
+ */
+function readHeader(headers, names) {
+  if (headers === undefined || headers === null || typeof headers !== 'object') return undefined
+  if (headers instanceof Map) {
+    for (const name of names) {
+      for (const [k, v] of headers) {
+        if (String(k).toLowerCase() === name) {
+          const value = firstValue(v)
+          if (value) return value
+        }
+      }
+    }
+    return undefined
+  }
+  if (typeof headers.get === 'function') {
+    for (const name of names) {
+      const value = firstValue(headers.get(name))
+      if (value) return value
+    }
+    return undefined
+  }
+  // A request (Node's IncomingMessage, a fetch Request) passed instead of its headers.
+  if (headers.headers && typeof headers.headers === 'object' && !names.some((n) => hasKeyCI(headers, n))) {
+    return readHeader(headers.headers, names)
+  }
+  const keys = Object.keys(headers)
+  for (const name of names) {
+    for (const k of keys) {
+      if (k.toLowerCase() === name) {
+        const value = firstValue(headers[k])
+        if (value) return value
+      }
+    }
+  }
+  return undefined
+}
+
+function hasKeyCI(obj, name) {
+  return Object.keys(obj).some((k) => k.toLowerCase() === name)
+}
+
+/** The signature from the second argument of verifyWebhook, or throws `missing_header`. */
+function toSignature(headersOrSignature) {
+  const value = typeof headersOrSignature === 'string' ? headersOrSignature : readHeader(headersOrSignature, SIGNATURE_HEADERS)
+  if (value === undefined || value.trim() === '') {
+    throw fail(
+      'missing_header',
+      'the webhook request has no X-Zernio-Signature (or legacy X-Late-Signature) header: Zernio signs deliveries only when the webhook has a secret configured ' +
+        '(set one in the webhook settings), and some proxies strip unknown headers',
+    )
+  }
+  return value
+}
+
+/** Runs the native verification and maps its structured error to WebhookVerificationError. */
+function nativeVerify(body, signature, secrets) {
+  try {
+    return native.verifyWebhookSignature(body, signature, secrets)
+  } catch (e) {
+    const message = e && typeof e.message === 'string' ? e.message : String(e)
+    let data
+    if (message.startsWith('{"')) {
+      try {
+        data = JSON.parse(message)
+      } catch {
+        data = undefined
+      }
+    }
+    if (data && data.kind === 'webhook') throw fail(data.reason, data.message)
+    throw e
+  }
+}
+
+/** Parses the verified body, or throws `invalid_body`. */
+function parseEvent(body) {
+  let event
+  try {
+    event = JSON.parse(body.toString('utf8'))
+  } catch (e) {
+    throw fail('invalid_body', `the webhook body has a valid signature but is not valid JSON (${e.message})`)
+  }
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+    throw fail('invalid_body', 'the webhook body has a valid signature but is not a JSON object')
+  }
+  return event
+}
+
+/** Verifies and parses; also returns the index of the secret that matched. */
+function verifyDetailed(rawBody, headersOrSignature, secretOrSecrets) {
+  const body = toBuffer(rawBody)
+  const secrets = toSecrets(secretOrSecrets)
+  const signature = toSignature(headersOrSignature)
+  const secretIndex = nativeVerify(body, signature, secrets)
+  return { event: parseEvent(body), secretIndex }
+}
+
+/**
+ * Verifies a Zernio / Late webhook delivery and returns the parsed, typed event.
+ *
+ * @param {string | Buffer | Uint8Array | ArrayBuffer} rawBody the raw request body, exactly as received
+ * @param {string | Headers | Record<string, string | string[] | undefined>} headersOrSignature the request
+ *   headers (a WHATWG `Headers`, Node's `req.headers`, any plain object) or the signature header value itself
+ * @param {string | string[]} secretOrSecrets the webhook secret, or several while rotating
+ * @returns {object} the event (`{ id, event, timestamp, ... }`)
+ * @throws {WebhookVerificationError} with `reason` `body_parsed`, `invalid_body`, `missing_secret`,
+ *   `secret_whitespace`, `missing_header`, `malformed_signature` or `invalid_signature`
+ */
+function verifyWebhook(rawBody, headersOrSignature, secretOrSecrets) {
+  return verifyDetailed(rawBody, headersOrSignature, secretOrSecrets).event
+}
+
+/**
+ * Builds a signed delivery like Zernio sends, for an application's own tests.
+ *
+ * @param {object | string | Buffer | Uint8Array} payload the event; an object lacking `id` or `timestamp` gets them
+ * @param {string} secret the webhook secret
+ * @returns {{ body: string, headers: Record<string, string> }}
+ */
+function signWebhook(payload, secret) {
+  toSecrets(secret)
+  if (typeof secret !== 'string') throw fail('missing_secret', 'signWebhook takes a single secret string')
+  let body
+  let parsed
+  if (typeof payload === 'string') {
+    body = payload
+  } else if (payload instanceof ArrayBuffer || ArrayBuffer.isView(payload)) {
+    body = toBuffer(payload).toString('utf8')
+  } else if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
+    parsed = { ...payload }
+    if (parsed.id === undefined) parsed.id = randomUUID()
+    if (parsed.timestamp === undefined) parsed.timestamp = new Date().toISOString()
+    body = JSON.stringify(parsed)
+  } else {
+    throw fail('invalid_body', 'signWebhook takes the event as an object, a JSON string or a Buffer')
+  }
+  if (parsed === undefined) {
+    try {
+      parsed = JSON.parse(body)
+    } catch {
+      parsed = undefined
+    }
+  }
+  const event = parsed && typeof parsed.event === 'string' ? parsed.event : ''
+  const id = parsed && parsed.id !== undefined && parsed.id !== null ? String(parsed.id) : randomUUID()
+  const signature = native.signWebhookPayload(Buffer.from(body, 'utf8'), secret)
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-zernio-signature': signature,
+      'x-zernio-event': event,
+      'x-zernio-event-id': id,
+      'x-late-signature': signature,
+      'x-late-event': event,
+      'x-late-event-id': id,
+    },
+  }
+}
+
+/**
+ * An in-memory store of seen event ids for {@link createWebhookHandler}: bounded (oldest ids are
+ * dropped past `maxEntries`) and expiring (ids are forgotten after `ttlMs`). Per process only:
+ * with several instances, pass a shared store (e.g. Redis `SET id 1 NX EX ttl` as `claim`).
+ *
+ * @param {{ maxEntries?: number, ttlMs?: number, now?: () => number }} [options]
+ */
+function createMemoryEventStore(options = {}) {
+  const maxEntries = options.maxEntries ?? 10_000
+  // Zernio retries for about 51 hours; remember ids a bit longer than that.
+  const ttlMs = options.ttlMs ?? 72 * 60 * 60 * 1000
+  const now = options.now ?? Date.now
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer')
+  if (!(ttlMs > 0)) throw new RangeError('ttlMs must be a positive number')
+  /** id -> expiry time; Map keeps insertion order, which is expiry order. */
+  const seen = new Map()
+  function prune(t) {
+    for (const [id, expires] of seen) {
+      if (expires > t) break
+      seen.delete(id)
+    }
+  }
+  return {
+    claim(id) {
+      const t = now()
+      prune(t)
+      if (seen.has(id)) return false
+      seen.set(id, t + ttlMs)
+      while (seen.size > maxEntries) seen.delete(seen.keys().next().value)
+      return true
+    },
+    release(id) {
+      seen.delete(id)
+    },
+    has(id) {
+      prune(now())
+      return seen.has(id)
+    },
+    get size() {
+      return seen.size
+    },
+  }
+}
+
+/** Adapts a `{ claim, release? }` or `{ has, add, delete? }` store (a `Set` works) to claim/release. */
+function adaptStore(store) {
+  if (store === undefined || store === null) return createMemoryEventStore()
+  if (typeof store.claim === 'function') {
+    return {
+      claim: (id) => store.claim(id),
+      release: (id) => (typeof store.release === 'function' ? store.release(id) : typeof store.delete === 'function' ? store.delete(id) : undefined),
+    }
+  }
+  if (typeof store.has === 'function' && typeof store.add === 'function') {
+    return {
+      async claim(id) {
+        if (await store.has(id)) return false
+        await store.add(id)
+        return true
+      },
+      release: (id) => (typeof store.delete === 'function' ? store.delete(id) : undefined),
+    }
+  }
+  throw new TypeError('createWebhookHandler: `store` must have claim(id) (and optionally release(id)), or has(id) and add(id)')
+}
+
+/**
+ * Creates an idempotent webhook handler: verifies each delivery, then runs `onEvent` at most once
+ * per event id (`X-Zernio-Event-Id`, else `X-Late-Event-Id`, else the payload `id`), because Zernio
+ * retries deliveries and the same event can arrive again. If `onEvent` throws, the id is released
+ * so that Zernio's retry is processed, and the error propagates (answer 5xx to get that retry).
+ *
+ * @param {{ secret: string | string[], store?: object, onEvent?: (event: object, context: object) => unknown }} options
+ * @returns {(rawBody: string | Buffer | Uint8Array | ArrayBuffer, headers: object) => Promise<{ duplicate: boolean, event: object, eventId: string | undefined, result?: unknown }>}
+ */
+function createWebhookHandler(options) {
+  if (!options || typeof options !== 'object') {
+    throw new TypeError('createWebhookHandler takes an options object: { secret, store?, onEvent? }')
+  }
+  const { secret, onEvent } = options
+  toSecrets(secret) // fail at startup, not on the first delivery
+  if (onEvent !== undefined && typeof onEvent !== 'function') throw new TypeError('createWebhookHandler: `onEvent` must be a function')
+  const store = adaptStore(options.store)
+
+  return async function handleWebhook(rawBody, headers) {
+    const { event, secretIndex } = verifyDetailed(rawBody, headers, secret)
+    const headerId = typeof headers === 'string' ? undefined : readHeader(headers, EVENT_ID_HEADERS)
+    const eventId = headerId || (event.id !== undefined && event.id !== null ? String(event.id) : undefined)
+    if (eventId !== undefined && !(await store.claim(eventId))) {
+      return { duplicate: true, event, eventId, secretIndex }
+    }
+    if (!onEvent) return { duplicate: false, event, eventId, secretIndex }
+    try {
+      const result = await onEvent(event, { eventId, secretIndex })
+      return { duplicate: false, event, eventId, secretIndex, result }
+    } catch (err) {
+      if (eventId !== undefined) await store.release(eventId)
+      throw err
+    }
+  }
+}
+
+module.exports = {
+  verifyWebhook,
+  signWebhook,
+  createWebhookHandler,
+  createMemoryEventStore,
+  WebhookVerificationError,
+  SIGNATURE_HEADERS,
+  EVENT_ID_HEADERS,
+}
