@@ -2,10 +2,12 @@
 //! typed error class in the facade.
 
 use std::fmt;
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use crate::rate_limit::RateLimit;
+use crate::secret::ApiKey;
 
 /// Result type of the core.
 pub type Result<T> = std::result::Result<T, Error>;
@@ -72,6 +74,69 @@ pub struct ApiError {
     pub rate_limit: Option<RateLimit>,
     /// Attempts made, retries included.
     pub attempts: u32,
+}
+
+impl ApiError {
+    /// Decodes an error response: the envelope's `error` (string, or object with `message`),
+    /// `code`, `type` and `param`; the status text when the body is not JSON. Every occurrence of
+    /// the key is redacted from the body and message. Never panics, whatever the bytes.
+    pub fn from_response(
+        key: &ApiKey,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: &[u8],
+        request_id: Option<String>,
+        rate_limit: Option<RateLimit>,
+        wait: Option<Duration>,
+    ) -> Self {
+        let text = key.redact(&String::from_utf8_lossy(body));
+        let envelope: Option<Value> = serde_json::from_str(&text).ok();
+        let field = |name: &str| -> Option<String> {
+            envelope.as_ref()?.get(name)?.as_str().map(str::to_string)
+        };
+        let message = envelope
+            .as_ref()
+            .and_then(|v| match v.get("error") {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Object(o)) => o
+                    .get("message")
+                    .and_then(|m| m.as_str())
+                    .map(str::to_string),
+                _ => v
+                    .get("message")
+                    .and_then(|m| m.as_str())
+                    .map(str::to_string),
+            })
+            .unwrap_or_else(|| {
+                let reason = http::StatusCode::from_u16(status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("error");
+                if text.trim().is_empty() || envelope.is_some() {
+                    reason.to_string()
+                } else {
+                    format!("{reason}: {}", excerpt(text.trim(), 200))
+                }
+            });
+        let body = if envelope.is_some() {
+            text.clone()
+        } else {
+            excerpt(&text, 2048)
+        };
+        ApiError {
+            status,
+            message: excerpt(&message, 1000),
+            code: field("code"),
+            error_type: field("type"),
+            param: field("param"),
+            request_id,
+            headers,
+            body,
+            retry_after_ms: wait.map(|w| w.as_millis().min(u64::MAX as u128) as u64),
+            rate_limit,
+            attempts: 0,
+        }
+    }
 }
 
 impl fmt::Display for ApiError {

@@ -8,7 +8,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::ClientConfig;
-use crate::error::{excerpt, ApiError, ConnectionKind, Error, Result};
+use crate::error::{ApiError, ConnectionKind, Error, Result};
 use crate::rate_limit::RateLimit;
 use crate::request::{CallOptions, Method, Request, Response};
 use crate::retry;
@@ -336,8 +336,16 @@ impl Transport {
             });
         }
         let wait = retry::server_wait(&headers, status, SystemTime::now());
-        let err = self.api_error(status, header_list, &body, request_id, rate_limit, wait);
-        Err((err, wait))
+        let err = ApiError::from_response(
+            &self.config.api_key,
+            status,
+            header_list,
+            &body,
+            request_id,
+            rate_limit,
+            wait,
+        );
+        Err((Error::Api(Box::new(err)), wait))
     }
 
     fn too_large(&self, status: u16, request_id: Option<String>, size: usize) -> Error {
@@ -349,64 +357,6 @@ impl Transport {
             status,
             request_id,
         }
-    }
-
-    fn api_error(
-        &self,
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: &[u8],
-        request_id: Option<String>,
-        rate_limit: Option<RateLimit>,
-        wait: Option<Duration>,
-    ) -> Error {
-        let text = self.config.api_key.redact(&String::from_utf8_lossy(body));
-        let envelope: Option<serde_json::Value> = serde_json::from_str(&text).ok();
-        let field = |name: &str| -> Option<String> {
-            envelope.as_ref()?.get(name)?.as_str().map(str::to_string)
-        };
-        let message = envelope
-            .as_ref()
-            .and_then(|v| match v.get("error") {
-                Some(serde_json::Value::String(s)) => Some(s.clone()),
-                Some(serde_json::Value::Object(o)) => o
-                    .get("message")
-                    .and_then(|m| m.as_str())
-                    .map(str::to_string),
-                _ => v
-                    .get("message")
-                    .and_then(|m| m.as_str())
-                    .map(str::to_string),
-            })
-            .unwrap_or_else(|| {
-                let reason = http::StatusCode::from_u16(status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("error");
-                if text.trim().is_empty() || envelope.is_some() {
-                    reason.to_string()
-                } else {
-                    format!("{reason}: {}", excerpt(text.trim(), 200))
-                }
-            });
-        let body = if envelope.is_some() {
-            text.clone()
-        } else {
-            excerpt(&text, 2048)
-        };
-        Error::Api(Box::new(ApiError {
-            status,
-            message,
-            code: field("code"),
-            error_type: field("type"),
-            param: field("param"),
-            request_id,
-            headers,
-            body,
-            retry_after_ms: wait.map(|w| w.as_millis() as u64),
-            rate_limit,
-            attempts: 0,
-        }))
     }
 
     fn connection_error(&self, e: &reqwest::Error) -> Error {
