@@ -13,7 +13,10 @@
  * @packageDocumentation
  */
 
-import type { SocialAccount, Profile, ConnectUrlResponse } from './types/index'
+import type { SocialAccount, Profile, ConnectUrlResponse, Schemas } from './types/index'
+
+/** A MIME type `POST /v1/media/presign` accepts. */
+export type MediaContentType = Schemas['MediaContentType']
 import type { Route, Routes } from './types/routes'
 import type { RateLimitInfo } from './lib/errors'
 
@@ -201,6 +204,54 @@ export interface RawRequest {
   headers?: Record<string, string>
 }
 
+/** Progress of a media upload. */
+export interface UploadProgress {
+  /** Bytes sent so far. */
+  sent: number
+  /** Bytes in all. */
+  total: number
+  /** 0–100; the last event is always 100. */
+  percent: number
+}
+
+/** Options of {@link MediaResource.upload}. */
+export interface UploadParams {
+  /** MIME type; inferred from the file name's extension when omitted. */
+  contentType?: MediaContentType
+  /** File name sent to presign; the path's base name by default. */
+  filename?: string
+  /** Called as bytes go out, on the JS thread. */
+  onProgress?: (progress: UploadProgress) => void
+}
+
+/** An uploaded file, ready for `mediaItems: [{ url }]`. */
+export interface UploadResult {
+  /** The public URL (same as `publicUrl`). */
+  url: string
+  publicUrl: string
+  /** Storage key. */
+  key: string
+  /** Bytes uploaded. */
+  size: number
+  contentType: MediaContentType
+  filename: string
+  etag?: string
+}
+
+/** `late.media`. */
+export interface MediaResource {
+  /**
+   * Presigns and uploads a file path (streamed from disk by Rust, never loaded into the JS heap),
+   * a Buffer, a Uint8Array or an ArrayBuffer, with progress, retries and cancellation.
+   * @example
+   * ```ts
+   * const { url } = await late.media.upload('./clip.mp4', { onProgress: (p) => console.log(p.percent) })
+   * await late.request('POST /v1/posts', { body: { content: 'New clip', mediaItems: [{ type: 'video', url }] } })
+   * ```
+   */
+  upload(file: string | Buffer | Uint8Array | ArrayBuffer, params?: UploadParams, options?: RequestOptions): Promise<UploadResult>
+}
+
 /** A result with its response metadata. */
 export interface WithResponse<T> {
   data: T
@@ -232,6 +283,8 @@ export declare class LateClient {
   readonly maxRetries: number
   /** Rate-limit state of the latest response, if the server sent one. */
   readonly rateLimit: RateLimitInfo | undefined
+  /** Media uploads. */
+  readonly media: MediaResource
   /**
    * A client with some options changed, sharing this one's connection pool.
    * @example

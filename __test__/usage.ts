@@ -78,3 +78,11 @@ function onWebhook(raw: string, headers: Headers): void {
 }
 const signed = signWebhook({ id: 'evt_1', event: 'webhook.test', timestamp: new Date().toISOString() }, 'whsec_x')
 onWebhook(signed.body, new Headers(signed.headers))
+
+// Media upload.
+async function upload(late: LateClient): Promise<string> {
+  const { url, contentType } = await late.media.upload('./clip.mp4', { onProgress: (p) => console.log(p.percent) })
+  console.log(contentType)
+  return url
+}
+void upload

@@ -10,6 +10,7 @@ const { inspect } = require('node:util')
 const { native, callOptions, invoke, fromNative, parseBody } = require('./transport.js')
 const { LateValidationError } = require('./errors.js')
 const v = require('./validate.js')
+const { Media } = require('./media.js')
 
 /** The API's base URL when neither the option nor an env variable sets one. */
 const DEFAULT_BASE_URL = 'https://zernio.com/api'
@@ -189,6 +190,12 @@ class LateClient {
   /** Retries after the first attempt. */
   get maxRetries() {
     return this.#options.maxRetries
+  }
+
+  /** Media uploads: `late.media.upload(fileOrBytes, { contentType?, filename?, onProgress? })`. */
+  get media() {
+    const native = this.#native
+    return new Media(this, (up, o, onProgress, token) => native.upload(up, o, onProgress, token))
   }
 
   /** Rate-limit state (`limit`, `remaining`, `resetAt` in Unix seconds) of the latest response, if sent. */

@@ -8,6 +8,7 @@ use napi_derive::napi;
 use crate::cancel::{token_of, CancelToken};
 use crate::errors::to_napi;
 use crate::options::{CallOptions, ClientOptions};
+use crate::upload::{progress_callback, to_core, NativeUpload, NativeUploadResult, ProgressFn};
 
 /// Rate-limit state from `X-RateLimit-*` headers.
 #[napi(object)]
@@ -247,6 +248,33 @@ impl NativeClient {
             client
                 .default_profile_id(&opts, &token)
                 .await
+                .map_err(to_napi)
+        })
+        .build(env)
+    }
+
+    /// PUTs a file or bytes to a presigned upload URL (no `Authorization` header sent), with
+    /// progress callbacks `(progress) => void`, retries and an inactivity timeout.
+    #[napi(ts_return_type = "Promise<NativeUploadResult>")]
+    pub fn upload(
+        &self,
+        env: &Env,
+        upload: NativeUpload,
+        options: Option<CallOptions>,
+        #[napi(ts_arg_type = "((progress: NativeUploadProgress) => void) | undefined | null")]
+        on_progress: Option<ProgressFn>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<AsyncBlock<NativeUploadResult>> {
+        let opts = options.unwrap_or_default().to_core()?;
+        let token = token_of(cancel);
+        let client = self.inner.clone();
+        let up = to_core(upload)?;
+        AsyncBlockBuilder::new(async move {
+            let progress = progress_callback(on_progress);
+            client
+                .upload(&up, &opts, &progress, &token)
+                .await
+                .map(NativeUploadResult::from)
                 .map_err(to_napi)
         })
         .build(env)

@@ -10,6 +10,7 @@ mod client;
 mod errors;
 mod options;
 mod sim;
+mod upload;
 mod webhook;
 
 /// Internal, for the package's own tests: panics inside the native runtime, to prove a panic

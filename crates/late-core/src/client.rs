@@ -14,6 +14,7 @@ use crate::profiles;
 use crate::rate_limit::RateLimit;
 use crate::request::{CallOptions, Request, Response};
 use crate::transport::{build_http_client, Transport};
+use crate::upload::{self, Upload, UploadOutcome};
 
 /// Safety stop for pagination loops (a server that never ends its cursor chain).
 pub const MAX_PAGES: usize = 10_000;
@@ -163,5 +164,25 @@ impl Client {
             status: resp.status,
             request_id: resp.request_id,
         })
+    }
+
+    /// PUTs bytes to a presigned upload URL (no `Authorization` header), streaming files from
+    /// disk, with progress, retries and an inactivity timeout.
+    pub async fn upload(
+        &self,
+        up: &Upload,
+        opts: &CallOptions,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+        cancel: &CancellationToken,
+    ) -> Result<UploadOutcome> {
+        upload::run(
+            self.transport.http(),
+            self.config(),
+            up,
+            opts,
+            progress,
+            cancel,
+        )
+        .await
     }
 }

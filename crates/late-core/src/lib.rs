@@ -17,6 +17,7 @@ pub mod request;
 pub mod retry;
 pub mod secret;
 pub mod transport;
+pub mod upload;
 pub mod webhook;
 
 pub use accounts::ListAccountsParams;
@@ -28,3 +29,4 @@ pub use platform::{is_connect_platform, CONNECT_PLATFORMS};
 pub use rate_limit::RateLimit;
 pub use request::{CallOptions, Method, Request, Response};
 pub use secret::ApiKey;
+pub use upload::{Upload, UploadOutcome, UploadSource};
