@@ -1,0 +1,6 @@
+//! Integration tests of the simulator over real loopback HTTP.
+
+mod api;
+mod common;
+mod connect;
+mod faults;
