@@ -154,3 +154,15 @@ test('a 4xx is never retried', async (t) => {
   await assert.rejects(client.request('GET /v1/profiles'), late.NotFoundError)
   assert.equal(api.requests.length, 1)
 })
+
+test('a failed POST error carries the Idempotency-Key that was sent, to retry safely', async (t) => {
+  const api = await startMockApi({ 'POST /v1/posts': { status: 500, body: { error: 'boom' } } })
+  t.after(() => api.close())
+  const client = new LateClient({ apiKey: KEY, baseUrl: api.baseUrl, maxRetries: 1, maxRetryWaitMs: 1 })
+  const err = await client.request('POST /v1/posts', { body: { content: 'x' } }).catch((e) => e)
+  assert.ok(err instanceof late.InternalServerError)
+  assert.match(err.idempotencyKey, /^[0-9a-f-]{36}$/)
+  assert.deepEqual(api.requests.map((r) => r.headers['idempotency-key']), [err.idempotencyKey, err.idempotencyKey])
+  const again = await client.request('POST /v1/posts', { body: { content: 'x' } }, { idempotencyKey: 'mine' }).catch((e) => e)
+  assert.equal(again.idempotencyKey, 'mine')
+})
