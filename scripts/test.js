@@ -22,6 +22,7 @@ const steps = [
   ['clippy', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']],
   ['cargo-test', 'cargo', ['test', '--workspace']],
   ['build', node, [path.join(root, 'scripts', 'build-native.js')]],
+  ['generated', node, [path.join(root, 'scripts', 'check-generated.js')]],
   ['tsc', node, [tsc, '--noEmit', '-p', path.join('__test__', 'tsconfig.json')]],
   ['node', node, ['--test', '--test-concurrency=1', ...testFiles]],
 ]
