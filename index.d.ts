@@ -19,6 +19,18 @@ import type { SocialAccount, Profile, ConnectUrlResponse, Schemas } from './type
 export type MediaContentType = Schemas['MediaContentType']
 import type { Route, Routes } from './types/routes'
 import type { RateLimitInfo } from './lib/errors'
+import type {
+  Profiles,
+  Accounts,
+  ConnectFlow,
+  Posts,
+  Queue,
+  Webhooks,
+  Analytics,
+  ApiKeys,
+  Usage,
+  Auth,
+} from './lib/resources/index'
 
 export type * from './types/index'
 export {
@@ -28,6 +40,29 @@ export {
   createMemoryEventStore,
 } from './lib/webhook'
 export type * from './lib/webhook'
+export { Paginator } from './lib/pagination'
+export type { Page, PageOptions, PaginationInfo } from './lib/pagination'
+export { ApiPromise } from './lib/resources/index'
+export type {
+  Profiles,
+  Accounts,
+  ConnectFlow,
+  Posts,
+  Queue,
+  Webhooks,
+  Analytics,
+  ApiKeys,
+  Usage,
+  Auth,
+  LateResources,
+  CreatePostParams,
+  UpdatePostParams,
+  CreatePostResult,
+  ApiKey,
+  AnalyticsDeltaItem,
+  ConnectTokenParam,
+  DateInput,
+} from './lib/resources/index'
 
 /** Options of {@link LateClient}. Every field is optional; see each default. */
 export interface LateClientOptions {
@@ -285,6 +320,87 @@ export declare class LateClient {
   readonly rateLimit: RateLimitInfo | undefined
   /** Media uploads. */
   readonly media: MediaResource
+  /**
+   * Profiles: list (every page), create, get, update, delete.
+   * @example
+   * ```ts
+   * const profile = await late.profiles.create({ name: 'Acme' })
+   * ```
+   */
+  readonly profiles: Profiles
+  /**
+   * Connected accounts: list (every page), update, move, disconnect, health.
+   * @example
+   * ```ts
+   * for await (const account of late.accounts.list({ platform: 'instagram' })) console.log(account._id)
+   * ```
+   */
+  readonly accounts: Accounts
+  /**
+   * The connect steps after the OAuth URL: page / account / organization / location / board
+   * selection, Bluesky credentials, headless pending data.
+   * @example
+   * ```ts
+   * const { pages } = await late.connectFlow.listFacebookPages({ profileId, tempToken, connectToken })
+   * ```
+   */
+  readonly connectFlow: ConnectFlow
+  /**
+   * Posts: create, list (every page), get, update, delete, retry. A 207 rejects with {@link PartialPublishError}.
+   * @example
+   * ```ts
+   * const { post } = await late.posts.create({ content: 'Hi', publishNow: true, platforms: [{ platform: 'bluesky', accountId }] })
+   * ```
+   */
+  readonly posts: Posts
+  /**
+   * Queue slots: get, create, update, delete, preview, nextSlot.
+   * @example
+   * ```ts
+   * const { nextSlot } = await late.queue.nextSlot({ profileId })
+   * ```
+   */
+  readonly queue: Queue
+  /**
+   * Webhook settings CRUD, test sends, delivery logs (every page), redelivery.
+   * @example
+   * ```ts
+   * await late.webhooks.test(webhookId)
+   * ```
+   */
+  readonly webhooks: Webhooks
+  /**
+   * Analytics: get, delta (the change feed, every page).
+   * @example
+   * ```ts
+   * const overview = await late.analytics.get({ profileId })
+   * ```
+   */
+  readonly analytics: Analytics
+  /**
+   * API keys: list, create, delete.
+   * @example
+   * ```ts
+   * const keys = await late.apiKeys.list()
+   * ```
+   */
+  readonly apiKeys: ApiKeys
+  /**
+   * Usage and metered spend.
+   * @example
+   * ```ts
+   * const usage = await late.usage.get()
+   * ```
+   */
+  readonly usage: Usage
+  /**
+   * Credential check.
+   * @example
+   * ```ts
+   * const { valid } = await late.auth.verify()
+   * ```
+   */
+  readonly auth: Auth
   /**
    * A client with some options changed, sharing this one's connection pool.
    * @example

@@ -13,6 +13,8 @@ const errors = require('./lib/errors.js')
 const { LateClient, getDefaultClient, DEFAULT_BASE_URL } = require('./lib/client.js')
 const { parseConnectCallback } = require('./lib/callback.js')
 const webhook = require('./lib/webhook.js')
+const { Paginator } = require('./lib/pagination.js')
+const { ApiPromise } = require('./lib/resources/index.js')
 const { version } = require('./package.json')
 
 /** Connection URL for Instagram, on the default client (built from env on first use). */
@@ -34,6 +36,8 @@ module.exports = {
   signWebhook: webhook.signWebhook,
   createWebhookHandler: webhook.createWebhookHandler,
   createMemoryEventStore: webhook.createMemoryEventStore,
+  Paginator,
+  ApiPromise,
   DEFAULT_BASE_URL,
   VERSION: version,
   LateError: errors.LateError,
@@ -47,6 +51,7 @@ module.exports = {
   UnprocessableEntityError: errors.UnprocessableEntityError,
   RateLimitError: errors.RateLimitError,
   InternalServerError: errors.InternalServerError,
+  PartialPublishError: errors.PartialPublishError,
   LateConnectionError: errors.LateConnectionError,
   LateTimeoutError: errors.LateTimeoutError,
   LateAbortError: errors.LateAbortError,

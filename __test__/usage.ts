@@ -86,3 +86,121 @@ async function upload(late: LateClient): Promise<string> {
   return url
 }
 void upload
+
+// Resources: typed params and results, pagination, withResponse, partial publishes.
+import {
+  PartialPublishError,
+  Paginator,
+  type Post,
+  type Profile,
+  type Webhook,
+  type WebhookLog,
+  type Page,
+  type WithResponse,
+  type CreatePostResult,
+} from '../index'
+
+async function resources(late: LateClient): Promise<void> {
+  // Lists: items across every page, typed from the spec.
+  for await (const post of late.posts.list({ status: 'scheduled' })) {
+    const id: string | undefined = post._id
+    console.log(id, post.scheduledFor)
+  }
+  const posts = late.posts.list({ limit: 50, sortBy: 'created-desc' }, { limit: 120, timeoutMs: 5_000 })
+  const asBase: Paginator<Post, unknown> = posts
+  void asBase
+  for await (const page of posts.pages()) {
+    const p: Page<Post, unknown> = page
+    console.log(p.items.length, p.pagination?.nextCursor, p.requestId, page.raw.pagination?.total)
+  }
+  const profiles: Profile[] = await late.profiles.list({ limit: 10 }).toArray({ limit: 25 })
+  for await (const log of late.webhooks.logs({ status: 'failed' })) {
+    const l: WebhookLog = log
+    console.log(l.event)
+  }
+  for await (const change of late.analytics.delta({ limit: 100 })) console.log(change.postId)
+  for await (const account of late.accounts.list({ platform: 'instagram', limit: 20 })) console.log(account.username)
+
+  // Single calls: unwrapped where the API wraps one resource.
+  const profile: Profile = await late.profiles.create({ name: 'Acme', timezone: 'Europe/Paris' })
+  const same: Profile = await late.profiles.get(profile._id ?? '')
+  await late.profiles.update(same._id ?? '', { description: null, isDefault: true })
+  await late.profiles.delete('p1')
+  await late.accounts.update('acc1', { displayName: 'Acme' })
+  const moved = await late.accounts.move('acc1', 'p2')
+  console.log(moved.profileId, profiles.length)
+  await late.accounts.disconnect('acc1')
+  const one = await late.accounts.health('acc1')
+  const all = await late.accounts.health({ status: 'error' })
+  console.log(one.tokenStatus?.valid, all.summary?.needsReconnect)
+
+  const created: CreatePostResult = await late.posts.create({
+    content: 'Launch day!',
+    scheduledFor: new Date('2026-12-01T09:00:00Z'),
+    timezone: 'Europe/Paris',
+    publishNow: false,
+    platforms: [{ platform: 'instagram', accountId: 'acc1', customContent: 'Launch! #acme' }],
+  })
+  if ('post' in created) console.log(created.post?._id, created.warnings)
+  await late.posts.create({ content: 'Queued', queuedFromProfile: 'p1', queueId: 'q1', platforms: [{ platform: 'twitter', accountId: 'acc2' }] })
+  const { data, requestId, rateLimit, status, headers }: WithResponse<Post> = await late.posts.get('post1').withResponse()
+  console.log(data.status, requestId, rateLimit?.remaining, status, headers['x-request-id'])
+  await late.posts.update('post1', { content: 'Edited', scheduledFor: '2026-12-02T10:00:00Z' })
+  await late.posts.delete('post1')
+  try {
+    await late.posts.retry('post1')
+  } catch (e) {
+    if (e instanceof PartialPublishError) {
+      const s: 207 = e.status
+      console.log(s, e.postStatus, e.willRetry, e.post?._id, e.platformResults?.map((r) => `${r.platform}:${r.status}`))
+    }
+  }
+
+  await late.queue.get({ profileId: 'p1' })
+  await late.queue.create({ profileId: 'p1', name: 'Weekdays', timezone: 'UTC', slots: [{ dayOfWeek: 1, time: '09:00' }] })
+  await late.queue.update({ profileId: 'p1', timezone: 'UTC', slots: [{ dayOfWeek: 2, time: '10:00' }] })
+  await late.queue.delete({ profileId: 'p1', queueId: 'q1' })
+  const { slots } = await late.queue.preview({ profileId: 'p1', count: 3 })
+  const { nextSlot } = await late.queue.nextSlot({ profileId: 'p1' })
+  console.log(slots, nextSlot)
+
+  const hooks: Webhook[] = await late.webhooks.list()
+  const hook: Webhook = await late.webhooks.create({ name: 'prod', url: 'https://app.example.com/hook', events: ['account.connected'] })
+  await late.webhooks.update(hook._id ?? '', { isActive: false })
+  await late.webhooks.test('wh1', { event: 'post.published' })
+  await late.webhooks.redeliver('wh1', 'evt_1')
+  await late.webhooks.delete('wh1')
+  console.log(hooks.length)
+
+  await late.analytics.get({ postId: 'post1' })
+  const keys = await late.apiKeys.list()
+  const key = await late.apiKeys.create({ name: 'ci', permission: 'read' })
+  console.log(keys.length, key.key)
+  await late.apiKeys.delete('key1')
+  await late.usage.get({ range: '30d' })
+  const { valid } = await late.auth.verify()
+  console.log(valid)
+
+  await late.connectFlow.listFacebookPages({ profileId: 'p1', tempToken: 't', connectToken: 'ct' })
+  await late.connectFlow.selectFacebookPage({ profileId: 'p1', pageId: 'pg1', userProfile: { id: 'u1' } })
+  await late.connectFlow.listInstagramAccounts({ profileId: 'p1' })
+  await late.connectFlow.selectInstagramAccount({ profileId: 'p1', pageId: 'pg1' })
+  await late.connectFlow.listLinkedInOrganizations({ tempToken: 't', orgIds: '1,2' })
+  await late.connectFlow.selectLinkedInOrganization({ profileId: 'p1', tempToken: 't', userProfile: {} })
+  await late.connectFlow.listGoogleBusinessLocations({ profileId: 'p1', pendingDataToken: 'pd' })
+  await late.connectFlow.selectGoogleBusinessLocation({ profileId: 'p1', pendingDataToken: 'pd', locationId: 'l1' })
+  await late.connectFlow.listPinterestBoards({ profileId: 'p1', tempToken: 't', connectToken: 'ct' })
+  await late.connectFlow.selectPinterestBoard({ profileId: 'p1', boardId: 'b1', tempToken: 't' })
+  await late.connectFlow.connectBluesky({ identifier: 'acme.bsky.social', appPassword: 'xxxx', state: 's' })
+  await late.connectFlow.pendingData('pd')
+
+  // @ts-expect-error: a post id is required
+  await late.posts.get()
+  // @ts-expect-error: unknown status filters do not type-check
+  late.posts.list({ status: 'sent' })
+  // @ts-expect-error: a profile needs a name
+  await late.profiles.create({ color: '#fff' })
+  // @ts-expect-error: Pinterest board selection needs the connect token
+  await late.connectFlow.listPinterestBoards({ profileId: 'p1', tempToken: 't' })
+}
+void resources

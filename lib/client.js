@@ -7,9 +7,11 @@
  */
 
 const { inspect } = require('node:util')
+const { randomUUID } = require('node:crypto')
 const { native, callOptions, invoke, fromNative, parseBody } = require('./transport.js')
 const { LateValidationError } = require('./errors.js')
 const v = require('./validate.js')
+const { attachResources } = require('./resources/index.js')
 const { Media } = require('./media.js')
 
 /** The API's base URL when neither the option nor an env variable sets one. */
@@ -170,11 +172,13 @@ class LateClient {
     if (internal && internal.token === INTERNAL) {
       this.#options = internal.options
       this.#native = internal.native
+      attachResources(this)
       return
     }
     const resolved = resolveOptions(options)
     this.#options = resolved
     this.#native = newNative(() => new native.NativeClient(toNativeOptions(resolved)))
+    attachResources(this)
   }
 
   /** Base URL requests go to. */
@@ -302,7 +306,20 @@ class LateClient {
       body: spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body),
       headers: Object.keys(headers).length ? headers : undefined,
     }
-    const res = await invoke(call, (o, token) => this.#native.request(req, o, token))
+    // The key is chosen here, so a failed POST can say which key to retry with.
+    if (method === 'POST' && call.native && call.native.idempotencyKey === undefined) {
+      call.native.idempotencyKey = randomUUID()
+    } else if (method === 'POST' && !call.native) {
+      call.native = { idempotencyKey: randomUUID() }
+    }
+    const idempotencyKey = call.native && call.native.idempotencyKey
+    let res
+    try {
+      res = await invoke(call, (o, token) => this.#native.request(req, o, token))
+    } catch (e) {
+      if (idempotencyKey !== undefined && e && typeof e === 'object') e.idempotencyKey = idempotencyKey
+      throw e
+    }
     return {
       data: parseBody(res),
       status: res.status,

@@ -22,7 +22,10 @@ export interface RateLimitInfo {
  * try { await late.listAccounts() } catch (e) { if (e instanceof LateError) console.error(e.message) }
  * ```
  */
-export declare class LateError extends Error {}
+export declare class LateError extends Error {
+  /** On a failed POST: the `Idempotency-Key` that was sent. Retry with it (`{ idempotencyKey }`) to never publish twice. */
+  idempotencyKey?: string
+}
 
 /** Fields of an API error. */
 export interface LateApiErrorFields {
@@ -86,6 +89,34 @@ export declare class UnprocessableEntityError extends LateApiError {}
 export declare class RateLimitError extends LateApiError {}
 /** 5xx. @example `if (e instanceof InternalServerError) console.error(e.requestId)` */
 export declare class InternalServerError extends LateApiError {}
+/**
+ * A 207 from `posts.create`, `posts.update` or `posts.retry`: the post was saved, but the inline
+ * publish did not fully succeed. `status` is 207. Branch on `postStatus`: `partial` (some
+ * platforms published), `failed` (none; terminal), `scheduled` (transient errors everywhere;
+ * Zernio retries by itself, `willRetry` is true, not a failure to show an end user).
+ * @example
+ * ```ts
+ * try {
+ *   await late.posts.create({ content: 'Hi', publishNow: true, platforms })
+ * } catch (e) {
+ *   if (e instanceof PartialPublishError && !e.willRetry) {
+ *     for (const r of e.platformResults ?? []) console.log(r.platform, r.status, r.error)
+ *   }
+ * }
+ * ```
+ */
+export declare class PartialPublishError extends LateApiError {
+  constructor(message: string, fields?: LateApiErrorFields & { post?: unknown; platformResults?: unknown })
+  readonly status: 207
+  /** The saved post, as the API returned it. */
+  readonly post: import('../types/index').Post | undefined
+  /** Per-platform outcome; absent when the attempt aborted before it started. */
+  readonly platformResults: import('../types/index').components['schemas']['PostPublishIncompleteResponse']['platformResults']
+  /** `post.status` after the attempt. */
+  readonly postStatus: import('../types/index').Post['status'] | undefined
+  /** True when Zernio retries the publish by itself (`postStatus === 'scheduled'`). */
+  readonly willRetry: boolean
+}
 /**
  * No HTTP answer: connection refused, reset, DNS or TLS failure. `cause.code` and `reason` name it.
  * @example `if (e instanceof LateConnectionError) console.error(e.reason)`

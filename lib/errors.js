@@ -63,6 +63,29 @@ class RateLimitError extends LateApiError {}
 /** 5xx: the API failed. */
 class InternalServerError extends LateApiError {}
 
+/**
+ * 207 from `posts.create`, `posts.update` or `posts.retry`: the post was saved, but publishing
+ * it inline did not fully succeed. Never a silent success. `post` is the saved post,
+ * `platformResults` the per-platform outcome (absent when the attempt aborted before it
+ * started), `postStatus` is `post.status`: `partial` (some platforms published), `failed`
+ * (none did; terminal) or `scheduled` (every platform hit a transient error; Zernio retries by
+ * itself, so `willRetry` is true and this is not a failure to show an end user).
+ */
+class PartialPublishError extends LateApiError {
+  constructor(message, fields = {}) {
+    super(message, { status: 207, ...fields })
+    const body = fields.body && typeof fields.body === 'object' ? fields.body : {}
+    /** The saved post. */
+    this.post = fields.post !== undefined ? fields.post : body.post
+    /** Per-platform results: `[{ platform, status, error }]`, or undefined. */
+    this.platformResults = fields.platformResults !== undefined ? fields.platformResults : body.platformResults
+    /** `post.status` after the attempt: `partial`, `failed`, `scheduled`, or another/unchanged status. */
+    this.postStatus = this.post && typeof this.post === 'object' ? this.post.status : undefined
+    /** True when Zernio will retry the publish by itself (`postStatus === 'scheduled'`). */
+    this.willRetry = this.postStatus === 'scheduled'
+  }
+}
+
 /** The request never got an HTTP answer: refused, reset, DNS or TLS failure. `cause` names the reason. */
 class LateConnectionError extends LateError {}
 /** An attempt took longer than `timeoutMs`. */
@@ -122,6 +145,7 @@ module.exports = {
   UnprocessableEntityError,
   RateLimitError,
   InternalServerError,
+  PartialPublishError,
   LateConnectionError,
   LateTimeoutError,
   LateAbortError,
