@@ -13,7 +13,7 @@
  * await sim.close()
  */
 
-const native = require('./native.js')
+const native = require('./lib/load-native.js')
 
 /** The API key a simulator accepts by default (deliberately not shaped like a real key). */
 const DEFAULT_API_KEY = 'sk_test_late_sim_0001'

@@ -5,7 +5,7 @@
  * structured errors that cross from Rust into the classes of errors.js.
  */
 
-const native = require('../native.js')
+const native = require('./load-native.js')
 const errors = require('./errors.js')
 const v = require('./validate.js')
 

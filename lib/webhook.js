@@ -14,7 +14,7 @@
 
 const { randomUUID } = require('node:crypto')
 const { WebhookVerificationError } = require('./errors.js')
-const native = require('../native.js')
+const native = require('./load-native.js')
 
 /** Signature headers, in the order they are read. */
 const SIGNATURE_HEADERS = ['x-zernio-signature', 'x-late-signature']
