@@ -1,0 +1,79 @@
+// Smoke test of the benchmark (bench/run.mjs --quick): tiny counts, every scenario, every
+// client, so `npm run bench` cannot rot. The numbers are not checked, only that each scenario
+// ran and produced finite, positive figures. The first run compiles crates/bench-server
+// (debug), which can take a minute on a cold target/; after that it takes ~15 s.
+
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+function runBench(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'bench', 'run.mjs'), ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    const kill = setTimeout(() => child.kill('SIGKILL'), 540_000)
+    child.on('exit', (code, signal) => {
+      clearTimeout(kill)
+      resolve({ code, signal, out, err })
+    })
+  })
+}
+
+test('bench/run.mjs --quick runs every scenario for every client', { timeout: 600_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'late-bench-smoke-'))
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const json = path.join(dir, 'quick.json')
+  const r = await runBench(['--quick', '--json', json])
+  assert.equal(r.code, 0, `bench failed (${r.code ?? r.signal}):\n${r.err}\n${r.out}`)
+
+  for (const row of [
+    'listAccounts c=1 · req/s',
+    'listAccounts c=50 · req/s',
+    'listAccounts c=50 · CPU µs/call',
+    'listAccounts c=256 · req/s',
+    'posts.create 2 KB c=50 · req/s',
+    '10,000-account list · ms to JS objects',
+    '10,000-account list · peak RSS MB',
+    'import (cold require) · ms over bare node',
+    'RSS growth over',
+    'verifyWebhook 4 KB · ops/s',
+    'Wire ceiling',
+    'stripped release .node',
+  ]) {
+    assert.ok(r.out.includes(row), `the report lacks "${row}":\n${r.out}`)
+  }
+  assert.match(r.out, /BENCH DONE: 9 scenarios/)
+  assert.doesNotMatch(r.out, /NaN|undefined/)
+
+  const report = JSON.parse(fs.readFileSync(json, 'utf8'))
+  const m = report.medians
+  for (const scenario of ['list-c1', 'list-c50', 'list-c256', 'post-c50']) {
+    for (const client of ['late-native', 'official', 'fetch']) {
+      const rps = m[scenario].rps[client]
+      assert.ok(Number.isFinite(rps) && rps > 0, `${scenario} ${client}: rps ${rps}`)
+      const cpu = m[scenario].cpuUsPerCall[client]
+      assert.ok(Number.isFinite(cpu) && cpu > 0, `${scenario} ${client}: cpu ${cpu}`)
+    }
+  }
+  for (const client of ['late-native', 'official', 'fetch']) {
+    assert.ok(m.big.ms[client] > 0, `big list ${client}`)
+    assert.ok(m.big.peakRssMb[client] > 0, `big list RSS ${client}`)
+    assert.ok(Number.isFinite(m.rss.growthMb[client]), `rss ${client}`)
+  }
+  assert.ok(Number.isFinite(m.import.overBareMs['late-native']))
+  assert.ok(m.webhook.opsPerSec['late-native'] > 0 && m.webhook.opsPerSec['node:crypto'] > 0)
+  assert.ok(m.wire.rps > 0)
+  assert.equal(report.targets.length, 6)
+})
