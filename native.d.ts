@@ -34,8 +34,12 @@ export declare class NativeClient {
   request(request: NativeRequest, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeResponse>
   /** `GET /v1/connect/{platform}` → JSON text `{connectUrl, state, ...}`. */
   connect(platform: string, params: NativeConnectParams, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string>
-  /** `GET /v1/accounts`, every page → JSON array text of the accounts. */
-  listAccounts(params: NativeListAccountsParams, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string>
+  /**
+   * One page of `GET /v1/accounts` as raw JSON text: the first page when `next` is absent,
+   * else the page it names (`{ cursor, limit }` or `{ page, limit }`). The facade parses it
+   * and follows `pagination`.
+   */
+  accountsPage(params: NativeListAccountsParams, next?: NativeNextPage | undefined | null, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string>
   /** The default profile's id (looked up once per client, then cached). */
   defaultProfileId(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string>
   /**
@@ -149,7 +153,7 @@ export interface NativeConnectParams {
   extra?: Array<string>
 }
 
-/** Filters of `NativeClient.listAccounts`. */
+/** Filters of `NativeClient.accountsPage`. */
 export interface NativeListAccountsParams {
   /** Profile id; the default profile when absent. */
   profileId?: string
@@ -157,6 +161,16 @@ export interface NativeListAccountsParams {
   platform?: string
   /** `connected` or `disconnected`. */
   status?: string
+}
+
+/** Where the next page of accounts is. */
+export interface NativeNextPage {
+  /** Cursor style: the `nextCursor` of the previous page. */
+  cursor?: string
+  /** Page style: the page number (1-based). */
+  page?: number
+  /** Page size the server reported. */
+  limit?: number
 }
 
 /** Rate-limit state from `X-RateLimit-*` headers. */

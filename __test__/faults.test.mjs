@@ -119,7 +119,9 @@ test('persistent dropped connections: LateConnectionError (reset) with the attem
 test('a slow POST past timeoutMs: the retry carries the same key and exactly one post exists', async () => {
   sim.faults.inject({ route: 'POST /v1/posts', delayMs: 600, times: 1 })
   const body = post()
-  const res = await client.requestWithResponse('POST /v1/posts', { body }, { timeoutMs: 200, maxRetries: 5, maxRetryWaitMs: 300 })
+  // A retry that lands while the first attempt is still in flight gets 409 idempotency_conflict with
+  // Retry-After: 1, which must be honoured (maxRetryWaitMs above it).
+  const res = await client.requestWithResponse('POST /v1/posts', { body }, { timeoutMs: 200, maxRetries: 5, maxRetryWaitMs: 2000 })
   assert.ok(res.attempts >= 2)
   assert.equal(new Set(seen('POST', '/v1/posts').map((r) => r.headers['idempotency-key'])).size, 1)
   await new Promise((r) => setTimeout(r, 700)) // let the slow first attempt finish on the server

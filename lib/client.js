@@ -7,12 +7,10 @@
  */
 
 const { inspect } = require('node:util')
-const { randomUUID } = require('node:crypto')
 const { native, callOptions, invoke, fromNative, parseBody } = require('./transport.js')
-const { LateValidationError } = require('./errors.js')
+const { LateValidationError, LateApiError } = require('./errors.js')
 const v = require('./validate.js')
-const { attachResources } = require('./resources/index.js')
-const { Media } = require('./media.js')
+const { installResources } = require('./resources/index.js')
 
 /** The API's base URL when neither the option nor an env variable sets one. */
 const DEFAULT_BASE_URL = 'https://zernio.com/api'
@@ -134,6 +132,52 @@ function connectExtra(params) {
   return extra
 }
 
+/** Safety stop for a server that never ends its page chain (the core uses the same number). */
+const MAX_PAGES = 10_000
+
+/**
+ * Every account of `GET /v1/accounts`: Rust fetches each page (retries, timeouts, default
+ * profile), JS parses it with one `JSON.parse` and follows `pagination` — `nextCursor` (cursor
+ * style) or `page` < `pages` (page style) — resending the same filters each time.
+ */
+async function collectAccounts(fetchPage) {
+  let all
+  let next
+  const seen = new Set()
+  for (let n = 0; n < MAX_PAGES; n++) {
+    const text = await fetchPage(next)
+    let body
+    try {
+      body = JSON.parse(text)
+    } catch {
+      body = undefined
+    }
+    if (!body || typeof body !== 'object' || !Array.isArray(body.accounts)) {
+      const excerpt = text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text
+      throw new LateApiError(`the accounts response is not an account list: ${excerpt}`, { status: 200, code: 'invalid_response' })
+    }
+    if (all === undefined) all = body.accounts
+    else for (const a of body.accounts) all.push(a)
+    const pg = body.pagination
+    next = undefined
+    if (pg && typeof pg === 'object') {
+      const limit = Number.isInteger(pg.limit) && pg.limit > 0 ? pg.limit : undefined
+      if (typeof pg.nextCursor === 'string' && pg.nextCursor !== '') next = { cursor: pg.nextCursor, limit }
+      else if (Number.isInteger(pg.page) && Number.isInteger(pg.pages) && pg.page < pg.pages) next = { page: pg.page + 1, limit }
+    }
+    if (!next) return all
+    const key = JSON.stringify(next)
+    if (seen.has(key)) {
+      throw new LateApiError('the API returned the same page cursor twice; stopped to avoid an endless loop', {
+        status: 200,
+        code: 'invalid_response',
+      })
+    }
+    seen.add(key)
+  }
+  throw new LateApiError(`the account list has more than ${MAX_PAGES} pages`, { status: 200, code: 'invalid_response' })
+}
+
 /** Splits `'GET /v1/accounts/{accountId}'` and fills `{accountId}` from `params`. */
 function route(spec, params) {
   const m = /^([A-Za-z]+)\s+(\/\S*)$/.exec(spec)
@@ -172,13 +216,11 @@ class LateClient {
     if (internal && internal.token === INTERNAL) {
       this.#options = internal.options
       this.#native = internal.native
-      attachResources(this)
       return
     }
     const resolved = resolveOptions(options)
     this.#options = resolved
     this.#native = newNative(() => new native.NativeClient(toNativeOptions(resolved)))
-    attachResources(this)
   }
 
   /** Base URL requests go to. */
@@ -198,8 +240,11 @@ class LateClient {
 
   /** Media uploads: `late.media.upload(fileOrBytes, { contentType?, filename?, onProgress? })`. */
   get media() {
+    const { Media } = require('./media.js')
     const native = this.#native
-    return new Media(this, (up, o, onProgress, token) => native.upload(up, o, onProgress, token))
+    const media = new Media(this, (up, o, onProgress, token) => native.upload(up, o, onProgress, token))
+    Object.defineProperty(this, 'media', { value: media, enumerable: false, writable: false, configurable: false })
+    return media
   }
 
   /** Rate-limit state (`limit`, `remaining`, `resetAt` in Unix seconds) of the latest response, if sent. */
@@ -252,8 +297,8 @@ class LateClient {
       status: v.optionalString(params.status, 'status'),
     }
     const call = callOptions(options)
-    const text = await invoke(call, (o, token) => this.#native.listAccounts(p, o, token))
-    return JSON.parse(text)
+    const fetchPage = (next) => invoke(call, (o, token) => this.#native.accountsPage(p, next, o, token))
+    return collectAccounts(fetchPage)
   }
 
   /** The id of the account's default profile (looked up once, then cached). */
@@ -308,9 +353,9 @@ class LateClient {
     }
     // The key is chosen here, so a failed POST can say which key to retry with.
     if (method === 'POST' && call.native && call.native.idempotencyKey === undefined) {
-      call.native.idempotencyKey = randomUUID()
+      call.native.idempotencyKey = require('node:crypto').randomUUID()
     } else if (method === 'POST' && !call.native) {
-      call.native = { idempotencyKey: randomUUID() }
+      call.native = { idempotencyKey: require('node:crypto').randomUUID() }
     }
     const idempotencyKey = call.native && call.native.idempotencyKey
     let res
@@ -340,6 +385,8 @@ class LateClient {
     return `LateClient { baseUrl: '${this.baseUrl}', timeoutMs: ${this.timeoutMs}, maxRetries: ${this.maxRetries}, apiKey: '[redacted]' }`
   }
 }
+
+installResources(LateClient.prototype)
 
 let defaultClient
 /** The client the top-level shortcuts use, built from env on first use. */

@@ -12,7 +12,7 @@
  * No message ever contains a secret.
  */
 
-const { randomUUID } = require('node:crypto')
+const randomUUID = () => require('node:crypto').randomUUID()
 const { WebhookVerificationError } = require('./errors.js')
 const native = require('./load-native.js')
 

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use late_core::accounts::NextPage;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -65,12 +66,20 @@ pub struct NativeResponse {
     pub rate_limit: Option<NativeRateLimit>,
 }
 
+/// The body as a string without a second copy when it is valid UTF-8 (the API's JSON always is).
+pub(crate) fn body_text(body: bytes::Bytes) -> String {
+    match String::from_utf8(Vec::from(body)) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
 impl From<late_core::Response> for NativeResponse {
     fn from(r: late_core::Response) -> Self {
         Self {
             status: r.status as u32,
             headers: r.headers.into_iter().collect(),
-            body: String::from_utf8_lossy(&r.body).into_owned(),
+            body: body_text(r.body),
             request_id: r.request_id,
             attempts: r.attempts,
             idempotency_key: r.idempotency_key,
@@ -94,7 +103,18 @@ pub struct NativeConnectParams {
     pub extra: Option<Vec<String>>,
 }
 
-/// Filters of `NativeClient.listAccounts`.
+/// Where the next page of accounts is.
+#[napi(object)]
+pub struct NativeNextPage {
+    /// Cursor style: the `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page style: the page number (1-based).
+    pub page: Option<u32>,
+    /// Page size the server reported.
+    pub limit: Option<u32>,
+}
+
+/// Filters of `NativeClient.accountsPage`.
 #[napi(object)]
 pub struct NativeListAccountsParams {
     /// Profile id; the default profile when absent.
@@ -207,12 +227,15 @@ impl NativeClient {
         .build(env)
     }
 
-    /// `GET /v1/accounts`, every page → JSON array text of the accounts.
+    /// One page of `GET /v1/accounts` as raw JSON text: the first page when `next` is absent,
+    /// else the page it names (`{ cursor, limit }` or `{ page, limit }`). The facade parses it
+    /// and follows `pagination`.
     #[napi(ts_return_type = "Promise<string>")]
-    pub fn list_accounts(
+    pub fn accounts_page(
         &self,
         env: &Env,
         params: NativeListAccountsParams,
+        next: Option<NativeNextPage>,
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
     ) -> Result<AsyncBlock<String>> {
@@ -224,10 +247,31 @@ impl NativeClient {
             platform: params.platform,
             status: params.status,
         };
+        let limit = next.as_ref().and_then(|n| n.limit).map(|l| l as u64);
+        let next = match next {
+            None => None,
+            Some(NativeNextPage {
+                cursor: Some(cursor),
+                ..
+            }) => Some(NextPage::Cursor { cursor, limit }),
+            Some(NativeNextPage {
+                page: Some(page), ..
+            }) => Some(NextPage::Page {
+                page: page as u64,
+                limit,
+            }),
+            Some(_) => {
+                return Err(crate::errors::validation(
+                    "next",
+                    "needs a `cursor` or a `page`",
+                ))
+            }
+        };
         AsyncBlockBuilder::new(async move {
             client
-                .list_accounts(&params, &opts, &token)
+                .accounts_page(&params, next.as_ref(), &opts, &token)
                 .await
+                .map(|r| body_text(r.body))
                 .map_err(to_napi)
         })
         .build(env)

@@ -7,50 +7,55 @@
  * result + response metadata) or, for lists, a Paginator.
  */
 
-const { Profiles } = require('./profiles.js')
-const { Accounts } = require('./accounts.js')
-const { ConnectFlow } = require('./connect-flow.js')
-const { Posts } = require('./posts.js')
-const { Queue } = require('./queue.js')
-const { Webhooks } = require('./webhooks.js')
-const { Analytics } = require('./analytics.js')
-const { ApiKeys } = require('./api-keys.js')
-const { Usage } = require('./usage.js')
-const { Auth } = require('./auth.js')
 const { ApiPromise } = require('./api-promise.js')
 
+/** Resource group → [module, class name]. Each module is loaded on first use of its group. */
 const GROUPS = {
-  profiles: Profiles,
-  accounts: Accounts,
-  connectFlow: ConnectFlow,
-  posts: Posts,
-  queue: Queue,
-  webhooks: Webhooks,
-  analytics: Analytics,
-  apiKeys: ApiKeys,
-  usage: Usage,
-  auth: Auth,
+  profiles: ['./profiles.js', 'Profiles'],
+  accounts: ['./accounts.js', 'Accounts'],
+  connectFlow: ['./connect-flow.js', 'ConnectFlow'],
+  posts: ['./posts.js', 'Posts'],
+  queue: ['./queue.js', 'Queue'],
+  webhooks: ['./webhooks.js', 'Webhooks'],
+  analytics: ['./analytics.js', 'Analytics'],
+  apiKeys: ['./api-keys.js', 'ApiKeys'],
+  usage: ['./usage.js', 'Usage'],
+  auth: ['./auth.js', 'Auth'],
 }
 
-/** Adds the resource groups to `client` as read-only, non-enumerable properties. */
-function attachResources(client) {
-  for (const [name, Cls] of Object.entries(GROUPS)) {
-    Object.defineProperty(client, name, { value: new Cls(client), enumerable: false, writable: false, configurable: false })
+/**
+ * Installs the resource groups on a client class as lazy getters: the first access on a client
+ * loads the group's module and pins the instance on that client as a read-only, non-enumerable
+ * property. Importing the package or creating a client loads none of them.
+ */
+function installResources(proto) {
+  for (const [name, [file, cls]] of Object.entries(GROUPS)) {
+    Object.defineProperty(proto, name, {
+      configurable: false,
+      enumerable: false,
+      get() {
+        const Group = require(file)[cls]
+        const value = new Group(this)
+        Object.defineProperty(this, name, { value, enumerable: false, writable: false, configurable: false })
+        return value
+      },
+    })
   }
+}
+
+/** Adds the resource groups to a client (also reachable through the prototype's lazy getters). */
+function attachResources(client) {
+  for (const name of Object.keys(GROUPS)) void client[name]
   return client
 }
 
-module.exports = {
-  attachResources,
-  ApiPromise,
-  Profiles,
-  Accounts,
-  ConnectFlow,
-  Posts,
-  Queue,
-  Webhooks,
-  Analytics,
-  ApiKeys,
-  Usage,
-  Auth,
+function lazyClass(name) {
+  const [file, cls] = GROUPS[name]
+  return require(file)[cls]
+}
+
+module.exports = { installResources, attachResources, ApiPromise }
+for (const name of Object.keys(GROUPS)) {
+  const [, cls] = GROUPS[name]
+  Object.defineProperty(module.exports, cls, { enumerable: true, get: () => lazyClass(name) })
 }

@@ -128,6 +128,29 @@ impl Client {
         connect::map_response(&resp)
     }
 
+    /// One page of `GET /v1/accounts`: the first (`next: None`) or the one `next` points to.
+    /// Filters are checked and the default profile resolved before any request; the body is
+    /// returned untouched, for callers that parse it themselves (the JS facade does, with
+    /// `JSON.parse`, which is faster than scanning it here first).
+    pub async fn accounts_page(
+        &self,
+        params: &ListAccountsParams,
+        next: Option<&accounts::NextPage>,
+        opts: &CallOptions,
+        cancel: &CancellationToken,
+    ) -> Result<Response> {
+        params.validate()?;
+        let profile_id = self
+            .profile_or_default(params.profile_id.as_deref(), opts, cancel)
+            .await?;
+        let first = accounts::first_request(&profile_id, params);
+        let req = match next {
+            Some(n) => accounts::next_request(&first, n),
+            None => first,
+        };
+        self.transport.execute(&req, opts, cancel).await
+    }
+
     /// `GET /v1/accounts`, every page → a JSON array of the accounts, fields unchanged.
     pub async fn list_accounts(
         &self,
@@ -135,14 +158,9 @@ impl Client {
         opts: &CallOptions,
         cancel: &CancellationToken,
     ) -> Result<String> {
-        params.validate()?;
-        let profile_id = self
-            .profile_or_default(params.profile_id.as_deref(), opts, cancel)
-            .await?;
-        let first = accounts::first_request(&profile_id, params);
         let mut out = Vec::new();
         let mut seen = HashSet::new();
-        let mut resp = self.transport.execute(&first, opts, cancel).await?;
+        let mut resp = self.accounts_page(params, None, opts, cancel).await?;
         for _ in 0..MAX_PAGES {
             let Some(next) = accounts::collect_page(&resp, &mut out)? else {
                 return Ok(accounts::join(&out));
@@ -155,8 +173,7 @@ impl Client {
                 });
             }
             resp = self
-                .transport
-                .execute(&accounts::next_request(&first, &next), opts, cancel)
+                .accounts_page(params, Some(&next), opts, cancel)
                 .await?;
         }
         Err(Error::Decode {

@@ -306,7 +306,11 @@ impl Transport {
                 return Err((self.too_large(status, request_id, len as usize), None));
             }
         }
-        let mut buf = BytesMut::new();
+        let mut buf = BytesMut::with_capacity(
+            resp.content_length()
+                .map_or(8 * 1024, |n| n as usize)
+                .min(limit),
+        );
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {

@@ -8,7 +8,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
 use crate::app::Shared;
 use crate::error::ApiError;
@@ -296,14 +295,14 @@ fn fingerprints(
         .iter()
         .map(|t| {
             let text = t.custom_content.as_deref().or(content).unwrap_or("");
-            let mut h = Sha256::new();
+            let mut h = ring::digest::Context::new(&ring::digest::SHA256);
             h.update(text.trim().as_bytes());
             h.update(b"\n");
             h.update(urls.join("\n").as_bytes());
             (
                 t.platform.clone(),
                 t.account_id.clone(),
-                hex::encode(h.finalize()),
+                hex::encode(h.finish().as_ref()),
             )
         })
         .collect()
