@@ -83,3 +83,11 @@ test('top-level listAccounts uses the default client and the default profile', a
   assert.deepEqual(api.requests.map((r) => r.path), ['/v1/profiles', '/v1/accounts'])
   assert.equal(api.requests[1].query.profileId, '64f0000000000000000000d1')
 })
+
+test('non-ASCII account fields (UTF-8) come through unchanged', async (t) => {
+  const accounts = [{ _id: 'a1', platform: 'instagram', profileId: 'p1', isActive: true, username: 'café_🍰', displayName: 'Zoë — 東京' }]
+  const api = await startMockApi({ 'GET /v1/accounts': { body: { accounts } } })
+  t.after(() => api.close())
+  const late = new LateClient({ apiKey: KEY, baseUrl: api.baseUrl })
+  assert.deepEqual(await late.listAccounts({ profileId: 'p1' }), accounts)
+})

@@ -143,7 +143,7 @@ const MAX_PAGES = 10_000
 async function collectAccounts(fetchPage) {
   let all
   let next
-  const seen = new Set()
+  let seen
   for (let n = 0; n < MAX_PAGES; n++) {
     const text = await fetchPage(next)
     let body
@@ -167,6 +167,7 @@ async function collectAccounts(fetchPage) {
     }
     if (!next) return all
     const key = JSON.stringify(next)
+    seen ??= new Set()
     if (seen.has(key)) {
       throw new LateApiError('the API returned the same page cursor twice; stopped to avoid an endless loop', {
         status: 200,

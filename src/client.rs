@@ -238,7 +238,7 @@ impl NativeClient {
         next: Option<NativeNextPage>,
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
-    ) -> Result<AsyncBlock<String>> {
+    ) -> Result<AsyncBlock<crate::text::BodyText>> {
         let opts = options.unwrap_or_default().to_core()?;
         let token = token_of(cancel);
         let client = self.inner.clone();
@@ -271,7 +271,7 @@ impl NativeClient {
             client
                 .accounts_page(&params, next.as_ref(), &opts, &token)
                 .await
-                .map(|r| body_text(r.body))
+                .map(|r| crate::text::body(r.body))
                 .map_err(to_napi)
         })
         .build(env)

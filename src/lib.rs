@@ -10,6 +10,7 @@ mod client;
 mod errors;
 mod options;
 mod sim;
+mod text;
 mod upload;
 mod webhook;
 
