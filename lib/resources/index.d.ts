@@ -582,5 +582,3 @@ export interface LateResources {
   readonly auth: Auth
 }
 
-/** Adds the resource groups to a client (done by the constructor). */
-export declare function attachResources<C extends LateClient>(client: C): C & LateResources

@@ -43,18 +43,12 @@ function installResources(proto) {
   }
 }
 
-/** Adds the resource groups to a client (also reachable through the prototype's lazy getters). */
-function attachResources(client) {
-  for (const name of Object.keys(GROUPS)) void client[name]
-  return client
-}
-
 function lazyClass(name) {
   const [file, cls] = GROUPS[name]
   return require(file)[cls]
 }
 
-module.exports = { installResources, attachResources, ApiPromise }
+module.exports = { installResources, ApiPromise }
 for (const name of Object.keys(GROUPS)) {
   const [, cls] = GROUPS[name]
   Object.defineProperty(module.exports, cls, { enumerable: true, get: () => lazyClass(name) })
