@@ -128,28 +128,7 @@ fn create_inner(app: &Shared, body: &Map<String, Value>) -> Result<Value, ApiErr
         .map(|e| check_external_id(&e))
         .transpose()?;
     let mut st = app.state();
-    if let Some(p) = st.profiles.iter().find(|p| p.name == name) {
-        return Err(ApiError::conflict(
-            "profile_name_conflict",
-            format!("A profile named {name:?} already exists."),
-        )
-        .param("name")
-        .details(json!({ "existingProfileId": p.id })));
-    }
-    if let Some(ext) = &external_id {
-        if let Some(p) = st
-            .profiles
-            .iter()
-            .find(|p| p.external_id.as_ref() == Some(ext))
-        {
-            return Err(ApiError::conflict(
-                "profile_external_id_conflict",
-                format!("A profile with externalId {ext:?} already exists."),
-            )
-            .param("externalId")
-            .details(json!({ "existingProfileId": p.id })));
-        }
-    }
+    check_unique(&st.profiles, Some(&name), external_id.as_deref(), None)?;
     let seq = st.next_seq();
     let profile = Profile {
         id: app.ids.object_id(),
@@ -220,30 +199,12 @@ pub(crate) async fn update(
     if st.profile(&id).is_none() {
         return Err(profile_not_found());
     }
-    if let Some(n) = &name {
-        if let Some(p) = st.profiles.iter().find(|p| &p.name == n && p.id != id) {
-            return Err(ApiError::conflict(
-                "profile_name_conflict",
-                format!("A profile named {n:?} already exists."),
-            )
-            .param("name")
-            .details(json!({ "existingProfileId": p.id })));
-        }
-    }
-    if let Some(e) = &external_id {
-        if let Some(p) = st
-            .profiles
-            .iter()
-            .find(|p| p.external_id.as_ref() == Some(e) && p.id != id)
-        {
-            return Err(ApiError::conflict(
-                "profile_external_id_conflict",
-                format!("A profile with externalId {e:?} already exists."),
-            )
-            .param("externalId")
-            .details(json!({ "existingProfileId": p.id })));
-        }
-    }
+    check_unique(
+        &st.profiles,
+        name.as_deref(),
+        external_id.as_deref(),
+        Some(&id),
+    )?;
     if is_default == Some(true) {
         for p in st.profiles.iter_mut() {
             p.is_default = p.id == id;
@@ -329,4 +290,40 @@ pub(crate) async fn delete(
         }
     }
     Ok(Json(json!({ "message": "Profile deleted successfully" })))
+}
+
+/// The 409s of create and update: another profile (not `except`) already has this name or
+/// this `externalId`.
+fn check_unique(
+    profiles: &[Profile],
+    name: Option<&str>,
+    external_id: Option<&str>,
+    except: Option<&str>,
+) -> Result<(), ApiError> {
+    let other = |p: &&Profile| Some(p.id.as_str()) != except;
+    if let Some(n) = name {
+        if let Some(p) = profiles.iter().filter(other).find(|p| p.name == n) {
+            return Err(ApiError::conflict(
+                "profile_name_conflict",
+                format!("A profile named {n:?} already exists."),
+            )
+            .param("name")
+            .details(json!({ "existingProfileId": p.id })));
+        }
+    }
+    if let Some(e) = external_id {
+        if let Some(p) = profiles
+            .iter()
+            .filter(other)
+            .find(|p| p.external_id.as_deref() == Some(e))
+        {
+            return Err(ApiError::conflict(
+                "profile_external_id_conflict",
+                format!("A profile with externalId {e:?} already exists."),
+            )
+            .param("externalId")
+            .details(json!({ "existingProfileId": p.id })));
+        }
+    }
+    Ok(())
 }

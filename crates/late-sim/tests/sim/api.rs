@@ -109,6 +109,31 @@ async fn profiles_crud_and_delete_refusal() {
     let (s, _) = call(api.send_json(Method::PUT, &format!("/v1/profiles/{id}"), &json!({}))).await;
     assert_eq!(s, 400);
 
+    // Uniqueness on update: another profile's name or externalId is a 409; its own is fine.
+    let path = format!("/v1/profiles/{id}");
+    let (s, v) = call(api.send_json(Method::PUT, &path, &json!({"name": "Default"}))).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (409, Some("profile_name_conflict"))
+    );
+    let (s, _) = call(api.send_json(
+        Method::PUT,
+        &path,
+        &json!({"name": "Brand 2", "externalId": "ext-1"}),
+    ))
+    .await;
+    assert_eq!(s, 200);
+    let (s, v) = call(api.post_json(
+        "/v1/profiles",
+        &json!({"name": "Other", "externalId": "ext-1"}),
+    ))
+    .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (409, Some("profile_external_id_conflict"))
+    );
+    assert_eq!(v["details"]["existingProfileId"], id.as_str());
+
     let (s, v) = call(api.get("/v1/profiles?limit=1&skip=1")).await;
     assert_eq!(s, 200);
     assert_eq!(v["total"], 2);
