@@ -181,28 +181,20 @@ test('every simulated route answers with the spec response schema', { skip }, as
 
     // Posts
     const draft = await expect('/v1/posts', 'post', '/v1/posts', 201, { content: 'draft', isDraft: true })
-    const post = await expect('/v1/posts', 'post', '/v1/posts', 201, {
+    const postBody = {
       title: 'Contract',
       content: 'Contract post',
       mediaItems: [{ type: 'image', url: 'https://cdn.example/a.png' }],
       platforms: [{ platform: 'instagram', accountId: consent.accountId }],
       publishNow: true,
       metadata: { ref: 1 },
-    }, { 'idempotency-key': 'contract-1' })
-    await expect('/v1/posts', 'post', '/v1/posts', 200, {
-      title: 'Contract',
-      content: 'Contract post',
-      mediaItems: [{ type: 'image', url: 'https://cdn.example/a.png' }],
-      platforms: [{ platform: 'instagram', accountId: consent.accountId }],
-      publishNow: true,
-      metadata: { ref: 1 },
-    }, { 'idempotency-key': 'contract-1' })
-    await expect('/v1/posts', 'post', '/v1/posts', 409, {
-      content: 'Contract post',
-      mediaItems: [{ type: 'image', url: 'https://cdn.example/a.png' }],
-      platforms: [{ platform: 'instagram', accountId: consent.accountId }],
-      publishNow: true,
-    })
+    }
+    const post = await expect('/v1/posts', 'post', '/v1/posts', 201, postBody, { 'idempotency-key': 'contract-1' })
+    // The same key and body: the idempotent replay.
+    await expect('/v1/posts', 'post', '/v1/posts', 200, postBody, { 'idempotency-key': 'contract-1' })
+    // The same content without a key: the 24 h duplicate-content 409.
+    const { title, metadata, ...sameContent } = postBody
+    await expect('/v1/posts', 'post', '/v1/posts', 409, sameContent)
     await expect('/v1/posts', 'post', '/v1/posts', 403, {
       content: 'x',
       platforms: [{ platform: 'twitter', accountId: '000000000000000000000000' }],
