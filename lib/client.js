@@ -137,15 +137,15 @@ const MAX_PAGES = 10_000
 
 /**
  * Every account of `GET /v1/accounts`: Rust fetches each page (retries, timeouts, default
- * profile), JS parses it with one `JSON.parse` and follows `pagination` — `nextCursor` (cursor
- * style) or `page` < `pages` (page style) — resending the same filters each time.
+ * profile) and hands over its text untouched; JS parses it with one `JSON.parse` and follows
+ * `pagination` with the same rule as every other list (`nextQuery` of lib/pagination.js).
  */
 async function collectAccounts(fetchPage) {
   let all
-  let next
+  let sent = {}
   let seen
   for (let n = 0; n < MAX_PAGES; n++) {
-    const text = await fetchPage(next)
+    const text = await fetchPage(n === 0 ? undefined : sent)
     let body
     try {
       body = JSON.parse(text)
@@ -158,23 +158,11 @@ async function collectAccounts(fetchPage) {
     }
     if (all === undefined) all = body.accounts
     else for (const a of body.accounts) all.push(a)
-    const pg = body.pagination
-    next = undefined
-    if (pg && typeof pg === 'object') {
-      const limit = Number.isInteger(pg.limit) && pg.limit > 0 ? pg.limit : undefined
-      if (typeof pg.nextCursor === 'string' && pg.nextCursor !== '') next = { cursor: pg.nextCursor, limit }
-      else if (Number.isInteger(pg.page) && Number.isInteger(pg.pages) && pg.page < pg.pages) next = { page: pg.page + 1, limit }
-    }
-    if (!next) return all
-    const key = JSON.stringify(next)
+    if (body.pagination === undefined) return all
     seen ??= new Set()
-    if (seen.has(key)) {
-      throw new LateApiError('the API returned the same page cursor twice; stopped to avoid an endless loop', {
-        status: 200,
-        code: 'invalid_response',
-      })
-    }
-    seen.add(key)
+    const next = require('./pagination.js').nextQuery(sent, body, body.accounts.length, seen, { status: 200 })
+    if (!next) return all
+    sent = next
   }
   throw new LateApiError(`the account list has more than ${MAX_PAGES} pages`, { status: 200, code: 'invalid_response' })
 }
