@@ -66,20 +66,12 @@ pub struct NativeResponse {
     pub rate_limit: Option<NativeRateLimit>,
 }
 
-/// The body as a string without a second copy when it is valid UTF-8 (the API's JSON always is).
-pub(crate) fn body_text(body: bytes::Bytes) -> String {
-    match String::from_utf8(Vec::from(body)) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    }
-}
-
 impl From<late_core::Response> for NativeResponse {
     fn from(r: late_core::Response) -> Self {
         Self {
             status: r.status as u32,
             headers: r.headers.into_iter().collect(),
-            body: body_text(r.body),
+            body: crate::text::string(r.body),
             request_id: r.request_id,
             attempts: r.attempts,
             idempotency_key: r.idempotency_key,

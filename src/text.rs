@@ -43,3 +43,12 @@ pub fn body(bytes: bytes::Bytes) -> BodyText {
         String::from_utf8_lossy(&bytes).into_owned(),
     ))
 }
+
+/// The body as a Rust `String` (for object fields), without a second copy when it is valid
+/// UTF-8; invalid sequences are replaced.
+pub fn string(bytes: bytes::Bytes) -> String {
+    match String::from_utf8(Vec::from(bytes)) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
