@@ -78,8 +78,90 @@ export interface LateClientOptions {
   maxRetryWaitMs?: number
   /** Headers sent with every request (`Authorization` cannot be overridden). */
   defaultHeaders?: Record<string, string>
-  /** Largest response body accepted, in bytes. Default 64 MiB. */
+  /** Largest response body accepted, in bytes, after decompression. Default 64 MiB. */
   maxResponseBytes?: number
+  /**
+   * Extra trusted CA certificates (PEM text or Buffer, one or many), **added** to the platform's
+   * trust store and to `NODE_EXTRA_CA_CERTS` — for a corporate TLS proxy or a private CA.
+   * @example
+   * ```ts
+   * new LateClient({ ca: fs.readFileSync('/etc/corp/ca.pem') })
+   * ```
+   */
+  ca?: string | Uint8Array | Array<string | Uint8Array>
+  /**
+   * An http(s) proxy URL (`http://user:pass@proxy.example:3128`; requests to https origins are
+   * tunnelled with CONNECT, `NO_PROXY` still applies), or `false` for no proxy. Default: the
+   * environment's `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and `NO_PROXY`.
+   */
+  proxy?: string | URL | false
+  /** Negotiate HTTP/2 on https (ALPN, falling back to HTTP/1.1). Default `true`; `false` forces HTTP/1.1. */
+  http2?: boolean
+  /** Where log lines go: any object with `debug`, `info`, `warn` and `error` (console, pino, winston). Default `console`. */
+  logger?: LateLogger
+  /**
+   * `debug`: a line per attempt; `info`: failed attempts; `warn` (default): problems of the
+   * client itself; `off`. Default: env `LATE_LOG`, else `'warn'`.
+   */
+  logLevel?: LateLogLevel
+  /**
+   * Called with a record of every attempt (whatever `logLevel` is), e.g. to feed metrics. Must
+   * not throw (a throw is caught and warned about once).
+   * @example
+   * ```ts
+   * new LateClient({ onAttempt: (a) => histogram.observe({ status: a.status ?? a.error }, a.durationMs) })
+   * ```
+   */
+  onAttempt?: (attempt: LateAttempt) => void
+}
+
+/** Log levels, most verbose first. */
+export type LateLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off'
+
+/** What a `logger` must have. Each method receives the line and the {@link LateAttempt} record. */
+export interface LateLogger {
+  debug(message: string, ...details: unknown[]): void
+  info(message: string, ...details: unknown[]): void
+  warn(message: string, ...details: unknown[]): void
+  error(message: string, ...details: unknown[]): void
+}
+
+/** One attempt of a call, as logged and as given to `onAttempt`. Never carries a header, the query or the key. */
+export interface LateAttempt {
+  /** `GET`, `POST`, … */
+  method: string
+  /** Path below the base URL, without the query string. */
+  path: string
+  /** 1 for the first attempt. */
+  attempt: number
+  /** HTTP status, when the server answered. */
+  status?: number
+  /** Why it failed: `timeout`, `connection_refused`, `tls`, …, or the error envelope's `code`. */
+  error?: string
+  /** From sending to the end of the body (or the failure), ms. */
+  durationMs: number
+  /** `X-Request-Id` of the response, or the one sent. */
+  requestId?: string
+  /** `h2` or `http/1.1`. */
+  protocol?: string
+  /** Body bytes received, decompressed. */
+  bytes: number
+  /** Body bytes on the wire, when the body was compressed. */
+  wireBytes?: number
+  /** `br`, `gzip`, `zstd` or `deflate`, when compressed. */
+  encoding?: string
+  /** The wait before the next attempt, when the call retries, ms. */
+  retryInMs?: number
+}
+
+/** What {@link LateClient.warmup} resolves to. */
+export interface WarmupResult {
+  /** `h2` or `http/1.1`: what the server negotiated. */
+  protocol: 'h2' | 'http/1.1' | 'http/1.0'
+  /** Connect + TLS handshake + answer, ms. */
+  durationMs: number
+  /** `false` when a connection was already pooled. */
+  connected: boolean
 }
 
 /**
@@ -435,6 +517,17 @@ export declare class LateClient {
    * ```
    */
   listAccounts(params?: ListAccountsParams, options?: RequestOptions): Promise<SocialAccount[]>
+  /**
+   * Opens and handshakes one pooled connection (TCP, TLS, HTTP/2) ahead of the first call, so a
+   * serverless handler can overlap it with its own start-up. Sends a `HEAD` of the base URL
+   * without credentials. Rejects with {@link LateConnectionError} when the API is unreachable.
+   * @example
+   * ```ts
+   * const ready = late.warmup()   // start it, do your own work, then
+   * await ready
+   * ```
+   */
+  warmup(options?: RequestOptions): Promise<WarmupResult>
   /**
    * The id of the account's default profile (`isDefault`), looked up once and cached.
    * @example

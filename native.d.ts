@@ -24,10 +24,18 @@ export declare class CancelToken {
 
 /** The native client. Use `LateClient` from the package entry point instead. */
 export declare class NativeClient {
-  /** Builds a client with its own connection pool. Throws on invalid options. */
-  constructor(options: ClientOptions)
-  /** A client with other options sharing this one's connection pool. */
-  withOptions(options: ClientOptions): NativeClient
+  /**
+   * Builds a client with its own connection pool. Throws on invalid options. `onAttempt`
+   * receives a record of each attempt (every one when `observeAll`, else failed ones only).
+   */
+  constructor(options: ClientOptions, onAttempt?: ((attempt: NativeAttempt) => void) | undefined | null, observeAll?: boolean | undefined | null)
+  /**
+   * A client with other options sharing this one's connection pool (a new pool when the
+   * trust, proxy or HTTP/2 setting changed).
+   */
+  withOptions(options: ClientOptions, onAttempt?: ((attempt: NativeAttempt) => void) | undefined | null, observeAll?: boolean | undefined | null): NativeClient
+  /** Opens and handshakes one pooled connection to the API's origin ahead of the first call. */
+  warmup(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeWarmup>
   /** Rate-limit state of the most recent response, if the server sent it. */
   get rateLimit(): NativeRateLimit | null
   /** Any API request, with retries, timeouts and cancellation. */
@@ -135,8 +143,55 @@ export interface ClientOptions {
   maxRetryWaitMs?: number
   /** Headers sent on every request. */
   defaultHeaders?: Record<string, string>
-  /** Largest accepted response body, in bytes. */
+  /** Largest accepted response body (decoded), in bytes. */
   maxResponseBytes?: number
+  /** Extra trusted CA certificates (PEM texts) from the `ca` option. */
+  ca?: Array<string>
+  /** Extra trusted CA certificates (PEM text) from `NODE_EXTRA_CA_CERTS`, already read. */
+  envCa?: string
+  /** Proxy URL to use instead of the environment's. */
+  proxyUrl?: string
+  /** No proxy at all, whatever the environment says. */
+  proxyDisabled?: boolean
+  /** Whether HTTP/2 may be negotiated (default true). */
+  http2?: boolean
+}
+
+/**
+ * How many certificates a PEM text holds; throws a validation error naming `source` (`ca`,
+ * `NODE_EXTRA_CA_CERTS`) when it holds none or a bad one.
+ */
+export declare function countPemCertificates(pem: string, source: string): number
+
+/**
+ * One attempt of a call, as the logger and `onAttempt` see it. Carries no header value and no
+ * query string, so no secret.
+ */
+export interface NativeAttempt {
+  /** `GET`, `POST`, … */
+  method: string
+  /** Path below the base URL, without the query. */
+  path: string
+  /** 1 for the first attempt. */
+  attempt: number
+  /** HTTP status, when the server answered. */
+  status?: number
+  /** Why it failed: `timeout`, `connection_refused`, …, or the error envelope's `code`. */
+  error?: string
+  /** Milliseconds from sending to the end of the body (or the failure). */
+  durationMs: number
+  /** `X-Request-Id` of the response, or the one sent. */
+  requestId?: string
+  /** `h2` or `http/1.1`. */
+  protocol?: string
+  /** Body bytes received (decoded). */
+  bytes: number
+  /** Body bytes on the wire, when compressed. */
+  wireBytes?: number
+  /** `br`, `gzip`, `zstd` or `deflate`, when compressed. */
+  encoding?: string
+  /** Milliseconds before the next attempt, when the call retries. */
+  retryInMs?: number
 }
 
 /** Parameters of `NativeClient.connect`. */
@@ -245,6 +300,16 @@ export interface NativeUploadResult {
   attempts: number
   /** `ETag` of the stored object. */
   etag?: string
+}
+
+/** The result of `NativeClient.warmup`. */
+export interface NativeWarmup {
+  /** `h2` or `http/1.1`. */
+  protocol: string
+  /** Milliseconds to connect, handshake and get the answer. */
+  durationMs: number
+  /** Whether a new connection was opened (false when one was already pooled). */
+  connected: boolean
 }
 
 /**

@@ -204,3 +204,26 @@ async function resources(late: LateClient): Promise<void> {
   await late.connectFlow.listPinterestBoards({ profileId: 'p1', tempToken: 't' })
 }
 void resources
+
+// The network options: trust, proxy, HTTP/2, logging, attempt hooks, warm-up.
+async function network(): Promise<void> {
+  const late = new LateClient({
+    apiKey: 'sk_test_typed',
+    ca: [Buffer.from('-----BEGIN CERTIFICATE-----'), '-----BEGIN CERTIFICATE-----'],
+    proxy: 'http://user:pass@proxy.example:3128',
+    http2: true,
+    logger: console,
+    logLevel: 'debug',
+    onAttempt: (a) => {
+      const status: number | string = a.status ?? a.error ?? 'unknown'
+      console.log(status, a.durationMs.toFixed(1), a.protocol, a.bytes, a.wireBytes, a.retryInMs)
+    },
+  })
+  const w = await late.warmup({ timeoutMs: 2_000 })
+  const proto: 'h2' | 'http/1.1' | 'http/1.0' = w.protocol
+  console.log(proto, w.durationMs, w.connected)
+  new LateClient({ proxy: false, http2: false, logLevel: 'off' })
+  // @ts-expect-error: not a log level
+  new LateClient({ logLevel: 'verbose' })
+}
+void network

@@ -11,13 +11,29 @@ const { native, callOptions, invoke, fromNative, parseBody } = require('./transp
 const { LateValidationError, LateApiError } = require('./errors.js')
 const v = require('./validate.js')
 const { installResources } = require('./resources/index.js')
+const logging = require('./logging.js')
+const trust = require('./trust.js')
 
 /** The API's base URL when neither the option nor an env variable sets one. */
 const DEFAULT_BASE_URL = 'https://zernio.com/api'
 const DEFAULT_TIMEOUT_MS = 60_000
 const DEFAULT_MAX_RETRIES = 2
 
-const CLIENT_OPTION_KEYS = ['apiKey', 'baseUrl', 'timeoutMs', 'maxRetries', 'maxRetryWaitMs', 'defaultHeaders', 'maxResponseBytes']
+const CLIENT_OPTION_KEYS = [
+  'apiKey',
+  'baseUrl',
+  'timeoutMs',
+  'maxRetries',
+  'maxRetryWaitMs',
+  'defaultHeaders',
+  'maxResponseBytes',
+  'ca',
+  'proxy',
+  'http2',
+  'logger',
+  'logLevel',
+  'onAttempt',
+]
 const CONNECT_KEYS = [
   'profileId',
   'redirectUrl',
@@ -66,6 +82,10 @@ function resolveOptions(options) {
   const baseUrl =
     options.baseUrl !== undefined ? options.baseUrl : env('LATE_BASE_URL') ?? env('ZERNIO_BASE_URL') ?? DEFAULT_BASE_URL
   v.optionalString(baseUrl, 'baseUrl')
+  const logger = logging.checkLogger(options.logger)
+  if (options.onAttempt !== undefined && typeof options.onAttempt !== 'function') {
+    throw new LateValidationError('invalid `onAttempt`: expected a function `(attempt) => void`', { param: 'onAttempt' })
+  }
   return {
     apiKey,
     baseUrl: baseUrl.replace(/\/+$/, ''),
@@ -74,7 +94,30 @@ function resolveOptions(options) {
     maxRetryWaitMs: v.optionalPositiveNumber(options.maxRetryWaitMs, 'maxRetryWaitMs'),
     defaultHeaders: v.optionalHeaders(options.defaultHeaders, 'defaultHeaders'),
     maxResponseBytes: v.optionalPositiveNumber(options.maxResponseBytes, 'maxResponseBytes'),
+    ca: trust.caOption(native, options.ca),
+    proxy: checkProxy(options.proxy),
+    http2: v.optionalBoolean(options.http2, 'http2'),
+    logger,
+    logLevel: logging.resolveLevel(options.logLevel, logger),
+    onAttempt: options.onAttempt,
   }
+}
+
+/** `proxy`: an http(s) proxy URL (credentials allowed), or `false` for none; never echoed back. */
+function checkProxy(proxy) {
+  if (proxy === undefined || proxy === false) return proxy
+  let url
+  try {
+    url = typeof proxy === 'string' || proxy instanceof URL ? new URL(String(proxy)) : undefined
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new LateValidationError('invalid `proxy`: expected an http(s) proxy URL such as http://user:pass@proxy.example:3128, or false', {
+      param: 'proxy',
+    })
+  }
+  return url.href
 }
 
 function toNativeOptions(o) {
@@ -86,7 +129,20 @@ function toNativeOptions(o) {
     maxRetryWaitMs: o.maxRetryWaitMs,
     defaultHeaders: o.defaultHeaders,
     maxResponseBytes: o.maxResponseBytes,
+    ca: o.ca,
+    envCa: trust.nodeExtraCaCerts(native, (m) => logging.warnOnce(o.logLevel === 'off' ? quiet : o.logger, m)),
+    proxyUrl: typeof o.proxy === 'string' ? o.proxy : undefined,
+    proxyDisabled: o.proxy === false ? true : undefined,
+    http2: o.http2,
   }
+}
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} }
+
+/** `new NativeClient(options, onAttempt, observeAll)` or `withOptions(...)` arguments for `o`. */
+function nativeArgs(o) {
+  const obs = logging.observer(o)
+  return [toNativeOptions(o), obs && obs.callback, obs && obs.all]
 }
 
 function newNative(build) {
@@ -209,7 +265,7 @@ class LateClient {
     }
     const resolved = resolveOptions(options)
     this.#options = resolved
-    this.#native = newNative(() => new native.NativeClient(toNativeOptions(resolved)))
+    this.#native = newNative(() => new native.NativeClient(...nativeArgs(resolved)))
   }
 
   /** Base URL requests go to. */
@@ -246,8 +302,27 @@ class LateClient {
     v.optionalObject(options, 'options')
     v.knownKeys(options, CLIENT_OPTION_KEYS, 'options')
     const merged = resolveOptions({ ...this.#options, ...options })
-    const nativeClone = newNative(() => this.#native.withOptions(toNativeOptions(merged)))
+    const nativeClone = newNative(() => this.#native.withOptions(...nativeArgs(merged)))
     return new LateClient(undefined, { token: INTERNAL, options: merged, native: nativeClone })
+  }
+
+  /**
+   * Opens and handshakes one pooled connection to the API ahead of the first call (TCP, TLS,
+   * HTTP/2 negotiation), so a serverless handler can overlap it with its own start-up. Sends a
+   * `HEAD` of the base URL without credentials; resolves to `{ protocol, durationMs, connected }`
+   * (`connected` is false when a connection was already pooled). Rejects with
+   * `LateConnectionError` when the API cannot be reached (DNS, TLS, proxy), so it doubles as a
+   * connectivity check.
+   *
+   * @example
+   * const late = new LateClient()
+   * const ready = late.warmup()           // do not await yet
+   * const input = await parseRequest(req) // your own start-up work
+   * await ready
+   */
+  async warmup(options) {
+    const call = callOptions(options)
+    return invoke(call, (o, token) => this.#native.warmup(o, token))
   }
 
   /** The URL where a customer connects an Instagram account. */

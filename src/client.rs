@@ -8,6 +8,7 @@ use napi_derive::napi;
 
 use crate::cancel::{token_of, CancelToken};
 use crate::errors::to_napi;
+use crate::observe::{AttemptFn, JsObserver};
 use crate::options::{CallOptions, ClientOptions};
 use crate::upload::{progress_callback, to_core, NativeUpload, NativeUploadResult, ProgressFn};
 
@@ -125,6 +126,30 @@ fn pairs(flat: Option<Vec<String>>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The result of `NativeClient.warmup`.
+#[napi(object)]
+pub struct NativeWarmup {
+    /// `h2` or `http/1.1`.
+    pub protocol: String,
+    /// Milliseconds to connect, handshake and get the answer.
+    pub duration_ms: f64,
+    /// Whether a new connection was opened (false when one was already pooled).
+    pub connected: bool,
+}
+
+fn configure(
+    options: ClientOptions,
+    on_attempt: Option<AttemptFn>,
+    observe_all: Option<bool>,
+) -> Result<late_core::ClientConfig> {
+    let mut config = options.to_config()?;
+    config.observer = on_attempt.map(|f| {
+        std::sync::Arc::new(JsObserver::new(f, observe_all.unwrap_or(true)))
+            as std::sync::Arc<dyn late_core::AttemptObserver>
+    });
+    Ok(config)
+}
+
 /// The native client. Use `LateClient` from the package entry point instead.
 #[napi]
 pub struct NativeClient {
@@ -133,22 +158,60 @@ pub struct NativeClient {
 
 #[napi]
 impl NativeClient {
-    /// Builds a client with its own connection pool. Throws on invalid options.
+    /// Builds a client with its own connection pool. Throws on invalid options. `onAttempt`
+    /// receives a record of each attempt (every one when `observeAll`, else failed ones only).
     #[napi(constructor)]
-    pub fn new(options: ClientOptions) -> Result<Self> {
-        let config = options.to_config()?;
+    pub fn new(
+        options: ClientOptions,
+        #[napi(ts_arg_type = "((attempt: NativeAttempt) => void) | undefined | null")]
+        on_attempt: Option<AttemptFn>,
+        observe_all: Option<bool>,
+    ) -> Result<Self> {
+        let config = configure(options, on_attempt, observe_all)?;
         Ok(Self {
             inner: late_core::Client::new(config).map_err(to_napi)?,
         })
     }
 
-    /// A client with other options sharing this one's connection pool.
+    /// A client with other options sharing this one's connection pool (a new pool when the
+    /// trust, proxy or HTTP/2 setting changed).
     #[napi]
-    pub fn with_options(&self, options: ClientOptions) -> Result<NativeClient> {
-        let config = options.to_config()?;
+    pub fn with_options(
+        &self,
+        options: ClientOptions,
+        #[napi(ts_arg_type = "((attempt: NativeAttempt) => void) | undefined | null")]
+        on_attempt: Option<AttemptFn>,
+        observe_all: Option<bool>,
+    ) -> Result<NativeClient> {
+        let config = configure(options, on_attempt, observe_all)?;
         Ok(Self {
             inner: self.inner.with_config(config).map_err(to_napi)?,
         })
+    }
+
+    /// Opens and handshakes one pooled connection to the API's origin ahead of the first call.
+    #[napi(ts_return_type = "Promise<NativeWarmup>")]
+    pub fn warmup(
+        &self,
+        env: &Env,
+        options: Option<CallOptions>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<AsyncBlock<NativeWarmup>> {
+        let opts = options.unwrap_or_default().to_core()?;
+        let token = token_of(cancel);
+        let client = self.inner.clone();
+        AsyncBlockBuilder::new(async move {
+            client
+                .warmup(opts.timeout, &token)
+                .await
+                .map(|w| NativeWarmup {
+                    protocol: w.protocol.to_string(),
+                    duration_ms: w.duration.as_secs_f64() * 1000.0,
+                    connected: w.connected,
+                })
+                .map_err(to_napi)
+        })
+        .build(env)
     }
 
     /// Rate-limit state of the most recent response, if the server sent it.

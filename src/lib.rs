@@ -8,11 +8,21 @@
 mod cancel;
 mod client;
 mod errors;
+mod observe;
 mod options;
 mod sim;
 mod text;
 mod upload;
 mod webhook;
+
+/// How many certificates a PEM text holds; throws a validation error naming `source` (`ca`,
+/// `NODE_EXTRA_CA_CERTS`) when it holds none or a bad one.
+#[napi_derive::napi]
+pub fn count_pem_certificates(pem: String, source: String) -> napi::Result<u32> {
+    late_core::tls::parse_pem_roots(pem.as_bytes(), &source)
+        .map(|c| c.len() as u32)
+        .map_err(errors::to_napi)
+}
 
 /// Internal, for the package's own tests: panics inside the native runtime, to prove a panic
 /// rejects the promise instead of crashing Node. Not part of the public API.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use napi_derive::napi;
 
-use crate::errors::validation;
+use crate::errors::{to_napi, validation};
 
 /// Client settings, fully resolved by the facade (env defaults applied).
 #[napi(object)]
@@ -23,8 +23,18 @@ pub struct ClientOptions {
     pub max_retry_wait_ms: Option<f64>,
     /// Headers sent on every request.
     pub default_headers: Option<HashMap<String, String>>,
-    /// Largest accepted response body, in bytes.
+    /// Largest accepted response body (decoded), in bytes.
     pub max_response_bytes: Option<f64>,
+    /// Extra trusted CA certificates (PEM texts) from the `ca` option.
+    pub ca: Option<Vec<String>>,
+    /// Extra trusted CA certificates (PEM text) from `NODE_EXTRA_CA_CERTS`, already read.
+    pub env_ca: Option<String>,
+    /// Proxy URL to use instead of the environment's.
+    pub proxy_url: Option<String>,
+    /// No proxy at all, whatever the environment says.
+    pub proxy_disabled: Option<bool>,
+    /// Whether HTTP/2 may be negotiated (default true).
+    pub http2: Option<bool>,
 }
 
 /// Per-call options.
@@ -88,6 +98,25 @@ impl ClientOptions {
             }
             c.max_response_bytes = m as usize;
         }
+        let mut roots = Vec::new();
+        for pem in self.ca.iter().flatten() {
+            roots.extend(late_core::tls::parse_pem_roots(pem.as_bytes(), "ca").map_err(to_napi)?);
+        }
+        if let Some(pem) = &self.env_ca {
+            roots.extend(
+                late_core::tls::parse_pem_roots(pem.as_bytes(), "NODE_EXTRA_CA_CERTS")
+                    .map_err(to_napi)?,
+            );
+        }
+        c.network = late_core::NetworkSettings {
+            extra_roots: roots,
+            proxy: match (&self.proxy_url, self.proxy_disabled) {
+                (_, Some(true)) => late_core::ProxySetting::Disabled,
+                (Some(url), _) => late_core::ProxySetting::Url(url.clone()),
+                _ => late_core::ProxySetting::Environment,
+            },
+            http2: self.http2.unwrap_or(true),
+        };
         Ok(c)
     }
 }

@@ -10,10 +10,11 @@ use crate::accounts::{self, ListAccountsParams};
 use crate::config::ClientConfig;
 use crate::connect::{self, ConnectParams, ConnectResult};
 use crate::error::{Error, Result};
+use crate::http_client::HttpClient;
 use crate::profiles;
 use crate::rate_limit::RateLimit;
 use crate::request::{CallOptions, Request, Response};
-use crate::transport::{build_http_client, Transport};
+use crate::transport::{Transport, Warmup};
 use crate::upload::{self, Upload, UploadOutcome};
 
 /// Safety stop for pagination loops (a server that never ends its cursor chain).
@@ -31,17 +32,26 @@ impl Client {
     /// Validates `config` and builds a client with its own connection pool.
     pub fn new(mut config: ClientConfig) -> Result<Self> {
         config.validate()?;
-        let http = build_http_client()?;
+        let http = HttpClient::build(config.network.clone(), config.is_https())?;
         Ok(Self {
-            transport: Transport::new(http, Arc::new(config)),
+            transport: Transport::new(http, Arc::new(config))?,
             default_profile: Arc::new(OnceCell::new()),
         })
     }
 
-    /// A client with another configuration that shares this one's connection pool. The
-    /// default-profile cache is shared only when the key and base URL are unchanged.
+    /// A client with another configuration that shares this one's connection pool (unless the
+    /// trust, proxy, HTTP/2 setting or the base URL's scheme changed: then it gets a pool of its
+    /// own). The default-profile cache is shared only when the key and base URL are unchanged.
     pub fn with_config(&self, mut config: ClientConfig) -> Result<Self> {
         config.validate()?;
+        let shared = self.transport.http_client();
+        let http = if *shared.settings == config.network
+            && config.is_https() == self.config().is_https()
+        {
+            shared.clone()
+        } else {
+            HttpClient::build(config.network.clone(), config.is_https())?
+        };
         let same_account =
             config.api_key == self.config().api_key && config.base_url == self.config().base_url;
         let default_profile = if same_account {
@@ -50,7 +60,7 @@ impl Client {
             Arc::new(OnceCell::new())
         };
         Ok(Self {
-            transport: Transport::new(self.transport.http().clone(), Arc::new(config)),
+            transport: Transport::new(http, Arc::new(config))?,
             default_profile,
         })
     }
@@ -63,6 +73,15 @@ impl Client {
     /// Rate-limit headers of the most recent response.
     pub fn last_rate_limit(&self) -> Option<RateLimit> {
         self.transport.last_rate_limit()
+    }
+
+    /// Opens and handshakes one pooled connection to the API ahead of the first call.
+    pub async fn warmup(
+        &self,
+        timeout: Option<std::time::Duration>,
+        cancel: &CancellationToken,
+    ) -> Result<Warmup> {
+        self.transport.warmup(timeout, cancel).await
     }
 
     /// Any request, with retries, timeouts and cancellation.

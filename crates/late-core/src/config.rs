@@ -1,8 +1,11 @@
 //! Client configuration: base URL, key, timeouts, retries, default headers.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::http_client::NetworkSettings;
+use crate::observe::AttemptObserver;
 use crate::secret::ApiKey;
 
 /// The API's default base URL. Paths such as `/v1/accounts` are appended to it.
@@ -35,8 +38,12 @@ pub struct ClientConfig {
     pub default_headers: Vec<(String, String)>,
     /// The `User-Agent` header.
     pub user_agent: String,
-    /// Responses larger than this fail with a clear error instead of exhausting memory.
+    /// Responses larger than this (decoded) fail with a clear error instead of exhausting memory.
     pub max_response_bytes: usize,
+    /// Trust, proxy and HTTP/2: what the connection pool is built with.
+    pub network: NetworkSettings,
+    /// Receives a record of each attempt (logs, metrics), if set.
+    pub observer: Option<Arc<dyn AttemptObserver>>,
 }
 
 impl ClientConfig {
@@ -51,7 +58,16 @@ impl ClientConfig {
             default_headers: Vec::new(),
             user_agent: concat!("late-core/", env!("CARGO_PKG_VERSION")).to_string(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            network: NetworkSettings::default(),
+            observer: None,
         }
+    }
+
+    /// Whether the base URL is https.
+    pub fn is_https(&self) -> bool {
+        self.base_url
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
     }
 
     /// Checks every field, so that a bad option fails at construction, naming the option.

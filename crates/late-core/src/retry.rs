@@ -1,6 +1,6 @@
 //! The retry policy: what is retried, how long to wait.
 //!
-//! Retried: connection errors, timeouts, 408, 429, 5xx, and 409 only when the envelope's
+//! Retried: connection errors (but not TLS failures), timeouts, 408, 429, 5xx, and 409 only when the envelope's
 //! `code` is `idempotency_conflict`. Never 400/401/402/403/404/422. A POST or PATCH is retried
 //! only when it carries an `Idempotency-Key`, so that a retry can never duplicate data.
 //!
@@ -26,6 +26,11 @@ pub const MAX_DELAY: Duration = Duration::from_secs(8);
 pub fn is_retryable(err: &Error, method: Method, has_idempotency_key: bool) -> bool {
     let replay_safe = method.is_idempotent() || has_idempotency_key;
     match err {
+        // A certificate or handshake refusal does not fix itself in a second.
+        Error::Connection {
+            kind: crate::ConnectionKind::Tls,
+            ..
+        } => false,
         Error::Connection { .. } | Error::Timeout { .. } => replay_safe,
         Error::Api(e) => {
             let status_retryable = matches!(e.status, 408 | 429 | 500..=599)
@@ -121,6 +126,16 @@ mod tests {
             Method::Get,
             false
         ));
+    }
+
+    #[test]
+    fn tls_failures_are_not_retried() {
+        let tls = Error::Connection {
+            kind: crate::ConnectionKind::Tls,
+            message: String::new(),
+            attempts: 1,
+        };
+        assert!(!is_retryable(&tls, Method::Get, false));
     }
 
     #[test]

@@ -1,57 +1,76 @@
-//! The HTTP transport: one pooled reqwest client, per-attempt timeouts, retries, cancellation.
+//! The HTTP transport: one pooled client, per-attempt timeouts, retries, cancellation,
+//! decompression, and a record of every attempt for the observer (logs, metrics).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::ClientConfig;
+use crate::decode::{Body, BodyError, Encoding, ACCEPT_ENCODING};
 use crate::error::{ApiError, ConnectionKind, Error, Result};
+use crate::http_client::HttpClient;
+use crate::observe::{Attempt, ObserveLevel};
 use crate::rate_limit::RateLimit;
 use crate::request::{CallOptions, Method, Request, Response};
 use crate::retry;
 
-/// Builds the shared reqwest client: HTTP/1.1 keep-alive pool, rustls with the ring provider
-/// and the platform's trust store, redirects limited (reqwest drops `Authorization` when a
-/// redirect leaves the origin).
-pub fn build_http_client() -> Result<reqwest::Client> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Internal(format!("TLS setup failed: {e}")))?
-        .with_platform_verifier()
-        .map_err(|e| Error::Internal(format!("TLS trust store setup failed: {e}")))?
-        .with_no_client_auth();
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .http1_only()
-        .tcp_nodelay(true)
-        .connect_timeout(Duration::from_secs(10))
-        .pool_idle_timeout(Duration::from_secs(30))
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build()
-        .map_err(|e| Error::Internal(format!("HTTP client setup failed: {}", flatten(&e))))
-}
-
 /// Sends requests for one client configuration. Cheap to clone; clones share the pool.
 #[derive(Clone, Debug)]
 pub struct Transport {
-    http: reqwest::Client,
+    http: HttpClient,
     config: Arc<ClientConfig>,
+    /// `Authorization: Bearer …`, built once (marked sensitive: never printed by `Debug`).
+    auth: HeaderValue,
+    user_agent: Option<HeaderValue>,
     last_rate_limit: Arc<Mutex<Option<RateLimit>>>,
+}
+
+/// What one attempt saw, for the observer.
+#[derive(Default)]
+struct Seen {
+    status: Option<u16>,
+    request_id: Option<String>,
+    protocol: Option<&'static str>,
+    bytes: u64,
+    wire_bytes: Option<u64>,
+    encoding: Option<&'static str>,
+}
+
+type AttemptResult = std::result::Result<Response, (Error, Option<Duration>)>;
+
+/// The result of [`Transport::warmup`].
+#[derive(Clone, Debug)]
+pub struct Warmup {
+    /// `h2` or `http/1.1`.
+    pub protocol: &'static str,
+    /// Time to connect, handshake and get the answer.
+    pub duration: Duration,
+    /// Whether a new connection was opened (false when one was already pooled).
+    pub connected: bool,
 }
 
 impl Transport {
     /// A transport over `http` (shared pool) with `config` (already validated).
-    pub fn new(http: reqwest::Client, config: Arc<ClientConfig>) -> Self {
-        Self {
+    pub fn new(http: HttpClient, config: Arc<ClientConfig>) -> Result<Self> {
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", config.api_key.expose()))
+            .map_err(|_| {
+                Error::validation(
+                    "apiKey",
+                    "contains characters that cannot be sent in a header",
+                )
+            })?;
+        auth.set_sensitive(true);
+        let user_agent = HeaderValue::from_str(&config.user_agent).ok();
+        Ok(Self {
             http,
             config,
+            auth,
+            user_agent,
             last_rate_limit: Arc::new(Mutex::new(None)),
-        }
+        })
     }
 
     /// The configuration.
@@ -60,13 +79,56 @@ impl Transport {
     }
 
     /// The pooled HTTP client, to share with a derived transport.
-    pub fn http(&self) -> &reqwest::Client {
+    pub fn http_client(&self) -> &HttpClient {
         &self.http
+    }
+
+    /// The reqwest client (for uploads to presigned URLs).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http.client
     }
 
     /// Rate-limit headers of the most recent response of this transport.
     pub fn last_rate_limit(&self) -> Option<RateLimit> {
         self.last_rate_limit.lock().ok().and_then(|g| *g)
+    }
+
+    /// Opens (connect, TLS handshake, ALPN) one pooled connection to the API's origin ahead of
+    /// the first call: a `HEAD` of the base URL without credentials, whose answer is ignored.
+    pub async fn warmup(
+        &self,
+        timeout: Option<Duration>,
+        cancel: &CancellationToken,
+    ) -> Result<Warmup> {
+        let timeout = timeout.unwrap_or(self.config.timeout);
+        let url = reqwest::Url::parse(&self.config.base_url)
+            .map_err(|_| Error::validation("baseUrl", "is not a valid URL"))?;
+        let before = self.http.connections.opened().0;
+        let started = Instant::now();
+        let work = async {
+            let lead = self.http.connections.enter().await;
+            let mut req = self.http.client.head(url);
+            if let Some(ua) = &self.user_agent {
+                req = req.header(reqwest::header::USER_AGENT, ua.clone());
+            }
+            let resp = req.send().await.map_err(|e| self.connection_error(&e))?;
+            lead.done();
+            self.http.connections.touch();
+            Ok::<_, Error>(protocol_of(resp.version()))
+        };
+        let protocol = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return Err(Error::Aborted),
+            r = tokio::time::timeout(timeout, work) => r.map_err(|_| Error::Timeout {
+                timeout_ms: timeout.as_millis() as u64,
+                attempts: 1,
+            })??,
+        };
+        Ok(Warmup {
+            protocol,
+            duration: started.elapsed(),
+            connected: self.http.connections.opened().0 > before,
+        })
     }
 
     /// Sends `req`, retrying per the policy in [`crate::retry`], until success, a final error,
@@ -108,7 +170,9 @@ impl Transport {
         };
         let request_id = random_id();
         let url = self.url(req)?;
+        let headers = self.headers(req, opts, idempotency_key.as_deref(), &request_id)?;
         let deadline = opts.deadline.map(|d| Instant::now() + d);
+        let observer = self.config.observer.as_ref();
 
         let mut attempt: u32 = 0;
         loop {
@@ -117,21 +181,32 @@ impl Transport {
                 Some(d) => timeout.min(d.saturating_duration_since(Instant::now())),
                 None => timeout,
             };
-            let sent = self.attempt(
-                req,
-                opts,
-                &url,
-                idempotency_key.as_deref(),
-                &request_id,
-                attempt_timeout,
-            );
+            let started = Instant::now();
+            let mut seen = Seen::default();
+            let sent = self.attempt(req, &url, &headers, attempt_timeout, &mut seen);
             let outcome = tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return Err(Error::Aborted),
                 r = sent => r,
             };
+            let report = |err: Option<&Error>, retry_in: Option<Duration>, seen: Seen| {
+                if let Some(obs) = observer {
+                    if err.is_some() || obs.level() == ObserveLevel::All {
+                        obs.attempt(record(
+                            req,
+                            attempt,
+                            started,
+                            err,
+                            retry_in,
+                            seen,
+                            &request_id,
+                        ));
+                    }
+                }
+            };
             let (err, server_wait) = match outcome {
                 Ok(mut resp) => {
+                    report(None, None, seen);
                     resp.attempts = attempt;
                     resp.idempotency_key = idempotency_key;
                     return Ok(resp);
@@ -140,18 +215,24 @@ impl Transport {
             };
             let has_key = idempotency_key.is_some();
             if attempt > max_retries || !retry::is_retryable(&err, req.method, has_key) {
+                report(Some(&err), None, seen);
                 return Err(err);
             }
             let wait = match server_wait {
-                Some(w) if w > max_wait => return Err(err),
+                Some(w) if w > max_wait => {
+                    report(Some(&err), None, seen);
+                    return Err(err);
+                }
                 Some(w) => w,
                 None => retry::backoff(attempt - 1, rand::random::<f64>()),
             };
             if let Some(d) = deadline {
                 if Instant::now() + wait >= d {
+                    report(Some(&err), None, seen);
                     return Err(err);
                 }
             }
+            report(Some(&err), Some(wait), seen);
             tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return Err(Error::Aborted),
@@ -175,6 +256,7 @@ impl Transport {
         Ok(url)
     }
 
+    /// Every header of the call, built once and reused by each attempt.
     fn headers(
         &self,
         req: &Request,
@@ -184,21 +266,17 @@ impl Transport {
     ) -> Result<HeaderMap> {
         let mut h =
             HeaderMap::with_capacity(8 + self.config.default_headers.len() + req.headers.len());
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.config.api_key.expose()))
-            .map_err(|_| {
-            Error::validation(
-                "apiKey",
-                "contains characters that cannot be sent in a header",
-            )
-        })?;
-        auth.set_sensitive(true);
-        h.insert(reqwest::header::AUTHORIZATION, auth);
+        h.insert(reqwest::header::AUTHORIZATION, self.auth.clone());
         h.insert(
             reqwest::header::ACCEPT,
             HeaderValue::from_static("application/json"),
         );
-        if let Ok(ua) = HeaderValue::from_str(&self.config.user_agent) {
-            h.insert(reqwest::header::USER_AGENT, ua);
+        h.insert(
+            reqwest::header::ACCEPT_ENCODING,
+            HeaderValue::from_static(ACCEPT_ENCODING),
+        );
+        if let Some(ua) = &self.user_agent {
+            h.insert(reqwest::header::USER_AGENT, ua.clone());
         }
         if req.body.is_some() {
             h.insert(
@@ -246,14 +324,13 @@ impl Transport {
     async fn attempt(
         &self,
         req: &Request,
-        opts: &CallOptions,
         url: &reqwest::Url,
-        idempotency_key: Option<&str>,
-        request_id: &str,
+        headers: &HeaderMap,
         timeout: Duration,
-    ) -> std::result::Result<Response, (Error, Option<Duration>)> {
+        seen: &mut Seen,
+    ) -> AttemptResult {
         let timeout_ms = timeout.as_millis() as u64;
-        let fut = self.attempt_inner(req, opts, url, idempotency_key, request_id);
+        let fut = self.attempt_inner(req, url, headers, seen);
         match tokio::time::timeout(timeout, fut).await {
             Ok(r) => r,
             Err(_) => Err((
@@ -269,26 +346,27 @@ impl Transport {
     async fn attempt_inner(
         &self,
         req: &Request,
-        opts: &CallOptions,
         url: &reqwest::Url,
-        idempotency_key: Option<&str>,
-        request_id: &str,
-    ) -> std::result::Result<Response, (Error, Option<Duration>)> {
-        let headers = self
-            .headers(req, opts, idempotency_key, request_id)
-            .map_err(|e| (e, None))?;
+        headers: &HeaderMap,
+        seen: &mut Seen,
+    ) -> AttemptResult {
         let mut builder = self
             .http
+            .client
             .request(req.method.to_reqwest(), url.clone())
-            .headers(headers);
+            .headers(headers.clone());
         if let Some(body) = &req.body {
             builder = builder.body(body.clone());
         }
-        let mut resp = builder
+        let lead = self.http.connections.enter().await;
+        let resp = builder
             .send()
             .await
             .map_err(|e| (self.connection_error(&e), None))?;
+        lead.done();
         let status = resp.status().as_u16();
+        seen.status = Some(status);
+        seen.protocol = Some(protocol_of(resp.version()));
         let headers = resp.headers().clone();
         let rate_limit = RateLimit::from_headers(&headers);
         if let Some(rl) = rate_limit {
@@ -300,33 +378,63 @@ impl Transport {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        seen.request_id = request_id.clone();
         let limit = self.config.max_response_bytes;
-        if let Some(len) = resp.content_length() {
-            if len as usize > limit {
-                return Err((self.too_large(status, request_id, len as usize), None));
+        let encoding = match Encoding::from_header(
+            headers
+                .get(reqwest::header::CONTENT_ENCODING)
+                .and_then(|v| v.to_str().ok()),
+        ) {
+            Ok(e) => e,
+            Err(other) => {
+                return Err((
+                    Error::Decode {
+                        message: format!(
+                            "the response has a Content-Encoding the client did not ask for (`{other}`)"
+                        ),
+                        status,
+                        request_id,
+                    },
+                    None,
+                ))
             }
-        }
-        let mut buf = BytesMut::with_capacity(
-            resp.content_length()
-                .map_or(8 * 1024, |n| n as usize)
-                .min(limit),
-        );
-        loop {
-            match resp.chunk().await {
-                Ok(Some(chunk)) => {
-                    if buf.len() + chunk.len() > limit {
-                        return Err((
-                            self.too_large(status, request_id, buf.len() + chunk.len()),
-                            None,
-                        ));
-                    }
-                    buf.extend_from_slice(&chunk);
+        };
+        seen.encoding = encoding.name();
+        let content_length = resp.content_length();
+        if encoding == Encoding::Identity {
+            if let Some(len) = content_length {
+                if len as usize > limit {
+                    return Err((self.too_large(status, request_id, len as usize), None));
                 }
-                Ok(None) => break,
-                Err(e) => return Err((self.connection_error(&e), None)),
             }
         }
-        let body: Bytes = buf.freeze();
+        let mut body = Body::new(resp, encoding, limit);
+        let read = body
+            .read_all(content_length.filter(|_| encoding == Encoding::Identity))
+            .await;
+        seen.bytes = body.decoded_bytes() as u64;
+        seen.wire_bytes = body.wire_bytes();
+        let body: Bytes = match read {
+            Ok(b) => b,
+            Err(BodyError::Network(e)) => return Err((self.connection_error(&e), None)),
+            Err(BodyError::TooLarge(n)) => {
+                return Err((self.too_large(status, request_id, n), None))
+            }
+            Err(BodyError::Corrupt(why)) => {
+                return Err((
+                    Error::Decode {
+                        message: format!(
+                            "the response body could not be decompressed ({}): {why}",
+                            encoding.name().unwrap_or("identity")
+                        ),
+                        status,
+                        request_id,
+                    },
+                    None,
+                ))
+            }
+        };
+        self.http.connections.touch();
         let header_list = header_list(&headers);
         if (200..300).contains(&status) {
             return Ok(Response {
@@ -355,7 +463,7 @@ impl Transport {
     fn too_large(&self, status: u16, request_id: Option<String>, size: usize) -> Error {
         Error::Decode {
             message: format!(
-                "the response body ({size} bytes or more) exceeds the limit of {} bytes",
+                "the response body ({size} bytes or more, decoded) exceeds the limit of {} bytes (maxResponseBytes)",
                 self.config.max_response_bytes
             ),
             status,
@@ -364,13 +472,65 @@ impl Transport {
     }
 
     fn connection_error(&self, e: &reqwest::Error) -> Error {
-        let message = self.config.api_key.redact(&flatten(e));
-        let kind = classify(e, &message);
+        let flat = self.config.api_key.redact(&flatten(e));
+        let kind = classify(e, &flat);
+        let message = match crate::tls::find_rustls_error(e) {
+            Some(tls) => format!("{} ({flat})", crate::tls::describe(tls)),
+            None => flat,
+        };
         Error::Connection {
             kind,
             message,
             attempts: 0,
         }
+    }
+}
+
+/// `h2` or `http/1.1` (the ALPN names).
+fn protocol_of(v: reqwest::Version) -> &'static str {
+    if v == reqwest::Version::HTTP_2 {
+        "h2"
+    } else if v == reqwest::Version::HTTP_10 {
+        "http/1.0"
+    } else {
+        "http/1.1"
+    }
+}
+
+/// The observer's record of one attempt.
+fn record(
+    req: &Request,
+    attempt: u32,
+    started: Instant,
+    err: Option<&Error>,
+    retry_in: Option<Duration>,
+    seen: Seen,
+    sent_request_id: &str,
+) -> Attempt {
+    let error = err.map(|e| match e {
+        Error::Api(a) => a.code.clone().unwrap_or_else(|| "api_error".into()),
+        Error::Connection { kind, .. } => kind.as_str().to_string(),
+        Error::Timeout { .. } => "timeout".into(),
+        Error::Decode { .. } => "invalid_response".into(),
+        Error::Aborted => "aborted".into(),
+        Error::Validation { .. } => "validation".into(),
+        Error::Internal(_) => "internal".into(),
+    });
+    Attempt {
+        method: req.method.as_str(),
+        path: req.path.clone(),
+        attempt,
+        status: seen.status,
+        error,
+        duration: started.elapsed(),
+        request_id: seen
+            .request_id
+            .or_else(|| Some(sent_request_id.to_string())),
+        protocol: seen.protocol,
+        bytes: seen.bytes,
+        wire_bytes: seen.wire_bytes,
+        encoding: seen.encoding,
+        retry_in,
     }
 }
 
@@ -401,6 +561,9 @@ pub(crate) fn flatten(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 fn classify(e: &reqwest::Error, message: &str) -> ConnectionKind {
+    if crate::tls::find_rustls_error(e).is_some() {
+        return ConnectionKind::Tls;
+    }
     let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(s) = src {
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
@@ -413,9 +576,6 @@ fn classify(e: &reqwest::Error, message: &str) -> ConnectionKind {
                 TimedOut => return ConnectionKind::ConnectTimeout,
                 _ => {}
             }
-        }
-        if s.downcast_ref::<rustls::Error>().is_some() {
-            return ConnectionKind::Tls;
         }
         src = s.source();
     }

@@ -1,0 +1,90 @@
+// HTTP/2 by ALPN on https, HTTP/1.1 fallback, concurrent calls multiplexed on one connection
+// (also on a cold client), `http2: false`, and `warmup()` opening the connection the first call
+// then uses.
+import { test, before } from 'node:test'
+import assert from 'node:assert/strict'
+import { LateClient, LateConnectionError } from '../index.mjs'
+import { makeCa, makeLeaf } from './helpers/tls.mjs'
+import { startHttpsApi } from './helpers/https-server.mjs'
+
+const KEY = 'sk_test_h2_0123456789'
+let ca, leaf
+before(async () => {
+  ca = await makeCa()
+  leaf = await makeLeaf(ca)
+})
+
+test('https negotiates HTTP/2; 20 concurrent calls on a cold client share one connection', async (t) => {
+  const srv = await startHttpsApi(leaf, { handler: () => ({ body: { ok: true }, delayMs: 20 }) })
+  t.after(() => srv.close())
+  const late = new LateClient({ apiKey: KEY, baseUrl: srv.baseUrl, ca: ca.pem })
+  const results = await Promise.all(Array.from({ length: 20 }, () => late.request('GET /v1/accounts')))
+  assert.equal(results.length, 20)
+  assert.ok(results.every((r) => r.ok === true))
+  assert.ok(srv.seen.connections.length <= 2, `${srv.seen.connections.length} connections`)
+  assert.equal(srv.seen.connections[0].alpn, 'h2')
+  assert.ok(srv.seen.requests.every((r) => r.httpVersion === '2.0'))
+  // And later bursts stay on it.
+  await Promise.all(Array.from({ length: 20 }, () => late.request('GET /v1/accounts')))
+  assert.ok(srv.seen.connections.length <= 2, `${srv.seen.connections.length} connections after a second burst`)
+})
+
+test('a large body over HTTP/2 arrives whole (flow-control windows are not the 64 KB default)', async (t) => {
+  const accounts = Array.from({ length: 20_000 }, (_, i) => ({ _id: `a${i}`, username: `user_${i}`, platform: 'instagram' }))
+  const srv = await startHttpsApi(leaf, { handler: () => ({ body: { accounts } }) })
+  t.after(() => srv.close())
+  const late = new LateClient({ apiKey: KEY, baseUrl: srv.baseUrl, ca: ca.pem })
+  const list = await late.listAccounts({ profileId: 'p1' })
+  assert.equal(list.length, 20_000)
+  assert.equal(list[19_999]._id, 'a19999')
+  assert.equal(srv.seen.requests[0].httpVersion, '2.0')
+})
+
+test('`http2: false` keeps HTTP/1.1 (ALPN offers only http/1.1)', async (t) => {
+  const srv = await startHttpsApi(leaf)
+  t.after(() => srv.close())
+  const late = new LateClient({ apiKey: KEY, baseUrl: srv.baseUrl, ca: ca.pem, http2: false })
+  await late.request('GET /v1/profiles')
+  assert.equal(srv.seen.connections[0].alpn, 'http/1.1')
+  assert.equal(srv.seen.requests[0].httpVersion, '1.1')
+})
+
+test('a server without HTTP/2 gets HTTP/1.1, concurrent calls included', async (t) => {
+  const srv = await startHttpsApi(leaf, { h2: false, handler: () => ({ body: { ok: 1 }, delayMs: 10 }) })
+  t.after(() => srv.close())
+  const late = new LateClient({ apiKey: KEY, baseUrl: srv.baseUrl, ca: ca.pem })
+  const out = await Promise.all(Array.from({ length: 8 }, () => late.request('GET /v1/profiles')))
+  assert.equal(out.length, 8)
+  assert.ok(srv.seen.requests.every((r) => r.httpVersion === '1.1'))
+  assert.ok(srv.seen.connections.every((c) => c.alpn === 'http/1.1' || c.alpn === false))
+})
+
+test('warmup() opens and handshakes the connection that the first calls then use', async (t) => {
+  const srv = await startHttpsApi(leaf)
+  t.after(() => srv.close())
+  const late = new LateClient({ apiKey: KEY, baseUrl: srv.baseUrl, ca: ca.pem })
+  const w = await late.warmup()
+  assert.equal(w.protocol, 'h2')
+  assert.equal(w.connected, true)
+  assert.ok(w.durationMs > 0)
+  assert.equal(srv.seen.connections.length, 1)
+  const head = srv.seen.requests[0]
+  assert.equal(head.method, 'HEAD')
+  assert.equal(head.headers.authorization, undefined, 'warm-up sends no credentials')
+  await Promise.all(Array.from({ length: 10 }, () => late.request('GET /v1/profiles')))
+  assert.equal(srv.seen.connections.length, 1, 'the calls reused the warmed connection')
+  const again = await late.warmup()
+  assert.equal(again.connected, false, 'nothing new to open')
+})
+
+test('warmup() rejects with the connection error when the API cannot be reached', async (t) => {
+  const srv = await startHttpsApi(leaf)
+  t.after(() => srv.close())
+  const err = await new LateClient({ apiKey: KEY, baseUrl: srv.baseUrl }).warmup().catch((e) => e)
+  assert.ok(err instanceof LateConnectionError)
+  assert.equal(err.reason, 'tls')
+  const controller = new AbortController()
+  controller.abort()
+  const aborted = await new LateClient({ apiKey: KEY, baseUrl: srv.baseUrl, ca: ca.pem }).warmup({ signal: controller.signal }).catch((e) => e)
+  assert.equal(aborted.name, 'AbortError')
+})

@@ -1,0 +1,59 @@
+//! Per-attempt records for logs and metrics. The transport builds one for every attempt when an
+//! observer wants it; nothing in a record can carry the API key or any header value.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Which attempts an observer wants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObserveLevel {
+    /// Every attempt (debug logs, metrics hooks).
+    All,
+    /// Only attempts that failed (retried or final).
+    Failures,
+}
+
+/// One attempt of a call.
+#[derive(Clone, Debug, Default)]
+pub struct Attempt {
+    /// `GET`, `POST`, …
+    pub method: &'static str,
+    /// The path below the base URL, without the query (it may carry user data).
+    pub path: String,
+    /// 1 for the first attempt.
+    pub attempt: u32,
+    /// HTTP status, when the server answered.
+    pub status: Option<u16>,
+    /// Why the attempt failed without an answer: `timeout`, `connection_refused`, …; for an
+    /// answer with an error status, the envelope's `code` when it has one.
+    pub error: Option<String>,
+    /// Time from sending to the end of the body (or the failure).
+    pub duration: Duration,
+    /// `X-Request-Id` of the response (or the one sent).
+    pub request_id: Option<String>,
+    /// `h2` or `http/1.1`, when the server answered.
+    pub protocol: Option<&'static str>,
+    /// Body bytes received, decoded.
+    pub bytes: u64,
+    /// Body bytes on the wire when the body was compressed.
+    pub wire_bytes: Option<u64>,
+    /// `br`, `gzip`, `zstd` or `deflate` when the body was compressed.
+    pub encoding: Option<&'static str>,
+    /// The wait before the next attempt, when the call retries.
+    pub retry_in: Option<Duration>,
+}
+
+impl Attempt {
+    /// Whether the attempt failed (an error answer or no answer).
+    pub fn failed(&self) -> bool {
+        self.error.is_some() || self.status.is_some_and(|s| !(200..300).contains(&s))
+    }
+}
+
+/// Receives attempt records (the napi layer forwards them to JS: the logger and `onAttempt`).
+pub trait AttemptObserver: Send + Sync + fmt::Debug {
+    /// Which attempts to report.
+    fn level(&self) -> ObserveLevel;
+    /// Called once per attempt, from a transport thread; must not block.
+    fn attempt(&self, record: Attempt);
+}
