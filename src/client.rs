@@ -71,7 +71,7 @@ impl From<late_core::Response> for NativeResponse {
     fn from(r: late_core::Response) -> Self {
         Self {
             status: r.status as u32,
-            headers: r.headers.into_iter().collect(),
+            headers: r.header_list().into_iter().collect(),
             body: crate::text::string(r.body),
             request_id: r.request_id,
             attempts: r.attempts,

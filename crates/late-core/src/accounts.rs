@@ -156,7 +156,7 @@ mod tests {
     fn resp(body: &str) -> Response {
         Response {
             status: 200,
-            headers: vec![],
+            headers: http::HeaderMap::new(),
             body: Bytes::from(body.to_string()),
             request_id: None,
             attempts: 1,

@@ -22,6 +22,10 @@ use tokio::sync::Notify;
 
 /// How long a leader may hold the others back before they go anyway.
 const PROBE_LIMIT: Duration = Duration::from_secs(10);
+/// After the leader's connection negotiated HTTP/2, how long the others give hyper to finish
+/// the HTTP/2 handshake and pool the connection (local work, no round trip) before they look
+/// for it: released sooner, they would find the pool empty and open connections of their own.
+const SETTLE: Duration = Duration::from_millis(20);
 
 #[derive(Debug, Clone, Copy)]
 enum Phase {
@@ -29,6 +33,12 @@ enum Phase {
     Unknown,
     /// A leader is connecting.
     Probing(Instant),
+    /// The leader's connection is up (HTTP/2 when `h2`) since `at`; known until `until`.
+    Connected {
+        at: Instant,
+        h2: bool,
+        until: Instant,
+    },
     /// The origin's protocol is known and a connection is probably pooled, until the instant.
     Known(Instant),
 }
@@ -125,7 +135,7 @@ impl Connections {
     pub fn touch(&self) {
         if self.gated {
             self.with_phase(|p| {
-                if let Phase::Known(_) = p {
+                if let Phase::Known(_) | Phase::Connected { .. } = p {
                     *p = Phase::Known(Instant::now() + self.idle);
                 }
             });
@@ -144,6 +154,7 @@ impl Connections {
                 let now = Instant::now();
                 match *p {
                     Phase::Known(until) if now < until => Some(false),
+                    Phase::Connected { until, .. } if now < until => Some(false),
                     Phase::Probing(since) if now.duration_since(since) < PROBE_LIMIT => None,
                     _ => {
                         *p = Phase::Probing(now);
@@ -157,7 +168,16 @@ impl Connections {
                         conns: Some(self.clone()),
                     }
                 }
-                Some(false) => return Lead::none(),
+                Some(false) => {
+                    let settle = self.with_phase(|p| match *p {
+                        Phase::Connected { at, h2: true, .. } => Some(at + SETTLE),
+                        _ => None,
+                    });
+                    if let Some(at) = settle {
+                        tokio::time::sleep_until(at.into()).await;
+                    }
+                    return Lead::none();
+                }
                 None => {
                     // Bounded, so that a leader stuck in a slow connect cannot hold the others
                     // past PROBE_LIMIT even if no notification comes.
@@ -173,9 +193,20 @@ impl Connections {
             self.opened_h2.fetch_add(1, Ordering::Relaxed);
         }
         if self.gated {
-            let probing = self.with_phase(|p| matches!(p, Phase::Probing(_)));
-            if probing {
-                self.mark_known();
+            let now = Instant::now();
+            let released = self.with_phase(|p| match p {
+                Phase::Probing(_) => {
+                    *p = Phase::Connected {
+                        at: now,
+                        h2,
+                        until: now + self.idle,
+                    };
+                    true
+                }
+                _ => false,
+            });
+            if released {
+                self.changed.notify_waiters();
             }
         }
     }

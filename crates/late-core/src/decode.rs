@@ -151,19 +151,23 @@ impl Body {
         Ok(chunk)
     }
 
-    /// The whole decoded body, `size_hint` bytes preallocated (capped at the limit).
+    /// The whole decoded body, `size_hint` bytes preallocated (capped at the limit). A body
+    /// that arrives in one chunk (every small answer) is returned without a copy.
     pub async fn read_all(&mut self, size_hint: Option<u64>) -> Result<Bytes, BodyError> {
+        let Some(first) = self.next().await? else {
+            return Ok(Bytes::new());
+        };
+        let Some(second) = self.next().await? else {
+            return Ok(first);
+        };
         let mut buf = BytesMut::with_capacity(
             size_hint
-                .map_or(8 * 1024, |n| n as usize)
+                .map_or(first.len() + second.len(), |n| n as usize)
                 .min(self.limit.saturating_add(1)),
         );
+        buf.extend_from_slice(&first);
+        buf.extend_from_slice(&second);
         while let Some(chunk) = self.next().await? {
-            if buf.is_empty() && chunk.len() >= buf.capacity() {
-                // One chunk holds it all: no copy.
-                buf = BytesMut::from(chunk.as_ref());
-                continue;
-            }
             buf.extend_from_slice(&chunk);
         }
         Ok(buf.freeze())

@@ -50,7 +50,7 @@ mod tests {
     fn resp(body: &'static str) -> Response {
         Response {
             status: 200,
-            headers: vec![],
+            headers: http::HeaderMap::new(),
             body: Bytes::from_static(body.as_bytes()),
             request_id: None,
             attempts: 1,

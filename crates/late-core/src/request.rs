@@ -155,8 +155,9 @@ pub struct CallOptions {
 pub struct Response {
     /// HTTP status (2xx).
     pub status: u16,
-    /// Response headers, lower-case names.
-    pub headers: Vec<(String, String)>,
+    /// Response headers (kept as received; [`Response::header_list`] turns them into strings
+    /// only for callers that want them).
+    pub headers: http::HeaderMap,
     /// Body bytes.
     pub body: Bytes,
     /// `X-Request-Id` of the response.
@@ -170,6 +171,12 @@ pub struct Response {
 }
 
 impl Response {
+    /// The headers as `(lower-case name, value)` pairs; values that are not visible ASCII are
+    /// left out.
+    pub fn header_list(&self) -> Vec<(String, String)> {
+        crate::transport::header_list(&self.headers)
+    }
+
     /// Parses the body as JSON into `T`, with a key-free excerpt in the error.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| Error::Decode {

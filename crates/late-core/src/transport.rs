@@ -25,6 +25,10 @@ pub struct Transport {
     /// `Authorization: Bearer …`, built once (marked sensitive: never printed by `Debug`).
     auth: HeaderValue,
     user_agent: Option<HeaderValue>,
+    /// The base URL, parsed once; each call only sets its path and query.
+    base: reqwest::Url,
+    /// The base URL's path without a trailing slash (`/api`, or empty).
+    base_path: String,
     last_rate_limit: Arc<Mutex<Option<RateLimit>>>,
 }
 
@@ -64,11 +68,20 @@ impl Transport {
             })?;
         auth.set_sensitive(true);
         let user_agent = HeaderValue::from_str(&config.user_agent).ok();
+        let base = reqwest::Url::parse(&config.base_url).map_err(|_| {
+            Error::validation(
+                "baseUrl",
+                "must be an absolute http(s) URL such as https://zernio.com/api",
+            )
+        })?;
+        let base_path = base.path().trim_end_matches('/').to_string();
         Ok(Self {
             http,
             config,
             auth,
             user_agent,
+            base,
+            base_path,
             last_rate_limit: Arc::new(Mutex::new(None)),
         })
     }
@@ -242,13 +255,12 @@ impl Transport {
     }
 
     fn url(&self, req: &Request) -> Result<reqwest::Url> {
-        let mut url = reqwest::Url::parse(&format!("{}{}", self.config.base_url, req.path))
-            .map_err(|e| {
-                Error::validation(
-                    "path",
-                    format!("does not form a valid URL with the base URL: {e}"),
-                )
-            })?;
+        // The parsed base with the path set: no re-parse of scheme and host per call.
+        let mut url = self.base.clone();
+        let mut path = String::with_capacity(self.base_path.len() + req.path.len());
+        path.push_str(&self.base_path);
+        path.push_str(&req.path);
+        url.set_path(&path);
         if !req.query.is_empty() {
             url.query_pairs_mut()
                 .extend_pairs(req.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -359,7 +371,7 @@ impl Transport {
             builder = builder.body(body.clone());
         }
         let lead = self.http.connections.enter().await;
-        let resp = builder
+        let mut resp = builder
             .send()
             .await
             .map_err(|e| (self.connection_error(&e), None))?;
@@ -367,7 +379,9 @@ impl Transport {
         let status = resp.status().as_u16();
         seen.status = Some(status);
         seen.protocol = Some(protocol_of(resp.version()));
-        let headers = resp.headers().clone();
+        let content_length = resp.content_length();
+        // Taken, not cloned: the body is read through `resp` without them.
+        let headers = std::mem::take(resp.headers_mut());
         let rate_limit = RateLimit::from_headers(&headers);
         if let Some(rl) = rate_limit {
             if let Ok(mut g) = self.last_rate_limit.lock() {
@@ -400,7 +414,6 @@ impl Transport {
             }
         };
         seen.encoding = encoding.name();
-        let content_length = resp.content_length();
         if encoding == Encoding::Identity {
             if let Some(len) = content_length {
                 if len as usize > limit {
@@ -435,11 +448,10 @@ impl Transport {
             }
         };
         self.http.connections.touch();
-        let header_list = header_list(&headers);
         if (200..300).contains(&status) {
             return Ok(Response {
                 status,
-                headers: header_list,
+                headers,
                 body,
                 request_id,
                 attempts: 0,
@@ -451,7 +463,7 @@ impl Transport {
         let err = ApiError::from_response(
             &self.config.api_key,
             status,
-            header_list,
+            header_list(&headers),
             &body,
             request_id,
             rate_limit,
@@ -534,7 +546,8 @@ fn record(
     }
 }
 
-fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
+/// The headers as `(name, value)` strings (values that are not visible ASCII left out).
+pub(crate) fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
         .filter_map(|(n, v)| {

@@ -11,7 +11,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 fn response(body: Vec<u8>, status: u16) -> Response {
     Response {
         status,
-        headers: vec![],
+        headers: http::HeaderMap::new(),
         body: Bytes::from(body),
         request_id: None,
         attempts: 1,
