@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-function runBench(args) {
+function runBench(args, script = 'run.mjs') {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'bench', 'run.mjs'), ...args], {
+    const child = spawn(process.execPath, [path.join(root, 'bench', script), ...args], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -76,4 +76,27 @@ test('bench/run.mjs --quick runs every scenario for every client', { timeout: 60
   assert.ok(m.webhook.opsPerSec['late-native'] > 0 && m.webhook.opsPerSec['node:crypto'] > 0)
   assert.ok(m.wire.rps > 0)
   assert.equal(report.targets.length, 6)
+})
+
+test('bench/wan.mjs --quick runs every WAN scenario for every client through the proxy', { timeout: 600_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'late-wan-smoke-'))
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const json = path.join(dir, 'wan.json')
+  const r = await runBench(['--quick', '--json', json], 'wan.mjs')
+  assert.equal(r.code, 0, `bench:wan failed (${r.code ?? r.signal}):\n${r.err}\n${r.out}`)
+  const report = JSON.parse(fs.readFileSync(json, 'utf8'))
+  assert.equal(report.rows.length, 10)
+  for (const row of report.rows) {
+    for (const client of ['late-native', 'official', 'fetch']) {
+      const v = row.values[client]
+      assert.ok(Number.isFinite(v) && v >= 0, `${row.label} ${client}: ${v}`)
+    }
+  }
+  // The list really crossed the proxy compressed, for every client, and the floor ran.
+  for (const client of ['late-native', 'official', 'fetch', 'download-only']) {
+    const down = report.raw.list50[client][0].wire.downBytes
+    assert.ok(down > 100_000 && down < 2_000_000, `${client}: ${down} bytes down`)
+  }
+  assert.equal(report.protocols['late-native'], 'h2')
+  assert.equal(report.raw.list50['late-native'][0].count, 10_000)
 })
