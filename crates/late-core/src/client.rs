@@ -2,13 +2,14 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Instant;
 
-use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 
 use crate::accounts::{self, ListAccountsParams};
 use crate::config::ClientConfig;
 use crate::connect::{self, ConnectParams, ConnectResult};
+use crate::default_profile::DefaultProfile;
 use crate::error::{Error, Result};
 use crate::http_client::HttpClient;
 use crate::profiles;
@@ -25,7 +26,7 @@ pub const MAX_PAGES: usize = 10_000;
 #[derive(Clone, Debug)]
 pub struct Client {
     transport: Transport,
-    default_profile: Arc<OnceCell<String>>,
+    default_profile: Arc<DefaultProfile>,
 }
 
 impl Client {
@@ -35,7 +36,7 @@ impl Client {
         let http = HttpClient::build(config.network.clone(), config.is_https())?;
         Ok(Self {
             transport: Transport::new(http, Arc::new(config))?,
-            default_profile: Arc::new(OnceCell::new()),
+            default_profile: Arc::default(),
         })
     }
 
@@ -57,7 +58,7 @@ impl Client {
         let default_profile = if same_account {
             self.default_profile.clone()
         } else {
-            Arc::new(OnceCell::new())
+            Arc::default()
         };
         Ok(Self {
             transport: Transport::new(http, Arc::new(config))?,
@@ -94,22 +95,25 @@ impl Client {
         self.transport.execute(req, opts, cancel).await
     }
 
-    /// The id of the default profile (`isDefault`), looked up once and cached.
+    /// The id of the default profile (`isDefault`), looked up once and cached. Calls that need
+    /// it while another call looks it up wait for that lookup within their own options (cancel
+    /// token, deadline, one attempt's timeout), then look it up themselves; see
+    /// `default_profile.rs`.
     pub async fn default_profile_id(
         &self,
         opts: &CallOptions,
         cancel: &CancellationToken,
     ) -> Result<String> {
+        let lookup = |o: CallOptions| async move {
+            let resp = self
+                .transport
+                .execute(&profiles::list_request(), &o, cancel)
+                .await?;
+            profiles::pick_default(&resp)
+        };
         self.default_profile
-            .get_or_try_init(|| async {
-                let resp = self
-                    .transport
-                    .execute(&profiles::list_request(), opts, cancel)
-                    .await?;
-                profiles::pick_default(&resp)
-            })
+            .get(opts, self.config().timeout, cancel, lookup)
             .await
-            .cloned()
     }
 
     async fn profile_or_default(
@@ -139,11 +143,15 @@ impl Client {
             params.profile_id.as_deref().unwrap_or("default"),
             params,
         )?;
+        let started = Instant::now();
         let profile_id = self
             .profile_or_default(params.profile_id.as_deref(), opts, cancel)
             .await?;
         let req = connect::build_request(platform, &profile_id, params)?;
-        let resp = self.transport.execute(&req, opts, cancel).await?;
+        let resp = self
+            .transport
+            .execute(&req, &opts.left_since(started)?, cancel)
+            .await?;
         connect::map_response(&resp)
     }
 
@@ -159,6 +167,7 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<Response> {
         params.validate()?;
+        let started = Instant::now();
         let profile_id = self
             .profile_or_default(params.profile_id.as_deref(), opts, cancel)
             .await?;
@@ -167,7 +176,9 @@ impl Client {
             Some(n) => accounts::next_request(&first, n),
             None => first,
         };
-        self.transport.execute(&req, opts, cancel).await
+        self.transport
+            .execute(&req, &opts.left_since(started)?, cancel)
+            .await
     }
 
     /// `GET /v1/accounts`, every page → a JSON array of the accounts, fields unchanged.

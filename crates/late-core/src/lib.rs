@@ -11,6 +11,7 @@ pub mod config;
 pub mod connect;
 pub mod connections;
 pub mod decode;
+mod default_profile;
 pub mod error;
 pub mod http_client;
 pub mod observe;

@@ -1,6 +1,6 @@
 //! One logical call: what to send, per-call options, and what came back.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
@@ -150,6 +150,27 @@ pub struct CallOptions {
     pub headers: Vec<(String, String)>,
 }
 
+impl CallOptions {
+    /// These options for the part of a call that starts now, when the call started at
+    /// `started`: the deadline shrinks by the time spent, so one deadline bounds the whole
+    /// call (a default-profile lookup, then the request). A deadline already passed is a
+    /// timeout error, before anything more is sent.
+    pub fn left_since(&self, started: Instant) -> Result<CallOptions> {
+        let mut out = self.clone();
+        if let Some(total) = self.deadline {
+            let left = total.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return Err(Error::Timeout {
+                    timeout_ms: total.as_millis().min(u64::MAX as u128) as u64,
+                    attempts: 0,
+                });
+            }
+            out.deadline = Some(left);
+        }
+        Ok(out)
+    }
+}
+
 /// A success response.
 #[derive(Clone, Debug)]
 pub struct Response {
@@ -213,5 +234,28 @@ mod tests {
             .is_err());
         assert!(Request::new(Method::Get, "/v1/../x").validate().is_err());
         assert!(Request::new(Method::Get, "/v1/x?a=b").validate().is_err());
+    }
+
+    #[test]
+    fn the_deadline_shrinks_across_the_parts_of_a_call() {
+        let opts = CallOptions {
+            deadline: Some(Duration::from_millis(500)),
+            ..Default::default()
+        };
+        let later = opts
+            .left_since(Instant::now() - Duration::from_millis(200))
+            .unwrap();
+        assert!(later.deadline.unwrap() <= Duration::from_millis(300));
+        assert!(matches!(
+            opts.left_since(Instant::now() - Duration::from_secs(1)),
+            Err(Error::Timeout {
+                timeout_ms: 500,
+                ..
+            })
+        ));
+        let none = CallOptions::default()
+            .left_since(Instant::now() - Duration::from_secs(1))
+            .unwrap();
+        assert!(none.deadline.is_none());
     }
 }
