@@ -108,21 +108,7 @@ impl ClientConfig {
                 "must be a positive number of milliseconds",
             ));
         }
-        for (name, value) in &self.default_headers {
-            http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Error::validation(
-                    "defaultHeaders",
-                    format!("`{name}` is not a valid header name"),
-                )
-            })?;
-            http::HeaderValue::from_str(value).map_err(|_| {
-                Error::validation(
-                    "defaultHeaders",
-                    format!("the value of `{name}` is not a valid header value"),
-                )
-            })?;
-        }
-        Ok(())
+        crate::headers::check_all("defaultHeaders", &self.default_headers)
     }
 }
 
@@ -160,5 +146,10 @@ mod tests {
         c.default_headers = vec![("bad header".into(), "v".into())];
         let err = c.validate().unwrap_err();
         assert!(matches!(err, Error::Validation { ref param, .. } if param == "defaultHeaders"));
+        c.default_headers = vec![("Host".into(), "evil.example".into())];
+        let err = c.validate().unwrap_err();
+        assert!(
+            matches!(err, Error::Validation { ref param, .. } if param == "defaultHeaders.host")
+        );
     }
 }

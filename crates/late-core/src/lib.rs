@@ -13,6 +13,7 @@ pub mod connections;
 pub mod decode;
 mod default_profile;
 pub mod error;
+pub mod headers;
 pub mod http_client;
 pub mod observe;
 pub mod platform;

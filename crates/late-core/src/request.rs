@@ -117,18 +117,7 @@ impl Request {
                 "must not contain `?` or `#`; pass query parameters in `query`",
             ));
         }
-        for (name, value) in &self.headers {
-            http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Error::validation("headers", format!("`{name}` is not a valid header name"))
-            })?;
-            http::HeaderValue::from_str(value).map_err(|_| {
-                Error::validation(
-                    "headers",
-                    format!("the value of `{name}` is not a valid header value"),
-                )
-            })?;
-        }
-        Ok(())
+        crate::headers::check_all("headers", &self.headers)
     }
 }
 
@@ -151,6 +140,11 @@ pub struct CallOptions {
 }
 
 impl CallOptions {
+    /// Checks the per-call headers (see [`crate::headers::check`]).
+    pub fn validate(&self) -> Result<()> {
+        crate::headers::check_all("options.headers", &self.headers)
+    }
+
     /// These options for the part of a call that starts now, when the call started at
     /// `started`: the deadline shrinks by the time spent, so one deadline bounds the whole
     /// call (a default-profile lookup, then the request). A deadline already passed is a
@@ -234,6 +228,22 @@ mod tests {
             .is_err());
         assert!(Request::new(Method::Get, "/v1/../x").validate().is_err());
         assert!(Request::new(Method::Get, "/v1/x?a=b").validate().is_err());
+    }
+
+    #[test]
+    fn framing_headers_are_refused_per_request_and_per_call() {
+        let mut req = Request::new(Method::Post, "/v1/posts");
+        req.headers = vec![("Content-Length".into(), "1".into())];
+        assert!(
+            matches!(req.validate(), Err(Error::Validation { ref param, .. }) if param == "headers.content-length")
+        );
+        let opts = CallOptions {
+            headers: vec![("transfer-encoding".into(), "chunked".into())],
+            ..Default::default()
+        };
+        assert!(
+            matches!(opts.validate(), Err(Error::Validation { ref param, .. }) if param == "options.headers.transfer-encoding")
+        );
     }
 
     #[test]

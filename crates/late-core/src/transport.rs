@@ -153,6 +153,7 @@ impl Transport {
         cancel: &CancellationToken,
     ) -> Result<Response> {
         req.validate()?;
+        opts.validate()?;
         if req
             .headers
             .iter()
