@@ -73,6 +73,9 @@ pub fn is_connect_platform(id: &str) -> bool {
 }
 
 fn hint(id: &str) -> String {
+    if id.len() > 64 {
+        return String::new();
+    }
     match id.to_ascii_lowercase().as_str() {
         "x" | "x.com" => " (X is `twitter`)".to_string(),
         "google_business" | "gbp" | "google-business" => {
@@ -91,7 +94,8 @@ pub fn check_connect_platform(id: &str) -> Result<()> {
     Err(Error::validation(
         "platform",
         format!(
-            "`{id}` is not a platform that can be connected{}; expected one of: {}",
+            "`{}` is not a platform that can be connected{}; expected one of: {}",
+            crate::error::excerpt(id, 64),
             hint(id),
             CONNECT_PLATFORMS.join(", ")
         ),
@@ -106,7 +110,8 @@ pub fn check_account_platform(id: &str) -> Result<()> {
     Err(Error::validation(
         "platform",
         format!(
-            "`{id}` is not a known account platform{}; expected one of: {}",
+            "`{}` is not a known account platform{}; expected one of: {}",
+            crate::error::excerpt(id, 64),
             hint(id),
             ACCOUNT_PLATFORMS.join(", ")
         ),

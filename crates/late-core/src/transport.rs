@@ -266,6 +266,7 @@ impl Transport {
             url.query_pairs_mut()
                 .extend_pairs(req.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
+        crate::request::check_url_length(&url, req.query.len())?;
         Ok(url)
     }
 
