@@ -8,7 +8,8 @@
 //! HTTP date) when present, else `X-RateLimit-Reset` on a 429, else
 //! `min(0.5 s × 2ⁿ, 8 s) × (1 − 0.25 × r)` with `r` uniform in [0, 1). A server wait longer
 //! than the cap (`maxRetryWait`, default 60 s) is not shortened: the call fails at once with
-//! the error, whose `retryAfterMs` says how long to wait.
+//! the error, whose `retryAfterMs` says how long to wait. The client's own backoff is capped by
+//! it too, so `maxRetryWait` bounds every wait between attempts.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -46,6 +47,22 @@ pub fn backoff(n: u32, r: f64) -> Duration {
     let exp = BASE_DELAY.saturating_mul(1u32.checked_shl(n.min(16)).unwrap_or(u32::MAX));
     let capped = exp.min(MAX_DELAY);
     capped.mul_f64(1.0 - 0.25 * r.clamp(0.0, 1.0))
+}
+
+/// The wait before retry `n` (0-based): the server's wait when it gave one, else the backoff
+/// (`r` uniform in [0, 1)) capped at `max_wait`. `None` when the server asked for longer than
+/// `max_wait`: the call then fails at once, its error saying how long to wait.
+pub fn wait_before_retry(
+    server_wait: Option<Duration>,
+    n: u32,
+    r: f64,
+    max_wait: Duration,
+) -> Option<Duration> {
+    match server_wait {
+        Some(w) if w > max_wait => None,
+        Some(w) => Some(w),
+        None => Some(backoff(n, r).min(max_wait)),
+    }
 }
 
 /// The wait the server asked for: `retry-after-ms`, then `Retry-After` (seconds or HTTP date),
@@ -159,6 +176,26 @@ mod tests {
         assert_eq!(backoff(40, 0.0), MAX_DELAY);
         let j = backoff(0, 0.999);
         assert!(j >= Duration::from_millis(375) && j <= Duration::from_millis(500));
+    }
+
+    #[test]
+    fn max_wait_caps_the_backoff_and_refuses_a_longer_server_wait() {
+        let cap = Duration::from_millis(1);
+        for n in 0..5 {
+            assert_eq!(wait_before_retry(None, n, 0.5, cap), Some(cap));
+        }
+        assert_eq!(
+            wait_before_retry(None, 0, 0.0, Duration::from_secs(60)),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(
+            wait_before_retry(Some(Duration::from_secs(2)), 0, 0.0, cap),
+            None
+        );
+        assert_eq!(
+            wait_before_retry(Some(Duration::ZERO), 0, 0.0, cap),
+            Some(Duration::ZERO)
+        );
     }
 
     #[test]

@@ -232,13 +232,11 @@ impl Transport {
                 report(Some(&err), None, seen);
                 return Err(err);
             }
-            let wait = match server_wait {
-                Some(w) if w > max_wait => {
-                    report(Some(&err), None, seen);
-                    return Err(err);
-                }
-                Some(w) => w,
-                None => retry::backoff(attempt - 1, rand::random::<f64>()),
+            let Some(wait) =
+                retry::wait_before_retry(server_wait, attempt - 1, rand::random(), max_wait)
+            else {
+                report(Some(&err), None, seen);
+                return Err(err);
             };
             if let Some(d) = deadline {
                 if Instant::now() + wait >= d {

@@ -120,6 +120,7 @@ pub async fn run(
     let total = source_size(&up.source).await?;
     let timeout = opts.timeout.unwrap_or(config.timeout);
     let max_retries = opts.max_retries.unwrap_or(config.max_retries);
+    let max_wait = opts.max_retry_wait.unwrap_or(config.max_retry_wait);
     let key = &config.api_key;
     let mut attempt = 0u32;
     loop {
@@ -175,7 +176,10 @@ pub async fn run(
         {
             return Err(err);
         }
-        let wait = wait.unwrap_or_else(|| retry::backoff(attempt - 1, rand::random::<f64>()));
+        let Some(wait) = retry::wait_before_retry(wait, attempt - 1, rand::random(), max_wait)
+        else {
+            return Err(err);
+        };
         tokio::select! {
             biased;
             _ = cancel.cancelled() => return Err(Error::Aborted),
