@@ -169,6 +169,6 @@ test('defaultHeaders and per-call headers are sent; Authorization cannot be over
   assert.equal(api.requests[0].headers['x-trace'], 't1')
   await assert.rejects(
     late.request({ method: 'GET', path: '/v1/profiles', headers: { Authorization: 'Bearer sk_test_evil' } }),
-    (e) => e instanceof LateValidationError && e.param === 'headers',
+    (e) => e instanceof LateValidationError && e.param === 'headers.authorization',
   )
 })

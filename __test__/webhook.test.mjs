@@ -8,7 +8,7 @@ import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
 const { verifyWebhook, signWebhook, createWebhookHandler, createMemoryEventStore } = require('../lib/webhook.js')
-const { WebhookVerificationError, LateError } = require('../lib/errors.js')
+const { WebhookVerificationError, LateError, LateValidationError } = require('../lib/errors.js')
 
 const SECRET = 'whsec_Zk3-very-secret-value'
 const OLD_SECRET = 'whsec_old-rotated-secret'
@@ -310,7 +310,7 @@ describe('createWebhookHandler', () => {
   test('checks the secret when created', () => {
     assertReason(() => createWebhookHandler({ secret: '' }), 'missing_secret')
     assertReason(() => createWebhookHandler({ secret: `${SECRET} ` }), 'secret_whitespace')
-    assert.throws(() => createWebhookHandler({ secret: SECRET, store: {} }), TypeError)
+    assert.throws(() => createWebhookHandler({ secret: SECRET, store: {} }), (e) => e instanceof LateValidationError && e.param === 'options.store')
   })
 })
 

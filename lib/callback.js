@@ -3,8 +3,21 @@
 /** parseConnectCallback: reads the redirect back from the connect flow. */
 
 const { LateValidationError } = require('./errors.js')
+const v = require('./validate.js')
+
+/** One value of a Next.js `searchParams` object as text, or undefined when it has none. */
+function paramText(val) {
+  if (Array.isArray(val)) val = val.length ? val[0] : undefined
+  if (typeof val === 'string') return val
+  if ((typeof val === 'number' && Number.isFinite(val)) || typeof val === 'boolean') return String(val)
+  return undefined
+}
 
 function toSearchParams(input) {
+  return v.reading('url', () => searchParamsOf(input))
+}
+
+function searchParamsOf(input) {
   if (input instanceof URLSearchParams) return input
   if (input instanceof URL) return input.searchParams
   if (typeof input === 'string') {
@@ -13,13 +26,12 @@ function toSearchParams(input) {
     if (q === -1) return new URLSearchParams(input.includes('=') ? input : '')
     return new URLSearchParams(input.slice(q + 1, hash > q ? hash : undefined))
   }
-  if (input && typeof input === 'object') {
+  if (v.isRecord(input)) {
     // Next.js `searchParams` (a plain object whose values may be arrays).
     const sp = new URLSearchParams()
     for (const [k, val] of Object.entries(input)) {
-      if (Array.isArray(val)) {
-        if (val.length) sp.append(k, String(val[0]))
-      } else if (val !== undefined && val !== null) sp.append(k, String(val))
+      const text = paramText(val)
+      if (text !== undefined) sp.append(k, text)
     }
     return sp
   }

@@ -10,6 +10,7 @@ const { inspect } = require('node:util')
 const { native, callOptions, invoke, fromNative, parseBody } = require('./transport.js')
 const { LateValidationError, LateApiError } = require('./errors.js')
 const v = require('./validate.js')
+const { encodeJsonBody } = require('./json-body.js')
 const { installResources } = require('./resources/index.js')
 const logging = require('./logging.js')
 const trust = require('./trust.js')
@@ -57,7 +58,6 @@ const CONNECT_KEYS = [
   'handoff',
 ]
 const LIST_ACCOUNTS_KEYS = ['profileId', 'platform', 'status']
-const INTERNAL = Symbol('LateClient.internal')
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 
 function env(name) {
@@ -65,9 +65,11 @@ function env(name) {
   return value === undefined || value === '' ? undefined : value
 }
 
-/** Applies env defaults and checks every option's type. */
+/** Control characters (CR, LF and NUL included): never valid in a key or a URL. */
+const CONTROL = /[\0-\x1f\x7f]/
+
+/** Applies env defaults and checks every option's type. `options` is a plain copy. */
 function resolveOptions(options) {
-  v.optionalObject(options, 'options')
   v.knownKeys(options, CLIENT_OPTION_KEYS, 'options')
   const apiKey = options.apiKey !== undefined ? options.apiKey : env('LATE_API_KEY') ?? env('ZERNIO_API_KEY')
   if (apiKey === undefined) {
@@ -79,9 +81,19 @@ function resolveOptions(options) {
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
     throw new LateValidationError('invalid `apiKey`: expected a non-empty string', { param: 'apiKey' })
   }
+  // The key itself never appears in a message.
+  if (apiKey.trim() !== apiKey || CONTROL.test(apiKey) || !apiKey.isWellFormed()) {
+    throw new LateValidationError(
+      'invalid `apiKey`: it has leading or trailing whitespace, a line break, a control character or a lone surrogate (often a newline pasted into an env var)',
+      { param: 'apiKey' },
+    )
+  }
   const baseUrl =
     options.baseUrl !== undefined ? options.baseUrl : env('LATE_BASE_URL') ?? env('ZERNIO_BASE_URL') ?? DEFAULT_BASE_URL
   v.optionalString(baseUrl, 'baseUrl')
+  if (CONTROL.test(baseUrl)) {
+    throw new LateValidationError('invalid `baseUrl`: it contains control characters or a line break', { param: 'baseUrl' })
+  }
   const logger = logging.checkLogger(options.logger)
   if (options.onAttempt !== undefined && typeof options.onAttempt !== 'function') {
     throw new LateValidationError('invalid `onAttempt`: expected a function `(attempt) => void`', { param: 'onAttempt' })
@@ -93,7 +105,7 @@ function resolveOptions(options) {
     maxRetries: v.optionalCount(options.maxRetries, 'maxRetries') ?? DEFAULT_MAX_RETRIES,
     maxRetryWaitMs: v.optionalPositiveNumber(options.maxRetryWaitMs, 'maxRetryWaitMs'),
     defaultHeaders: v.optionalHeaders(options.defaultHeaders, 'defaultHeaders'),
-    maxResponseBytes: v.optionalPositiveNumber(options.maxResponseBytes, 'maxResponseBytes'),
+    maxResponseBytes: v.optionalPositiveNumber(options.maxResponseBytes, 'maxResponseBytes', Number.MAX_SAFE_INTEGER),
     ca: trust.caOption(native, options.ca),
     proxy: checkProxy(options.proxy),
     http2: v.optionalBoolean(options.http2, 'http2'),
@@ -153,24 +165,36 @@ function newNative(build) {
   }
 }
 
+/** Most values one query parameter may repeat (an array longer than this cannot fit in a URL). */
+const MAX_QUERY_VALUES = 1000
+
+/** One query value as text: a well-formed string, a finite number or a boolean. */
+function queryText(item, param) {
+  if (typeof item === 'string') return v.checkText(item, param)
+  if ((typeof item === 'number' && Number.isFinite(item)) || typeof item === 'boolean') return String(item)
+  throw new LateValidationError(`invalid \`${param}\`: expected a string, finite number or boolean, got ${v.describe(item)}`, { param })
+}
+
 /** Flattens query values: undefined skipped, arrays repeated, booleans and numbers as text. */
 function flatQuery(query, param) {
   if (query === undefined || query === null) return undefined
-  if (query instanceof URLSearchParams) return [...query.entries()].flat()
-  v.optionalObject(query, param)
-  const out = []
-  for (const [name, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (!['string', 'number', 'boolean'].includes(typeof item)) {
-        throw new LateValidationError(`invalid \`${param}.${name}\`: expected a string, number or boolean`, {
-          param: `${param}.${name}`,
-        })
+  return v.reading(param, () => {
+    if (query instanceof URLSearchParams) return [...query.entries()].flat()
+    const out = []
+    for (const [name, value] of Object.entries(v.record(query, param))) {
+      if (value === undefined || value === null) continue
+      const p = `${param}.${name}`
+      if (!Array.isArray(value)) {
+        out.push(v.checkText(name, param), queryText(value, p))
+        continue
       }
-      out.push(name, String(item))
+      if (value.length > MAX_QUERY_VALUES) {
+        throw new LateValidationError(`invalid \`${p}\`: at most ${MAX_QUERY_VALUES} values, got ${value.length}`, { param: p })
+      }
+      for (let i = 0; i < value.length; i++) out.push(v.checkText(name, param), queryText(value[i], `${p}[${i}]`))
     }
-  }
-  return out
+    return out
+  })
 }
 
 function connectExtra(params) {
@@ -183,7 +207,7 @@ function connectExtra(params) {
         param: key,
       })
     }
-    extra.push(key, String(value))
+    extra.push(key, typeof value === 'string' ? v.checkText(value, key) : String(value))
   }
   return extra
 }
@@ -232,21 +256,30 @@ function route(spec, params) {
       { param: 'route' },
     )
   }
-  v.optionalObject(params, 'params')
+  v.checkText(m[2], 'route')
+  const values = v.record(params, 'params')
   const path = m[2].replace(/\{([^}]+)\}/g, (_, name) => {
-    const value = params ? params[name] : undefined
-    if (typeof value !== 'string' && typeof value !== 'number') {
-      throw new LateValidationError(`invalid \`params.${name}\`: the path needs it, expected a string`, {
-        param: `params.${name}`,
-      })
+    const param = `params.${name}`
+    const value = values ? values[name] : undefined
+    if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
+      throw new LateValidationError(`invalid \`${param}\`: the path needs it, expected a string, got ${v.describe(value)}`, { param })
     }
-    if (value === '') {
-      throw new LateValidationError(`invalid \`params.${name}\`: expected a non-empty string`, { param: `params.${name}` })
-    }
-    return encodeURIComponent(String(value))
+    if (value === '') throw new LateValidationError(`invalid \`${param}\`: expected a non-empty string`, { param })
+    return encodeURIComponent(typeof value === 'string' ? v.checkText(value, param) : String(value))
   })
   return { method: m[1].toUpperCase(), path }
 }
+
+/** The error of a method called without its client (`const { listAccounts } = late`). */
+function detached(method, self) {
+  return new LateValidationError(
+    `invalid \`this\`: \`${method}\` was called on ${v.describe(self)}, not on a LateClient; call it as \`late.${method}(…)\` or bind it (\`late.${method}.bind(late)\`)`,
+    { param: 'this' },
+  )
+}
+
+/** Set by `withOptions` for the one constructor call that builds its clone. */
+let cloning
 
 /**
  * A client of the Late (Zernio) API. Options default from the environment:
@@ -257,15 +290,20 @@ class LateClient {
   #native
   #options
 
-  constructor(options = {}, internal) {
-    if (internal && internal.token === INTERNAL) {
-      this.#options = internal.options
-      this.#native = internal.native
+  constructor(options) {
+    if (cloning) {
+      ;({ options: this.#options, native: this.#native } = cloning)
+      cloning = undefined
       return
     }
-    const resolved = resolveOptions(options)
+    const resolved = resolveOptions(v.record(options, 'options') ?? {})
     this.#options = resolved
     this.#native = newNative(() => new native.NativeClient(...nativeArgs(resolved)))
+  }
+
+  /** Throws unless `self` is a LateClient (a method called detached gets a clear error). */
+  static #own(self, method) {
+    if (self === null || typeof self !== 'object' || !(#native in self)) throw detached(method, self)
   }
 
   /** Base URL requests go to. */
@@ -298,12 +336,14 @@ class LateClient {
   }
 
   /** A client with some options changed that shares this one's connection pool. */
-  withOptions(options = {}) {
-    v.optionalObject(options, 'options')
-    v.knownKeys(options, CLIENT_OPTION_KEYS, 'options')
-    const merged = resolveOptions({ ...this.#options, ...options })
+  withOptions(options) {
+    LateClient.#own(this, 'withOptions')
+    const changes = v.record(options, 'options') ?? {}
+    v.knownKeys(changes, CLIENT_OPTION_KEYS, 'options')
+    const merged = resolveOptions({ ...this.#options, ...changes })
     const nativeClone = newNative(() => this.#native.withOptions(...nativeArgs(merged)))
-    return new LateClient(undefined, { token: INTERNAL, options: merged, native: nativeClone })
+    cloning = { options: merged, native: nativeClone }
+    return new LateClient()
   }
 
   /**
@@ -326,18 +366,21 @@ class LateClient {
   }
 
   /** The URL where a customer connects an Instagram account. */
-  connectInstagram(params = {}, options) {
+  async connectInstagram(params, options) {
+    LateClient.#own(this, 'connectInstagram')
     return this.connect('instagram', params, options)
   }
 
   /** The URL where a customer connects an account of `platform`. */
-  async connect(platform, params = {}, options) {
+  async connect(platform, params, options) {
+    LateClient.#own(this, 'connect')
     if (typeof platform !== 'string' || platform === '') {
       throw new LateValidationError('invalid `platform`: expected a platform id such as `instagram`', {
         param: 'platform',
       })
     }
-    v.optionalObject(params, 'params')
+    v.checkText(platform, 'platform')
+    params = v.record(params, 'params') ?? {}
     v.knownKeys(params, CONNECT_KEYS, 'params')
     const p = {
       profileId: v.optionalId(params.profileId, 'profileId'),
@@ -352,8 +395,9 @@ class LateClient {
   }
 
   /** Every social account of a profile (the default profile when `profileId` is omitted). */
-  async listAccounts(params = {}, options) {
-    v.optionalObject(params, 'params')
+  async listAccounts(params, options) {
+    LateClient.#own(this, 'listAccounts')
+    params = v.record(params, 'params') ?? {}
     v.knownKeys(params, LIST_ACCOUNTS_KEYS, 'params')
     const p = {
       profileId: v.optionalId(params.profileId, 'profileId'),
@@ -366,7 +410,8 @@ class LateClient {
   }
 
   /** The id of the account's default profile (looked up once, then cached). */
-  defaultProfileId(options) {
+  async defaultProfileId(options) {
+    LateClient.#own(this, 'defaultProfileId')
     const call = callOptions(options)
     return invoke(call, (o, token) => this.#native.defaultProfileId(o, token))
   }
@@ -376,25 +421,25 @@ class LateClient {
    * or `request({ method, path, query, body, headers }, options)`. Resolves to the parsed body.
    */
   async request(routeOrRequest, init, options) {
+    LateClient.#own(this, 'request')
     return (await this.#send(routeOrRequest, init, options)).data
   }
 
   /** Like `request`, with response metadata: `{ data, status, headers, requestId, rateLimit, attempts }`. */
   async requestWithResponse(routeOrRequest, init, options) {
+    LateClient.#own(this, 'requestWithResponse')
     return this.#send(routeOrRequest, init, options)
   }
 
   async #send(routeOrRequest, init, options) {
     let method, path, spec
     if (typeof routeOrRequest === 'string') {
-      spec = init === undefined ? {} : init
-      v.optionalObject(spec, 'init')
+      spec = init === undefined ? {} : v.record(init, 'init')
       v.knownKeys(spec, ['params', 'query', 'body', 'headers'], 'init')
       ;({ method, path } = route(routeOrRequest, spec.params))
     } else {
-      spec = routeOrRequest
-      v.optionalObject(spec, 'request')
-      if (spec === undefined) throw new LateValidationError('invalid `request`: expected an object', { param: 'request' })
+      if (routeOrRequest === undefined) throw new LateValidationError('invalid `request`: expected an object', { param: 'request' })
+      spec = v.record(routeOrRequest, 'request')
       v.knownKeys(spec, ['method', 'path', 'query', 'body', 'headers'], 'request')
       options = init
       method = typeof spec.method === 'string' ? spec.method.toUpperCase() : spec.method
@@ -405,15 +450,16 @@ class LateClient {
       if (typeof path !== 'string' || !path.startsWith('/')) {
         throw new LateValidationError('invalid `path`: expected a path such as `/v1/accounts`', { param: 'path' })
       }
+      v.checkText(path, 'path')
     }
     const call = callOptions(options)
-    const headers = v.optionalHeaders(spec.headers, 'headers') || {}
+    const headers = v.optionalHeaders(spec.headers, 'headers')
     const req = {
       method,
       path,
       query: flatQuery(spec.query, 'query'),
-      body: spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body),
-      headers: Object.keys(headers).length ? headers : undefined,
+      body: encodeJsonBody(spec.body, 'body'),
+      headers: headers && Object.keys(headers).length ? headers : undefined,
     }
     // The key is chosen here, so a failed POST can say which key to retry with.
     if (method === 'POST' && call.native && call.native.idempotencyKey === undefined) {
@@ -442,10 +488,12 @@ class LateClient {
 
   /** What `JSON.stringify(client)` shows: settings without the key. */
   toJSON() {
+    LateClient.#own(this, 'toJSON')
     return { baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, maxRetries: this.maxRetries, apiKey: '[redacted]' }
   }
 
   [inspect.custom]() {
+    LateClient.#own(this, '[inspect.custom]')
     return `LateClient { baseUrl: '${this.baseUrl}', timeoutMs: ${this.timeoutMs}, maxRetries: ${this.maxRetries}, apiKey: '[redacted]' }`
   }
 }

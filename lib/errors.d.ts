@@ -136,12 +136,15 @@ export declare class LateAbortError extends LateError {
 }
 /** Bad input caught before any request. @example `if (e instanceof LateValidationError) console.error(e.param)` */
 export declare class LateValidationError extends LateError {
-  /** The parameter at fault. */
+  constructor(message: string, fields?: { param?: string; cause?: unknown })
+  /** The parameter at fault, e.g. `options.timeoutMs`, `params.accountId` or `this` (a method called detached from its client). */
   readonly param: string | undefined
+  /** When the input could not be read at all (a throwing getter, a revoked Proxy): what reading it threw. */
+  readonly cause?: unknown
 }
 /** A webhook could not be verified. @example `if (e instanceof WebhookVerificationError) return new Response(null, { status: 400 })` */
 export declare class WebhookVerificationError extends LateError {
-  constructor(message: string, fields?: { reason?: WebhookVerificationReason })
+  constructor(message: string, fields?: { reason?: WebhookVerificationReason; cause?: unknown })
   /** Why verification failed: a stable machine code. */
   readonly reason: WebhookVerificationReason
 }

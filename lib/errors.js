@@ -9,38 +9,79 @@
 
 const REDACTED = '[redacted]'
 
+/**
+ * Reads `obj[key]` for an error constructor, which must never throw: an object that cannot be
+ * read (a throwing getter, a revoked Proxy) counts as absent.
+ */
+function field(obj, key) {
+  try {
+    return obj !== null && (typeof obj === 'object' || typeof obj === 'function') ? obj[key] : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The message as text, whatever was passed: a constructor never throws on its arguments, and
+ * never runs an object's own `toString` (which may throw, or join a sparse array of 2³² slots).
+ */
+function text(message) {
+  switch (typeof message) {
+    case 'string':
+      return message
+    case 'undefined':
+      return ''
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(message)
+    case 'symbol':
+      return message.toString()
+    default: {
+      let inner
+      try {
+        inner = message instanceof Error ? message.message : undefined
+      } catch {
+        inner = undefined
+      }
+      return typeof inner === 'string' ? inner : `(a message that is not text: ${message === null ? 'null' : typeof message})`
+    }
+  }
+}
+
 /** Base class of every error thrown by late-native. */
 class LateError extends Error {
   constructor(message, options) {
-    super(message, options && options.cause !== undefined ? { cause: options.cause } : undefined)
+    const cause = field(options, 'cause')
+    super(text(message), cause !== undefined ? { cause } : undefined)
     this.name = new.target.name
   }
 }
 
 /** The API answered with a non-success status. Subclasses narrow it by status. */
 class LateApiError extends LateError {
-  constructor(message, fields = {}) {
+  constructor(message, fields) {
     super(message)
     /** HTTP status of the response. */
-    this.status = fields.status
+    this.status = field(fields, 'status')
     /** Stable machine code from the error envelope (`code`), if any. */
-    this.code = fields.code
+    this.code = field(fields, 'code')
     /** Error class from the envelope (`type`), e.g. `invalid_request_error`. */
-    this.type = fields.type
+    this.type = field(fields, 'type')
     /** The request field the API blamed (`param`), if any. */
-    this.param = fields.param
+    this.param = field(fields, 'param')
     /** The `X-Request-Id` of the response: quote it to support. */
-    this.requestId = fields.requestId
+    this.requestId = field(fields, 'requestId')
     /** Response headers, lower-case names. */
-    this.headers = fields.headers || {}
+    this.headers = field(fields, 'headers') || {}
     /** The parsed JSON body (or the raw text when it was not JSON). */
-    this.body = fields.body
+    this.body = field(fields, 'body')
     /** How long the server asked us to wait before retrying (`Retry-After`), in ms. */
-    this.retryAfterMs = fields.retryAfterMs
+    this.retryAfterMs = field(fields, 'retryAfterMs')
     /** Rate-limit state read from `X-RateLimit-*` headers, if present. */
-    this.rateLimit = fields.rateLimit
+    this.rateLimit = field(fields, 'rateLimit')
     /** How many attempts were made, retries included. */
-    this.attempts = fields.attempts
+    this.attempts = field(fields, 'attempts')
   }
 }
 
@@ -72,15 +113,18 @@ class InternalServerError extends LateApiError {}
  * itself, so `willRetry` is true and this is not a failure to show an end user).
  */
 class PartialPublishError extends LateApiError {
-  constructor(message, fields = {}) {
-    super(message, { status: 207, ...fields })
-    const body = fields.body && typeof fields.body === 'object' ? fields.body : {}
+  constructor(message, fields) {
+    super(message, fields)
+    if (this.status === undefined) this.status = 207
+    const body = field(fields, 'body')
+    const post = field(fields, 'post')
+    const results = field(fields, 'platformResults')
     /** The saved post. */
-    this.post = fields.post !== undefined ? fields.post : body.post
+    this.post = post !== undefined ? post : field(body, 'post')
     /** Per-platform results: `[{ platform, status, error }]`, or undefined. */
-    this.platformResults = fields.platformResults !== undefined ? fields.platformResults : body.platformResults
+    this.platformResults = results !== undefined ? results : field(body, 'platformResults')
     /** `post.status` after the attempt: `partial`, `failed`, `scheduled`, or another/unchanged status. */
-    this.postStatus = this.post && typeof this.post === 'object' ? this.post.status : undefined
+    this.postStatus = field(this.post, 'status')
     /** True when Zernio will retry the publish by itself (`postStatus === 'scheduled'`). */
     this.willRetry = this.postStatus === 'scheduled'
   }
@@ -99,18 +143,18 @@ class LateAbortError extends LateError {
 }
 /** Bad input caught before any request was sent. `param` names the parameter. */
 class LateValidationError extends LateError {
-  constructor(message, fields = {}) {
-    super(message)
+  constructor(message, fields) {
+    super(message, fields)
     /** The parameter that was wrong, e.g. `platform` or `options.timeoutMs`. */
-    this.param = fields.param
+    this.param = field(fields, 'param')
   }
 }
 /** A webhook could not be verified. `reason` is a stable machine code. */
 class WebhookVerificationError extends LateError {
-  constructor(message, fields = {}) {
-    super(message)
+  constructor(message, fields) {
+    super(message, fields)
     /** One of `missing_header`, `missing_secret`, `secret_whitespace`, `malformed_signature`, `invalid_signature`, `body_parsed`, `invalid_body`. */
-    this.reason = fields.reason
+    this.reason = field(fields, 'reason')
   }
 }
 

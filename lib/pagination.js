@@ -51,8 +51,7 @@ function paginationOf(body) {
  */
 function splitPageOptions(options) {
   if (options === undefined || options === null) return { request: undefined, limit: undefined }
-  v.optionalObject(options, 'options')
-  const { limit, ...request } = options
+  const { limit, ...request } = v.record(options, 'options')
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
     throw new LateValidationError('invalid `options.limit`: expected a positive integer (the most items to return)', {
       param: 'options.limit',
@@ -155,14 +154,28 @@ class Paginator {
    * @param {object} [spec.options] per-call options, plus `limit` (most items in total)
    */
   constructor(spec) {
-    const { request, limit } = splitPageOptions(spec.options)
-    this.#send = spec.send
-    this.#route = spec.route
-    this.#params = spec.params
-    this.#query = spec.query ? { ...spec.query } : {}
-    this.#itemsKey = spec.itemsKey
+    const s = v.record(spec, 'spec')
+    if (s === undefined) throw new LateValidationError('invalid `spec`: a Paginator is made by list methods such as `late.posts.list()`', { param: 'spec' })
+    if (typeof s.send !== 'function') throw new LateValidationError('invalid `spec.send`: expected a function', { param: 'spec.send' })
+    for (const key of ['route', 'itemsKey']) {
+      if (s[key] === undefined) throw new LateValidationError(`invalid \`spec.${key}\`: required, expected a string`, { param: `spec.${key}` })
+      v.optionalString(s[key], `spec.${key}`)
+    }
+    const { request, limit } = splitPageOptions(s.options)
+    this.#send = s.send
+    this.#route = s.route
+    this.#params = v.record(s.params, 'spec.params')
+    this.#query = v.record(s.query, 'spec.query') ?? {}
+    this.#itemsKey = s.itemsKey
     this.#request = request
     this.#limit = limit
+  }
+
+  /** Throws unless `self` is a Paginator (a method called detached gets a clear error). */
+  static #own(self, method) {
+    if (self === null || typeof self !== 'object' || !(#send in self)) {
+      throw new LateValidationError(`invalid \`this\`: \`${method}\` was called on ${v.describe(self)}, not on a Paginator`, { param: 'this' })
+    }
   }
 
   /** The most items this paginator yields (`options.limit`), or undefined for all. */
@@ -176,6 +189,7 @@ class Paginator {
    * page is fetched once it is reached.
    */
   async *pages() {
+    Paginator.#own(this, 'pages')
     let query = { ...this.#query }
     const seen = new Set()
     if (typeof query.cursor === 'string') seen.add(query.cursor)
@@ -206,15 +220,15 @@ class Paginator {
 
   /** Iterates item by item across every page. Breaking out stops further fetches. */
   async *[Symbol.asyncIterator]() {
+    Paginator.#own(this, '[Symbol.asyncIterator]')
     for await (const page of this.pages()) yield* page.items
   }
 
   /** Every item in one array. `limit` here overrides `options.limit` for this call. */
   async toArray(opts) {
-    if (opts !== undefined) {
-      v.optionalObject(opts, 'toArray options')
-      v.knownKeys(opts, PAGE_OPTION_KEYS, 'toArray options')
-    }
+    Paginator.#own(this, 'toArray')
+    opts = v.record(opts, 'options')
+    if (opts !== undefined) v.knownKeys(opts, PAGE_OPTION_KEYS, 'options')
     let cap = this.#limit
     if (opts && opts.limit !== undefined) cap = splitPageOptions({ limit: opts.limit }).limit
     const out = []

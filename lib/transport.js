@@ -14,64 +14,95 @@ const CALL_OPTION_KEYS = ['signal', 'timeoutMs', 'maxRetries', 'maxRetryWaitMs',
 /** Checks per-call options and splits them into native options, signal and headers. */
 function callOptions(options) {
   if (options === undefined || options === null) return { native: undefined, signal: undefined, headers: undefined }
-  v.optionalObject(options, 'options')
-  v.knownKeys(options, CALL_OPTION_KEYS, 'options')
-  const signal = options.signal
-  if (signal !== undefined && signal !== null && !isAbortSignal(signal)) {
-    throw new errors.LateValidationError('invalid `options.signal`: expected an AbortSignal', { param: 'options.signal' })
+  const o = v.record(options, 'options')
+  v.knownKeys(o, CALL_OPTION_KEYS, 'options')
+  const signal = o.signal
+  if (signal !== undefined && signal !== null && !v.reading('options.signal', () => isAbortSignal(signal))) {
+    throw new errors.LateValidationError(
+      'invalid `options.signal`: expected an AbortSignal (an object with `aborted`, `addEventListener` and `removeEventListener`)',
+      { param: 'options.signal' },
+    )
   }
-  const idempotencyKey = v.optionalString(options.idempotencyKey, 'options.idempotencyKey')
-  if (idempotencyKey !== undefined && idempotencyKey.length > 255) {
-    throw new errors.LateValidationError('invalid `options.idempotencyKey`: at most 255 characters', {
+  const idempotencyKey = v.optionalString(o.idempotencyKey, 'options.idempotencyKey')
+  if (idempotencyKey !== undefined && (idempotencyKey.length > 255 || /[^\x20-\x7e]/.test(idempotencyKey))) {
+    throw new errors.LateValidationError('invalid `options.idempotencyKey`: at most 255 printable ASCII characters', {
       param: 'options.idempotencyKey',
     })
   }
   return {
     native: {
-      timeoutMs: v.optionalPositiveNumber(options.timeoutMs, 'options.timeoutMs'),
-      maxRetries: v.optionalCount(options.maxRetries, 'options.maxRetries'),
-      maxRetryWaitMs: v.optionalPositiveNumber(options.maxRetryWaitMs, 'options.maxRetryWaitMs'),
-      deadlineMs: v.optionalPositiveNumber(options.deadlineMs, 'options.deadlineMs'),
+      timeoutMs: v.optionalPositiveNumber(o.timeoutMs, 'options.timeoutMs'),
+      maxRetries: v.optionalCount(o.maxRetries, 'options.maxRetries'),
+      maxRetryWaitMs: v.optionalPositiveNumber(o.maxRetryWaitMs, 'options.maxRetryWaitMs'),
+      deadlineMs: v.optionalPositiveNumber(o.deadlineMs, 'options.deadlineMs'),
       idempotencyKey,
-      headers: v.optionalHeaders(options.headers, 'options.headers'),
+      headers: v.optionalHeaders(o.headers, 'options.headers'),
     },
     signal: signal ?? undefined,
   }
 }
 
+/** A real AbortSignal, or an object with the three members the package uses. */
 function isAbortSignal(s) {
-  return typeof s === 'object' && typeof s.aborted === 'boolean' && typeof s.addEventListener === 'function'
+  if (typeof AbortSignal !== 'undefined' && s instanceof AbortSignal) return true
+  return (
+    typeof s === 'object' &&
+    typeof s.aborted === 'boolean' &&
+    typeof s.addEventListener === 'function' &&
+    typeof s.removeEventListener === 'function'
+  )
+}
+
+/** `signal.aborted`, read without letting a throwing getter escape. */
+function aborted(signal) {
+  try {
+    return signal.aborted === true
+  } catch {
+    return false
+  }
 }
 
 function abortError(signal) {
-  return new errors.LateAbortError('The request was aborted', { cause: signal && signal.reason })
+  let reason
+  try {
+    reason = signal.reason
+  } catch {
+    reason = undefined
+  }
+  return new errors.LateAbortError('The request was aborted', { cause: reason })
 }
 
 /**
  * Runs `fn(nativeOptions, cancelToken)` with the caller's signal wired to a native cancel
  * token through addEventListener (the caller's own `onabort` is never touched). A signal that
- * is already aborted rejects before anything is sent.
+ * is already aborted rejects before anything is sent. `token`, when given, is used (and may be
+ * cancelled by the caller for its own reasons); else one is made when there is a signal.
  */
-async function invoke(call, fn) {
+async function invoke(call, fn, token) {
   const { signal } = call
   if (!signal) {
     try {
-      return await fn(call.native, undefined)
+      return await fn(call.native, token)
     } catch (e) {
       throw fromNative(e)
     }
   }
-  if (signal.aborted) throw abortError(signal)
-  const token = new native.CancelToken()
-  const onAbort = () => token.cancel()
-  signal.addEventListener('abort', onAbort, { once: true })
+  if (aborted(signal)) throw abortError(signal)
+  const cancel = token || new native.CancelToken()
+  const onAbort = () => cancel.cancel()
+  v.reading('options.signal', () => signal.addEventListener('abort', onAbort, { once: true }))
   try {
-    return await fn(call.native, token)
+    return await fn(call.native, cancel)
   } catch (e) {
-    if (signal.aborted) throw abortError(signal)
+    if (aborted(signal)) throw abortError(signal)
     throw fromNative(e)
   } finally {
-    signal.removeEventListener('abort', onAbort)
+    // A signal whose removeEventListener throws must not turn a result into a failure.
+    try {
+      signal.removeEventListener('abort', onAbort)
+    } catch {
+      // the listener stays; it only cancels a token nobody uses any more
+    }
   }
 }
 

@@ -1,35 +1,125 @@
 'use strict'
 
 /**
- * Type checks for user input, run before anything is sent. Each failure is a
- * LateValidationError naming the parameter and what was expected.
+ * Checks of user input, run before anything is sent. Each failure is a LateValidationError
+ * naming the parameter and what was expected.
+ *
+ * Objects are read once, inside {@link reading}: a getter, a Proxy trap or a `toString` that
+ * throws (or a revoked Proxy) becomes a LateValidationError naming the parameter, with the
+ * original error as `cause`, instead of escaping as a raw TypeError. {@link record} returns a
+ * shallow copy of the caller's object, so later checks read plain data properties only.
  */
 
-const { LateValidationError } = require('./errors.js')
+const { types } = require('node:util')
+const { LateError, LateValidationError } = require('./errors.js')
 
+/** Largest number of milliseconds the native timers take (2³¹ − 1, about 24.8 days). */
+const MAX_MS = 2_147_483_647
+
+/**
+ * Headers that frame the message or the connection: the transport sets them, and a caller's
+ * value would corrupt the request (a wrong `content-length` truncates the body) or the pool.
+ */
+const FRAMING_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+])
+
+/** RFC 9110 token characters: what a header name may contain. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** What a header value must not contain: control characters other than tab (CR and LF included). */
+const BAD_HEADER_VALUE = /[\0-\x08\x0a-\x1f\x7f]/
+
+/** A short, safe description of a value for messages: never runs user code, never echoes it. */
 function describe(value) {
   if (value === null) return 'null'
+  switch (typeof value) {
+    case 'undefined':
+      return 'undefined'
+    case 'string':
+      return value === '' ? 'an empty string' : 'a string'
+    case 'function':
+      return 'a function'
+    case 'object':
+      break
+    default:
+      return `a ${typeof value}`
+  }
+  if (types.isProxy(value)) return 'a Proxy'
   if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string'
-  return `${typeof value === 'object' ? 'an' : 'a'} ${typeof value}`
+  if (types.isArrayBufferView(value) || types.isAnyArrayBuffer(value)) return 'binary data'
+  if (types.isDate(value)) return 'a Date'
+  if (types.isPromise(value)) return 'a Promise'
+  if (types.isMap(value) || types.isSet(value)) return 'a Map or Set'
+  return 'an object'
+}
+
+/** The message of anything thrown, short, without running more user code than a string read. */
+function messageOf(e) {
+  try {
+    const m = e instanceof Error ? e.message : undefined
+    const text = typeof m === 'string' ? m : describe(e)
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text
+  } catch {
+    return 'an exception'
+  }
 }
 
 function fail(param, expected, value) {
   return new LateValidationError(`invalid \`${param}\`: expected ${expected}, got ${describe(value)}`, { param })
 }
 
-/** An optional non-empty string (undefined passes). */
+/**
+ * Runs `read`, which reads caller input; anything it throws that is not a LateError becomes a
+ * LateValidationError naming `param`, with the original as `cause`.
+ */
+function reading(param, read) {
+  try {
+    return read()
+  } catch (e) {
+    throw asValidationError(e, param)
+  }
+}
+
+/** `e` if it is one of ours, else a LateValidationError naming `param` with `e` as its cause. */
+function asValidationError(e, param) {
+  if (e instanceof LateError) return e
+  return new LateValidationError(`invalid \`${param}\`: it could not be read (${messageOf(e)})`, { param, cause: e })
+}
+
+/** True for a string without lone surrogates (ill-formed UTF-16 cannot be sent as UTF-8 unchanged). */
+function wellFormed(s) {
+  return s.isWellFormed()
+}
+
+/** Throws unless `s` is well-formed UTF-16. */
+function checkText(s, param) {
+  if (!wellFormed(s)) {
+    throw new LateValidationError(`invalid \`${param}\`: it contains a lone surrogate (ill-formed UTF-16 text)`, { param })
+  }
+  return s
+}
+
+/** An optional non-empty, well-formed string (undefined passes). */
 function optionalString(value, param) {
   if (value === undefined) return undefined
   if (typeof value !== 'string' || value === '') throw fail(param, 'a non-empty string', value)
-  return value
+  return checkText(value, param)
 }
 
-/** An optional id: non-empty, no whitespace or slashes. */
+/** An optional id: non-empty, no whitespace, control characters or slashes. */
 function optionalId(value, param) {
   optionalString(value, param)
-  if (value !== undefined && /[\s/]/.test(value)) {
-    throw new LateValidationError(`invalid \`${param}\`: expected an id without spaces or slashes`, { param })
+  if (value !== undefined && /[\s/\0-\x1f\x7f]/.test(value)) {
+    throw new LateValidationError(`invalid \`${param}\`: expected an id without spaces, control characters or slashes`, { param })
   }
   return value
 }
@@ -41,16 +131,16 @@ function optionalBoolean(value, param) {
   return value
 }
 
-/** An optional positive finite number (milliseconds and the like). */
-function optionalPositiveNumber(value, param) {
+/** An optional positive finite number of milliseconds, at most 2³¹ − 1. */
+function optionalPositiveNumber(value, param, max = MAX_MS) {
   if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw fail(param, 'a positive finite number', value)
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
+    throw fail(param, `a positive finite number up to ${max}`, value)
   }
   return value
 }
 
-/** An optional non-negative integer. */
+/** An optional non-negative integer up to 1000. */
 function optionalCount(value, param) {
   if (value === undefined) return undefined
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1000) {
@@ -59,45 +149,111 @@ function optionalCount(value, param) {
   return value
 }
 
-/** An optional plain object (or undefined). */
-function optionalObject(value, param) {
+/** An optional function that can be called (a class cannot). */
+function optionalFunction(value, param) {
   if (value === undefined) return undefined
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw fail(param, 'an object', value)
+  if (typeof value !== 'function') throw fail(param, 'a function', value)
+  const isClass = reading(param, () => /^class[\s{]/.test(Function.prototype.toString.call(value)))
+  if (isClass) throw new LateValidationError(`invalid \`${param}\`: expected a function, got a class (a class cannot be called)`, { param })
   return value
 }
 
-/** An optional record of string header values. Returns a plain object. */
+/** True for an object that can hold named fields: not null, an array, binary data, a Date, Map, Set or Promise. */
+function isRecord(value) {
+  if (value === null || typeof value !== 'object') return false
+  if (types.isProxy(value)) return true
+  return describe(value) === 'an object' && !types.isRegExp(value) && !types.isWeakMap(value) && !types.isWeakSet(value) && !types.isBoxedPrimitive(value)
+}
+
+/**
+ * An optional object of named fields (undefined passes). Returns a shallow copy read inside
+ * {@link reading}, so the caller's getters and Proxy traps run once, here.
+ */
+function record(value, param) {
+  if (value === undefined) return undefined
+  if (!isRecord(value)) throw fail(param, 'an object', value)
+  return reading(param, () => ({ ...value }))
+}
+
+/** Like {@link record}, but only checks (the original is returned). */
+function optionalObject(value, param) {
+  if (value === undefined) return undefined
+  if (!isRecord(value)) throw fail(param, 'an object', value)
+  return value
+}
+
+/** Checks one header name and value; returns the value as a string. */
+function headerEntry(name, value, param) {
+  if (!TOKEN.test(name)) {
+    throw new LateValidationError(`invalid \`${param}\`: \`${name.length > 64 ? `${name.slice(0, 64)}…` : name}\` is not a valid header name`, { param })
+  }
+  const lower = name.toLowerCase()
+  if (FRAMING_HEADERS.has(lower)) {
+    throw new LateValidationError(
+      `invalid \`${param}.${lower}\`: \`${lower}\` frames the message or the connection and is set by the client; it cannot be sent by hand`,
+      { param: `${param}.${lower}` },
+    )
+  }
+  if (lower === 'authorization') {
+    throw new LateValidationError(
+      `invalid \`${param}.authorization\`: the API key is sent by the client; create a client with another \`apiKey\` instead`,
+      { param: `${param}.authorization` },
+    )
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) value = String(value)
+  if (typeof value !== 'string') throw fail(`${param}.${lower}`, 'a string', value)
+  if (BAD_HEADER_VALUE.test(value) || !wellFormed(value)) {
+    throw new LateValidationError(`invalid \`${param}.${lower}\`: a header value cannot contain line breaks, control characters or lone surrogates`, {
+      param: `${param}.${lower}`,
+    })
+  }
+  return value
+}
+
+/** An optional record (or WHATWG `Headers`) of header values. Returns a plain object. */
 function optionalHeaders(value, param) {
   if (value === undefined) return undefined
-  if (typeof Headers !== 'undefined' && value instanceof Headers) return Object.fromEntries(value.entries())
-  optionalObject(value, param)
-  const out = {}
-  for (const [name, v] of Object.entries(value)) {
+  const entries = reading(param, () => {
+    if (typeof Headers !== 'undefined' && value instanceof Headers) return [...value.entries()]
+    if (!isRecord(value)) throw fail(param, 'an object of header values', value)
+    return Object.entries(value)
+  })
+  const out = Object.create(null)
+  for (const [name, v] of entries) {
     if (v === undefined || v === null) continue
-    if (typeof v !== 'string' && typeof v !== 'number') throw fail(`${param}.${name}`, 'a string', v)
-    out[name] = String(v)
+    out[name] = headerEntry(name, v, param)
   }
   return out
 }
 
-/** Rejects keys that are not in `allowed`, naming the first unknown one. */
+/** Rejects keys that are not in `allowed`, naming the first unknown one. `obj` is a plain copy. */
 function knownKeys(obj, allowed, param) {
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) {
-      throw new LateValidationError(
-        `invalid \`${param}\`: unknown option \`${key}\`; expected one of: ${allowed.join(', ')}`,
-        { param: `${param}.${key}` },
-      )
+      const shown = key.length > 64 ? `${key.slice(0, 64)}…` : key
+      throw new LateValidationError(`invalid \`${param}\`: unknown option \`${shown}\`; expected one of: ${allowed.join(', ')}`, {
+        param: `${param}.${shown}`,
+      })
     }
   }
 }
 
 module.exports = {
+  MAX_MS,
+  FRAMING_HEADERS,
+  describe,
+  messageOf,
+  reading,
+  asValidationError,
+  checkText,
   optionalString,
   optionalId,
   optionalBoolean,
   optionalPositiveNumber,
   optionalCount,
+  optionalFunction,
+  isRecord,
+  record,
   optionalObject,
   optionalHeaders,
   knownKeys,

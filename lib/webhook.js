@@ -13,8 +13,14 @@
  */
 
 const randomUUID = () => require('node:crypto').randomUUID()
-const { WebhookVerificationError } = require('./errors.js')
+const { types } = require('node:util')
+const { LateError, LateValidationError, WebhookVerificationError } = require('./errors.js')
 const native = require('./load-native.js')
+const v = require('./validate.js')
+const { encodeJsonBody } = require('./json-body.js')
+
+/** Most secrets one call may try (rotation needs two or three). */
+const MAX_SECRETS = 100
 
 /** Signature headers, in the order they are read. */
 const SIGNATURE_HEADERS = ['x-zernio-signature', 'x-late-signature']
@@ -25,16 +31,35 @@ const RAW_BODY_HINT =
   "pass the raw request body (a string or Buffer) instead: `await req.text()` in a Next.js route handler, " +
   "`express.raw({ type: 'application/json' })` in Express"
 
-function fail(reason, message) {
-  return new WebhookVerificationError(message, { reason })
+function fail(reason, message, cause) {
+  return new WebhookVerificationError(message, { reason, cause })
+}
+
+/**
+ * Runs `read` (which reads caller input); anything it throws that is not one of ours becomes a
+ * WebhookVerificationError with `reason`, the original as `cause`.
+ */
+function reading(reason, what, read) {
+  try {
+    return read()
+  } catch (e) {
+    if (e instanceof LateError) throw e
+    throw fail(reason, `the ${what} could not be read (${v.messageOf(e)})`, e)
+  }
 }
 
 /** Turns the raw body into a Buffer, or throws a diagnosed WebhookVerificationError. */
 function toBuffer(rawBody) {
+  return reading('invalid_body', 'webhook body', () => bufferOf(rawBody))
+}
+
+function bufferOf(rawBody) {
   if (typeof rawBody === 'string') return Buffer.from(rawBody, 'utf8')
-  if (Buffer.isBuffer(rawBody)) return rawBody
-  if (rawBody instanceof ArrayBuffer) return Buffer.from(rawBody)
-  if (ArrayBuffer.isView(rawBody)) return Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength)
+  if (!types.isProxy(rawBody)) {
+    if (Buffer.isBuffer(rawBody)) return rawBody
+    if (types.isAnyArrayBuffer(rawBody)) return Buffer.from(rawBody)
+    if (ArrayBuffer.isView(rawBody)) return Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength)
+  }
   if (rawBody === undefined || rawBody === null) {
     throw fail('invalid_body', `the webhook body is ${rawBody}: ${RAW_BODY_HINT}`)
   }
@@ -53,9 +78,16 @@ function toBuffer(rawBody) {
   throw fail('invalid_body', `the webhook body must be a string, Buffer, Uint8Array or ArrayBuffer, got ${typeof rawBody}: ${RAW_BODY_HINT}`)
 }
 
-/** Normalises the secret argument to a non-empty list of strings, or throws. */
+/** Normalises the secret argument to a non-empty list of strings (a copy), or throws. */
 function toSecrets(secretOrSecrets) {
-  const list = Array.isArray(secretOrSecrets) ? secretOrSecrets : [secretOrSecrets]
+  const list = reading('missing_secret', 'webhook secret', () => {
+    if (!Array.isArray(secretOrSecrets)) return [secretOrSecrets]
+    if (secretOrSecrets.length > MAX_SECRETS) {
+      throw fail('missing_secret', `at most ${MAX_SECRETS} webhook secrets can be tried, got ${secretOrSecrets.length}`)
+    }
+    // Every index, holes included: a hole is a missing secret, not one to skip.
+    return Array.from({ length: secretOrSecrets.length }, (_, i) => secretOrSecrets[i])
+  })
   if (list.length === 0 || secretOrSecrets === undefined || secretOrSecrets === null || secretOrSecrets === '') {
     throw fail(
       'missing_secret',
@@ -67,7 +99,7 @@ function toSecrets(secretOrSecrets) {
     if (typeof s !== 'string' || s === '') {
       throw fail(
         'missing_secret',
-        `the webhook secret${which} is ${typeof s === 'string' ? 'an empty string' : typeof s === 'object' ? String(s) : `a ${typeof s}`}: ` +
+        `the webhook secret${which} is ${typeof s === 'string' ? 'an empty string' : v.describe(s)}: ` +
           'pass the `secret` configured on the webhook in Zernio (is the environment variable set?)',
       )
     }
@@ -77,15 +109,20 @@ function toSecrets(secretOrSecrets) {
         `the webhook secret has leading or trailing whitespace (often a newline pasted into an env var)${which}: trim it`,
       )
     }
+    if (!s.isWellFormed()) throw fail('missing_secret', `the webhook secret${which} contains a lone surrogate (ill-formed text)`)
   })
   return list
 }
 
-/** First value of a header value that may be an array (Node joins some, keeps others as arrays). */
+/**
+ * First value of a header value that may be an array (Node joins some, keeps others as arrays).
+ * Only text counts: a number is converted, anything else (an object, a Symbol) is no value.
+ */
 function firstValue(v) {
   if (Array.isArray(v)) v = v[0]
-  if (v === undefined || v === null) return undefined
-  return String(v)
+  if (typeof v === 'string') return v
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v)
+  return undefined
 }
 
 /**
@@ -94,6 +131,10 @@ function firstValue(v) {
  * object that carries `headers`.
  */
 function readHeader(headers, names) {
+  return reading('missing_header', 'webhook headers', () => findHeader(headers, names))
+}
+
+function findHeader(headers, names) {
   if (headers === undefined || headers === null || typeof headers !== 'object') return undefined
   if (headers instanceof Map) {
     for (const name of names) {
@@ -115,7 +156,7 @@ function readHeader(headers, names) {
   }
   // A request (Node's IncomingMessage, a fetch Request) passed instead of its headers.
   if (headers.headers && typeof headers.headers === 'object' && !names.some((n) => hasKeyCI(headers, n))) {
-    return readHeader(headers.headers, names)
+    return findHeader(headers.headers, names)
   }
   const keys = Object.keys(headers)
   for (const name of names) {
@@ -161,7 +202,7 @@ function nativeVerify(body, signature, secrets) {
       }
     }
     if (data && data.kind === 'webhook') throw fail(data.reason, data.message)
-    throw e
+    throw fail('invalid_signature', `the signature could not be checked (${v.messageOf(e)})`, e)
   }
 }
 
@@ -217,13 +258,17 @@ function signWebhook(payload, secret) {
   let parsed
   if (typeof payload === 'string') {
     body = payload
-  } else if (payload instanceof ArrayBuffer || ArrayBuffer.isView(payload)) {
+  } else if (!types.isProxy(payload) && (types.isAnyArrayBuffer(payload) || ArrayBuffer.isView(payload))) {
     body = toBuffer(payload).toString('utf8')
-  } else if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
-    parsed = { ...payload }
+  } else if (v.isRecord(payload)) {
+    parsed = reading('invalid_body', 'event', () => ({ ...payload }))
     if (parsed.id === undefined) parsed.id = randomUUID()
     if (parsed.timestamp === undefined) parsed.timestamp = new Date().toISOString()
-    body = JSON.stringify(parsed)
+    try {
+      body = encodeJsonBody(parsed, 'payload')
+    } catch (e) {
+      throw fail('invalid_body', `signWebhook: ${e.message.replace(/^invalid `payload`: /, 'the event cannot be encoded: ')}`, e.cause ?? e)
+    }
   } else {
     throw fail('invalid_body', 'signWebhook takes the event as an object, a JSON string or a Buffer')
   }
@@ -234,8 +279,8 @@ function signWebhook(payload, secret) {
       parsed = undefined
     }
   }
-  const event = parsed && typeof parsed.event === 'string' ? parsed.event : ''
-  const id = parsed && parsed.id !== undefined && parsed.id !== null ? String(parsed.id) : randomUUID()
+  const event = parsed && typeof parsed.event === 'string' ? headerText(parsed.event) : ''
+  const id = parsed && (typeof parsed.id === 'string' || typeof parsed.id === 'number') ? headerText(String(parsed.id)) : randomUUID()
   const signature = native.signWebhookPayload(Buffer.from(body, 'utf8'), secret)
   return {
     body,
@@ -251,6 +296,11 @@ function signWebhook(payload, secret) {
   }
 }
 
+/** A value for a header: text with line breaks and control characters removed (they cannot be sent). */
+function headerText(s) {
+  return s.replace(/[\0-\x08\x0a-\x1f\x7f]/g, '').toWellFormed()
+}
+
 /**
  * An in-memory store of seen event ids for {@link createWebhookHandler}: bounded (oldest ids are
  * dropped past `maxEntries`) and expiring (ids are forgotten after `ttlMs`). Per process only:
@@ -258,13 +308,31 @@ function signWebhook(payload, secret) {
  *
  * @param {{ maxEntries?: number, ttlMs?: number, now?: () => number }} [options]
  */
-function createMemoryEventStore(options = {}) {
-  const maxEntries = options.maxEntries ?? 10_000
+function createMemoryEventStore(options) {
+  const o = v.record(options, 'options') ?? {}
+  v.knownKeys(o, ['maxEntries', 'ttlMs', 'now'], 'options')
+  const maxEntries = o.maxEntries ?? 10_000
   // Zernio retries for about 51 hours; remember ids a bit longer than that.
-  const ttlMs = options.ttlMs ?? 72 * 60 * 60 * 1000
-  const now = options.now ?? Date.now
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer')
-  if (!(ttlMs > 0)) throw new RangeError('ttlMs must be a positive number')
+  const ttlMs = o.ttlMs ?? 72 * 60 * 60 * 1000
+  const clock = v.optionalFunction(o.now, 'options.now') ?? Date.now
+  if (typeof maxEntries !== 'number' || !Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+    throw new LateValidationError(`invalid \`options.maxEntries\`: expected a positive integer, got ${v.describe(maxEntries)}`, {
+      param: 'options.maxEntries',
+    })
+  }
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new LateValidationError(`invalid \`options.ttlMs\`: expected a positive finite number of ms, got ${v.describe(ttlMs)}`, {
+      param: 'options.ttlMs',
+    })
+  }
+  /** The clock's time; a clock that does not return a finite number is a LateValidationError. */
+  const now = () => {
+    const t = clock()
+    if (typeof t !== 'number' || !Number.isFinite(t)) {
+      throw new LateValidationError(`invalid \`options.now\`: it returned ${v.describe(t)}, expected a time in ms`, { param: 'options.now' })
+    }
+    return t
+  }
   /** id -> expiry time; Map keeps insertion order, which is expiry order. */
   const seen = new Map()
   function prune(t) {
@@ -298,23 +366,35 @@ function createMemoryEventStore(options = {}) {
 /** Adapts a `{ claim, release? }` or `{ has, add, delete? }` store (a `Set` works) to claim/release. */
 function adaptStore(store) {
   if (store === undefined || store === null) return createMemoryEventStore()
-  if (typeof store.claim === 'function') {
+  const method = (name) => v.optionalFunction(v.reading('options.store', () => store[name]), `options.store.${name}`)
+  if (typeof store !== 'object' && typeof store !== 'function') {
+    throw new LateValidationError(`invalid \`options.store\`: expected an object, got ${v.describe(store)}`, { param: 'options.store' })
+  }
+  const claim = method('claim')
+  const release = method('release') ?? method('delete')
+  if (claim) {
     return {
-      claim: (id) => store.claim(id),
-      release: (id) => (typeof store.release === 'function' ? store.release(id) : typeof store.delete === 'function' ? store.delete(id) : undefined),
+      claim: (id) => claim.call(store, id),
+      release: (id) => (release ? release.call(store, id) : undefined),
     }
   }
-  if (typeof store.has === 'function' && typeof store.add === 'function') {
+  const has = method('has')
+  const add = method('add')
+  if (has && add) {
+    const remove = method('delete')
     return {
       async claim(id) {
-        if (await store.has(id)) return false
-        await store.add(id)
+        if (await has.call(store, id)) return false
+        await add.call(store, id)
         return true
       },
-      release: (id) => (typeof store.delete === 'function' ? store.delete(id) : undefined),
+      release: (id) => (remove ? remove.call(store, id) : undefined),
     }
   }
-  throw new TypeError('createWebhookHandler: `store` must have claim(id) (and optionally release(id)), or has(id) and add(id)')
+  throw new LateValidationError(
+    'invalid `options.store`: it must have claim(id) (and optionally release(id)), or has(id) and add(id)',
+    { param: 'options.store' },
+  )
 }
 
 /**
@@ -327,13 +407,16 @@ function adaptStore(store) {
  * @returns {(rawBody: string | Buffer | Uint8Array | ArrayBuffer, headers: object) => Promise<{ duplicate: boolean, event: object, eventId: string | undefined, result?: unknown }>}
  */
 function createWebhookHandler(options) {
-  if (!options || typeof options !== 'object') {
-    throw new TypeError('createWebhookHandler takes an options object: { secret, store?, onEvent? }')
+  if (!v.isRecord(options)) {
+    throw new LateValidationError(`invalid \`options\`: createWebhookHandler takes { secret, store?, onEvent? }, got ${v.describe(options)}`, {
+      param: 'options',
+    })
   }
-  const { secret, onEvent } = options
-  toSecrets(secret) // fail at startup, not on the first delivery
-  if (onEvent !== undefined && typeof onEvent !== 'function') throw new TypeError('createWebhookHandler: `onEvent` must be a function')
-  const store = adaptStore(options.store)
+  const o = v.record(options, 'options')
+  v.knownKeys(o, ['secret', 'store', 'onEvent'], 'options')
+  const secret = toSecrets(o.secret) // fail at startup, not on the first delivery
+  const onEvent = v.optionalFunction(o.onEvent, 'options.onEvent')
+  const store = adaptStore(o.store)
 
   return async function handleWebhook(rawBody, headers) {
     const { event, secretIndex } = verifyDetailed(rawBody, headers, secret)

@@ -15,10 +15,11 @@ class Accounts extends Resource {
 
   /** `PUT /v1/accounts/{accountId}` → `{ message, username, displayName, xCapabilities }`. */
   update(accountId, body, options) {
-    return this._call('PUT /v1/accounts/{accountId}', { params: { accountId }, body }, options, {
+    const init = { params: { accountId } }
+    return this._call('PUT /v1/accounts/{accountId}', init, options, {
       check: () => {
         requiredId(accountId, 'accountId')
-        requiredObject(body, 'body')
+        init.body = requiredObject(body, 'body')
       },
     })
   }
@@ -51,8 +52,11 @@ class Accounts extends Resource {
         check: () => requiredId(accountId, 'accountId'),
       })
     }
-    return this._call('GET /v1/accounts/health', { query: accountIdOrParams }, options, {
-      check: () => optionalObject(accountIdOrParams, 'params'),
+    const init = {}
+    return this._call('GET /v1/accounts/health', init, options, {
+      check: () => {
+        init.query = optionalObject(accountIdOrParams, 'params')
+      },
     })
   }
 }

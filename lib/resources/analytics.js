@@ -9,8 +9,11 @@ class Analytics extends Resource {
    * `.withResponse()`), without it `{ overview, posts, pagination, accounts, hasAnalyticsAccess }`.
    */
   get(params, options) {
-    return this._call('GET /v1/analytics', { query: params }, options, {
-      check: () => optionalObject(params, 'params'),
+    const init = {}
+    return this._call('GET /v1/analytics', init, options, {
+      check: () => {
+        init.query = optionalObject(params, 'params')
+      },
     })
   }
 

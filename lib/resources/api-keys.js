@@ -11,10 +11,11 @@ class ApiKeys extends Resource {
 
   /** `POST /v1/api-keys` → the new key; its `key` is shown this once only. */
   create(body, options) {
-    return this._call('POST /v1/api-keys', { body }, options, {
+    const init = {}
+    return this._call('POST /v1/api-keys', init, options, {
       check: () => {
-        requiredObject(body, 'body')
-        requiredString(body.name, 'name')
+        init.body = requiredObject(body, 'body')
+        requiredString(init.body.name, 'name')
       },
       unwrap: field('apiKey'),
     })

@@ -9,6 +9,13 @@
  * The promise itself never rejects: `then`/`catch`/`finally` delegate to a lazily built
  * result promise, so calling only `.withResponse()` leaves no unhandled rejection behind.
  */
+const { LateValidationError } = require('../errors.js')
+const v = require('../validate.js')
+
+function isThenable(x) {
+  return x !== null && (typeof x === 'object' || typeof x === 'function') && typeof x.then === 'function'
+}
+
 class ApiPromise extends Promise {
   #responsePromise
   #unwrap
@@ -20,8 +27,21 @@ class ApiPromise extends Promise {
    */
   constructor(responsePromise, unwrap) {
     super((resolve) => resolve(undefined))
-    this.#responsePromise = responsePromise
-    this.#unwrap = unwrap || ((data) => data)
+    if (!v.reading('responsePromise', () => isThenable(responsePromise))) {
+      throw new LateValidationError(`invalid \`responsePromise\`: expected a Promise, got ${v.describe(responsePromise)}`, {
+        param: 'responsePromise',
+      })
+    }
+    this.#responsePromise = v.reading('responsePromise', () => Promise.resolve(responsePromise))
+    this.#unwrap = v.optionalFunction(unwrap, 'unwrap') || ((data) => data)
+  }
+
+  /** A rejected promise when `self` is not an ApiPromise (a method called detached). */
+  static #foreign(self, method) {
+    if (self !== null && typeof self === 'object' && #responsePromise in self) return undefined
+    return Promise.reject(
+      new LateValidationError(`invalid \`this\`: \`${method}\` was called on ${v.describe(self)}, not on an ApiPromise`, { param: 'this' }),
+    )
   }
 
   // `then` on a subclass would otherwise build another ApiPromise through the species.
@@ -36,19 +56,21 @@ class ApiPromise extends Promise {
 
   /** The result together with the response metadata of the one request made. */
   withResponse() {
+    const foreign = ApiPromise.#foreign(this, 'withResponse')
+    if (foreign) return foreign
     return this.#responsePromise.then((res) => ({ ...res, data: this.#unwrap(res.data, res) }))
   }
 
   then(onFulfilled, onRejected) {
-    return this.#parsed().then(onFulfilled, onRejected)
+    return (ApiPromise.#foreign(this, 'then') || this.#parsed()).then(onFulfilled, onRejected)
   }
 
   catch(onRejected) {
-    return this.#parsed().catch(onRejected)
+    return (ApiPromise.#foreign(this, 'catch') || this.#parsed()).catch(onRejected)
   }
 
   finally(onFinally) {
-    return this.#parsed().finally(onFinally)
+    return (ApiPromise.#foreign(this, 'finally') || this.#parsed()).finally(onFinally)
   }
 
   get [Symbol.toStringTag]() {

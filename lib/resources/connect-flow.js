@@ -42,14 +42,14 @@ function postStep(self, route, body, options, { required = [], ids = [] } = {}) 
   const init = {}
   return self._call(route, init, options, {
     check: () => {
-      requiredObject(body, 'body')
-      for (const name of ids) requiredId(body[name], name)
+      const b = requiredObject(body, 'body')
+      for (const name of ids) requiredId(b[name], name)
       for (const name of required) {
-        if (body[name] === undefined || body[name] === null || body[name] === '') {
+        if (b[name] === undefined || b[name] === null || b[name] === '') {
           throw new LateValidationError(`invalid \`${name}\`: required`, { param: name })
         }
       }
-      const { rest, headers } = token(body, 'body')
+      const { rest, headers } = token(b, 'body')
       init.body = rest
       if (headers) init.headers = headers
     },

@@ -8,6 +8,7 @@
  */
 
 const { ApiPromise } = require('./api-promise.js')
+const { guardDetached } = require('./shared.js')
 
 /** Resource group → [module, class name]. Each module is loaded on first use of its group. */
 const GROUPS = {
@@ -34,7 +35,7 @@ function installResources(proto) {
       configurable: false,
       enumerable: false,
       get() {
-        const Group = require(file)[cls]
+        const Group = guardDetached(require(file)[cls], name)
         const value = new Group(this)
         Object.defineProperty(this, name, { value, enumerable: false, writable: false, configurable: false })
         return value
@@ -45,7 +46,7 @@ function installResources(proto) {
 
 function lazyClass(name) {
   const [file, cls] = GROUPS[name]
-  return require(file)[cls]
+  return guardDetached(require(file)[cls], name)
 }
 
 module.exports = { installResources, ApiPromise }

@@ -14,7 +14,7 @@ const { LateValidationError } = require('../errors.js')
 
 /** `scheduledFor` may be given as a Date; the API takes ISO 8601 text. */
 function dateText(value, param) {
-  if (value instanceof Date) {
+  if (v.reading(param, () => value instanceof Date)) {
     if (Number.isNaN(value.getTime())) throw new LateValidationError(`invalid \`${param}\`: an invalid Date`, { param })
     return value.toISOString()
   }
@@ -23,29 +23,29 @@ function dateText(value, param) {
 
 /** Checks a create/update body and returns the one to send (Dates as ISO text). */
 function postBody(body) {
-  requiredObject(body, 'body')
-  const out = { ...body }
-  if (body.scheduledFor !== undefined) out.scheduledFor = dateText(body.scheduledFor, 'scheduledFor')
-  v.optionalBoolean(body.publishNow, 'publishNow')
-  v.optionalBoolean(body.isDraft, 'isDraft')
-  v.optionalId(body.queuedFromProfile, 'queuedFromProfile')
-  v.optionalId(body.queueId, 'queueId')
-  if (body.content !== undefined && typeof body.content !== 'string') {
+  const out = requiredObject(body, 'body')
+  if (out.scheduledFor !== undefined) out.scheduledFor = dateText(out.scheduledFor, 'scheduledFor')
+  v.optionalBoolean(out.publishNow, 'publishNow')
+  v.optionalBoolean(out.isDraft, 'isDraft')
+  v.optionalId(out.queuedFromProfile, 'queuedFromProfile')
+  v.optionalId(out.queueId, 'queueId')
+  if (out.content !== undefined && typeof out.content !== 'string') {
     throw new LateValidationError('invalid `content`: expected a string', { param: 'content' })
   }
-  optionalArray(body.mediaItems, 'mediaItems')
-  if (optionalArray(body.platforms, 'platforms')) {
-    out.platforms = body.platforms.map((target, i) => {
+  if (out.mediaItems !== undefined) out.mediaItems = optionalArray(out.mediaItems, 'mediaItems')
+  if (out.platforms !== undefined) {
+    out.platforms = optionalArray(out.platforms, 'platforms').map((item, i) => {
       const param = `platforms[${i}]`
-      requiredObject(target, param)
+      const target = requiredObject(item, param)
       v.optionalString(target.platform, `${param}.platform`)
       if (target.platform === undefined) {
         throw new LateValidationError(`invalid \`${param}.platform\`: required, e.g. 'instagram'`, { param: `${param}.platform` })
       }
       requiredId(target.accountId, `${param}.accountId`)
-      return target.scheduledFor instanceof Date
-        ? { ...target, scheduledFor: dateText(target.scheduledFor, `${param}.scheduledFor`) }
-        : target
+      if (v.reading(`${param}.scheduledFor`, () => target.scheduledFor instanceof Date)) {
+        target.scheduledFor = dateText(target.scheduledFor, `${param}.scheduledFor`)
+      }
+      return target
     })
   }
   return out

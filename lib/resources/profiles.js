@@ -12,10 +12,11 @@ class Profiles extends Resource {
 
   /** `POST /v1/profiles` → the created profile. */
   create(body, options) {
-    return this._call('POST /v1/profiles', { body }, options, {
+    const init = {}
+    return this._call('POST /v1/profiles', init, options, {
       check: () => {
-        requiredObject(body, 'body')
-        requiredString(body.name, 'name')
+        init.body = requiredObject(body, 'body')
+        requiredString(init.body.name, 'name')
       },
       unwrap: field('profile'),
     })
@@ -31,10 +32,11 @@ class Profiles extends Resource {
 
   /** `PUT /v1/profiles/{profileId}` → the updated profile. */
   update(profileId, body, options) {
-    return this._call('PUT /v1/profiles/{profileId}', { params: { profileId }, body }, options, {
+    const init = { params: { profileId } }
+    return this._call('PUT /v1/profiles/{profileId}', init, options, {
       check: () => {
         requiredId(profileId, 'profileId')
-        requiredObject(body, 'body')
+        init.body = requiredObject(body, 'body')
       },
       unwrap: field('profile'),
     })

@@ -2,12 +2,22 @@
 
 const { Resource, requiredId, requiredObject, v } = require('./shared.js')
 
-/** Checks `{ profileId, ... }` and returns it. */
+/** Checks `{ profileId, ... }` and returns a copy. */
 function withProfile(params, param = 'params') {
-  requiredObject(params, param)
-  requiredId(params.profileId, 'profileId')
-  v.optionalId(params.queueId, 'queueId')
-  return params
+  const p = requiredObject(params, param)
+  requiredId(p.profileId, 'profileId')
+  v.optionalId(p.queueId, 'queueId')
+  return p
+}
+
+/** `_call` of `route` with the checked copy of `input` as its query or body. */
+function slots(self, route, input, options, where) {
+  const init = {}
+  return self._call(route, init, options, {
+    check: () => {
+      init[where] = withProfile(input, where === 'body' ? 'body' : 'params')
+    },
+  })
 }
 
 /** Posting queues: weekly time slots per profile (`/v1/queue/*`). */
@@ -17,27 +27,27 @@ class Queue extends Resource {
    * `{ queues, count }`.
    */
   get(params, options) {
-    return this._call('GET /v1/queue/slots', { query: params }, options, { check: () => withProfile(params) })
+    return slots(this, 'GET /v1/queue/slots', params, options, 'query')
   }
 
   /** `POST /v1/queue/slots` → `{ success, schedule, nextSlots }`. */
   create(body, options) {
-    return this._call('POST /v1/queue/slots', { body }, options, { check: () => withProfile(body, 'body') })
+    return slots(this, 'POST /v1/queue/slots', body, options, 'body')
   }
 
   /** `PUT /v1/queue/slots` → `{ success, schedule, nextSlots, reshuffledCount?, … }`. */
   update(body, options) {
-    return this._call('PUT /v1/queue/slots', { body }, options, { check: () => withProfile(body, 'body') })
+    return slots(this, 'PUT /v1/queue/slots', body, options, 'body')
   }
 
   /** `DELETE /v1/queue/slots?profileId&queueId` → `{ success, deleted, deletedCount?, message? }`. */
   delete(params, options) {
-    return this._call('DELETE /v1/queue/slots', { query: params }, options, { check: () => withProfile(params) })
+    return slots(this, 'DELETE /v1/queue/slots', params, options, 'query')
   }
 
   /** `GET /v1/queue/preview` → `{ profileId, queueId, queueName, count, slots }`: the next slot times. */
   preview(params, options) {
-    return this._call('GET /v1/queue/preview', { query: params }, options, { check: () => withProfile(params) })
+    return slots(this, 'GET /v1/queue/preview', params, options, 'query')
   }
 
   /**
@@ -46,7 +56,7 @@ class Queue extends Resource {
    * `scheduledFor` (which bypasses the queue's locking).
    */
   nextSlot(params, options) {
-    return this._call('GET /v1/queue/next-slot', { query: params }, options, { check: () => withProfile(params) })
+    return slots(this, 'GET /v1/queue/next-slot', params, options, 'query')
   }
 }
 

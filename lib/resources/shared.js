@@ -13,6 +13,8 @@ const v = require('../validate.js')
 
 /** Resource → client. A WeakMap keeps the client off the resource's own properties. */
 const clients = new WeakMap()
+/** Most items an array argument (`platforms`, `mediaItems`, `events`, …) may hold. */
+const MAX_ITEMS = 10_000
 
 /** A required id: a non-empty string without spaces or slashes, named `param` in errors. */
 function requiredId(value, param) {
@@ -30,26 +32,29 @@ function requiredString(value, param) {
   return v.optionalString(value, param)
 }
 
-/** A required plain object. */
+/** A required object; returns a shallow copy (the caller's getters run once, here). */
 function requiredObject(value, param) {
   if (value === undefined || value === null) {
     throw new LateValidationError(`invalid \`${param}\`: required, expected an object`, { param })
   }
-  return v.optionalObject(value, param)
+  return v.record(value, param)
 }
 
-/** An optional plain object; returns `{}` when absent. */
+/** An optional object; returns a shallow copy, or `{}` when absent. */
 function optionalObject(value, param) {
-  v.optionalObject(value, param)
-  return value === undefined ? {} : value
+  return v.record(value, param) ?? {}
 }
 
-/** An optional array. */
+/** An optional array of at most 10,000 items; returns a shallow copy. */
 function optionalArray(value, param) {
-  if (value !== undefined && !Array.isArray(value)) {
-    throw new LateValidationError(`invalid \`${param}\`: expected an array`, { param })
-  }
-  return value
+  if (value === undefined) return undefined
+  return v.reading(param, () => {
+    if (!Array.isArray(value)) throw new LateValidationError(`invalid \`${param}\`: expected an array, got ${v.describe(value)}`, { param })
+    if (value.length > MAX_ITEMS) {
+      throw new LateValidationError(`invalid \`${param}\`: at most ${MAX_ITEMS} items, got ${value.length}`, { param })
+    }
+    return Array.prototype.slice.call(value)
+  })
 }
 
 /** Copies `obj` without `keys`. */
@@ -57,6 +62,18 @@ function omit(obj, keys) {
   const out = { ...obj }
   for (const k of keys) delete out[k]
   return out
+}
+
+/** The group's name for messages (`Posts` → `posts`). */
+const GROUP = Symbol('Resource.group')
+
+/** The error of a resource method called without its client (`const { get } = late.posts`). */
+function detached(self) {
+  const group = self && self[GROUP] ? `late.${self[GROUP]}` : 'a resource group'
+  return new LateValidationError(
+    `invalid \`this\`: a method of ${group} was called detached from its client; call it as \`${group}.method(…)\` or bind it`,
+    { param: 'this' },
+  )
 }
 
 /** Base of the resource groups (`late.posts`, `late.profiles`, …). */
@@ -72,6 +89,7 @@ class Resource {
   _call(route, init, options, { check, unwrap, after } = {}) {
     const client = clients.get(this)
     return apiPromise(() => {
+      if (!client) throw detached(this)
       if (check) check()
       if (options !== undefined && options !== null) callOptions(options)
       const res = client.requestWithResponse(route, init === undefined ? {} : init, options)
@@ -82,6 +100,7 @@ class Resource {
   /** A Paginator over `itemsKey` of `route`; validates options synchronously. */
   _list(route, { params, query, itemsKey }, options) {
     const client = clients.get(this)
+    if (!client) throw detached(this)
     const { request } = splitPageOptions(options)
     callOptions(request)
     return new Paginator({
@@ -93,6 +112,32 @@ class Resource {
       options,
     })
   }
+}
+
+const guarded = new WeakSet()
+
+/**
+ * Makes every public method of a resource class fail clearly when called without its client
+ * (`const { get } = late.posts; get('id')`): the method then runs on a receiver that has no
+ * client, so `_call` rejects and `_list` throws a LateValidationError (`param: 'this'`) instead
+ * of a TypeError from reading `_call` of undefined. Applied once per class, when it is loaded.
+ */
+function guardDetached(Group, group) {
+  if (guarded.has(Group)) return Group
+  guarded.add(Group)
+  const orphan = Object.create(Group.prototype, { [GROUP]: { value: group } })
+  for (const key of Object.getOwnPropertyNames(Group.prototype)) {
+    const desc = Object.getOwnPropertyDescriptor(Group.prototype, key)
+    if (key === 'constructor' || key.startsWith('_') || typeof desc.value !== 'function') continue
+    const method = desc.value
+    const wrapped = {
+      [key](...args) {
+        return method.apply(clients.has(this) ? this : orphan, args)
+      },
+    }[key]
+    Object.defineProperty(Group.prototype, key, { ...desc, value: wrapped })
+  }
+  return Group
 }
 
 /** Throws PartialPublishError when a post call answered 207. */
@@ -126,6 +171,7 @@ function field(key) {
 
 module.exports = {
   Resource,
+  guardDetached,
   requiredId,
   requiredString,
   requiredObject,

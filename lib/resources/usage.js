@@ -6,7 +6,12 @@ const { Resource, optionalObject } = require('./shared.js')
 class Usage extends Resource {
   /** `GET /v1/usage` → a plan snapshot, or metered spend with `range`/`from`/`to`/`granularity`. */
   get(params, options) {
-    return this._call('GET /v1/usage', { query: params }, options, { check: () => optionalObject(params, 'params') })
+    const init = {}
+    return this._call('GET /v1/usage', init, options, {
+      check: () => {
+        init.query = optionalObject(params, 'params')
+      },
+    })
   }
 }
 

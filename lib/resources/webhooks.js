@@ -12,12 +12,13 @@ class Webhooks extends Resource {
 
   /** `POST /v1/webhooks/settings` → the created webhook (at most 50 per user). */
   create(body, options) {
-    return this._call('POST /v1/webhooks/settings', { body }, options, {
+    const init = {}
+    return this._call('POST /v1/webhooks/settings', init, options, {
       check: () => {
-        requiredObject(body, 'body')
-        requiredString(body.name, 'name')
-        requiredString(body.url, 'url')
-        if (optionalArray(body.events, 'events') === undefined) {
+        const b = (init.body = requiredObject(body, 'body'))
+        requiredString(b.name, 'name')
+        requiredString(b.url, 'url')
+        if ((b.events = optionalArray(b.events, 'events')) === undefined) {
           throw new LateValidationError('invalid `events`: required, expected an array of event names', { param: 'events' })
         }
       },
