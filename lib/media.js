@@ -8,7 +8,7 @@
 
 const fs = require('node:fs')
 const path = require('node:path')
-const { callOptions, invoke } = require('./transport.js')
+const { native, callOptions, invoke } = require('./transport.js')
 const { LateValidationError } = require('./errors.js')
 const v = require('./validate.js')
 
@@ -33,11 +33,24 @@ const EXTENSION_OF = Object.fromEntries(Object.entries(BY_EXTENSION).reverse().m
 /** Largest file the API accepts (5 GB). */
 const MAX_SIZE = 5 * 1024 ** 3
 
+const { types } = require('node:util')
+
+/** The bytes of a Buffer, Uint8Array or ArrayBuffer, else undefined. */
 function toBuffer(file) {
+  if (types.isProxy(file)) return undefined
   if (Buffer.isBuffer(file)) return file
-  if (file instanceof Uint8Array) return Buffer.from(file.buffer, file.byteOffset, file.byteLength)
-  if (file instanceof ArrayBuffer) return Buffer.from(file)
-  return undefined
+  if (!types.isUint8Array(file) && !types.isArrayBuffer(file)) return undefined
+  try {
+    return types.isArrayBuffer(file) ? Buffer.from(file) : Buffer.from(file.buffer, file.byteOffset, file.byteLength)
+  } catch (e) {
+    // A detached ArrayBuffer (transferred to a worker, say) has no bytes left to send.
+    throw new LateValidationError('invalid `file`: its ArrayBuffer is detached (transferred), it has no bytes', { param: 'file', cause: e })
+  }
+}
+
+/** A short form of a user's path for messages. */
+function shown(file) {
+  return file.length > 120 ? `${file.slice(0, 120)}…` : file
 }
 
 class Media {
@@ -53,13 +66,15 @@ class Media {
    * Uploads a file path, Buffer, Uint8Array or ArrayBuffer.
    * @returns `{ url, publicUrl, key, size, contentType, filename, etag }`
    */
-  async upload(file, params = {}, options) {
-    v.optionalObject(params, 'params')
-    v.knownKeys(params, ['contentType', 'filename', 'onProgress'], 'params')
-    const onProgress = params.onProgress
-    if (onProgress !== undefined && typeof onProgress !== 'function') {
-      throw new LateValidationError('invalid `onProgress`: expected a function', { param: 'onProgress' })
+  async upload(file, params, options) {
+    if (this === null || typeof this !== 'object' || !(#client in this)) {
+      throw new LateValidationError('invalid `this`: `media.upload` was called detached from its client; call it as `late.media.upload(…)`', {
+        param: 'this',
+      })
     }
+    params = v.record(params, 'params') ?? {}
+    v.knownKeys(params, ['contentType', 'filename', 'onProgress'], 'params')
+    const onProgress = v.optionalFunction(params.onProgress, 'onProgress')
     let filename = v.optionalString(params.filename, 'filename')
     let contentType = v.optionalString(params.contentType, 'contentType')
     const bytes = toBuffer(file)
@@ -68,14 +83,16 @@ class Media {
     if (bytes) {
       size = bytes.length
     } else if (typeof file === 'string' && file !== '') {
+      v.checkText(file, 'file')
+      if (file.includes('\0')) throw new LateValidationError('invalid `file`: a path cannot contain a NUL character', { param: 'file' })
       filePath = path.resolve(file)
       let stat
       try {
         stat = await fs.promises.stat(filePath)
       } catch (e) {
-        throw new LateValidationError(`invalid \`file\`: cannot read ${file} (${e.code || e.message})`, { param: 'file' })
+        throw new LateValidationError(`invalid \`file\`: cannot read ${shown(file)} (${e.code || v.messageOf(e)})`, { param: 'file' })
       }
-      if (!stat.isFile()) throw new LateValidationError(`invalid \`file\`: ${file} is not a file`, { param: 'file' })
+      if (!stat.isFile()) throw new LateValidationError(`invalid \`file\`: ${shown(file)} is not a file`, { param: 'file' })
       size = stat.size
       filename ??= path.basename(filePath)
     } else {
@@ -91,7 +108,7 @@ class Media {
       )
     }
     if (!CONTENT_TYPES.includes(contentType)) {
-      throw new LateValidationError(`invalid \`contentType\`: \`${contentType}\` is not accepted; expected one of: ${CONTENT_TYPES.join(', ')}`, {
+      throw new LateValidationError(`invalid \`contentType\`: \`${shown(contentType)}\` is not accepted; expected one of: ${CONTENT_TYPES.join(', ')}`, {
         param: 'contentType',
       })
     }
@@ -103,18 +120,39 @@ class Media {
       throw new LateValidationError('the presign response has no `uploadUrl`', { param: 'uploadUrl' })
     }
 
+    // onProgress runs on the JS thread from a native callback: what it throws (or a promise it
+    // returns that rejects) must not escape there as an uncaught exception. It stops the upload
+    // and rejects this call with the callback's own error instead.
     let reported = -1
     let done = false
+    let failure
+    const token = onProgress ? new native.CancelToken() : undefined
+    const fail = (e) => {
+      if (failure === undefined) failure = { error: e }
+      token.cancel()
+    }
     const report = (sent) => {
-      if (!onProgress || done || sent <= reported) return
+      if (!onProgress || done || failure || sent <= reported) return
       reported = sent
-      onProgress({ sent, total: size, percent: size ? Math.min(100, (sent / size) * 100) : 100 })
+      try {
+        const r = onProgress({ sent, total: size, percent: size ? Math.min(100, (sent / size) * 100) : 100 })
+        if (r !== null && typeof r === 'object' && typeof r.then === 'function') r.then(undefined, fail)
+      } catch (e) {
+        fail(e)
+      }
     }
     const nativeProgress = onProgress ? (p) => report(p.sent) : undefined
     const up = { url: presigned.uploadUrl, path: filePath, data: filePath ? undefined : bytes, contentType }
-    const result = await invoke(call, (o, token) => this.#upload(up, o, nativeProgress, token))
+    let result
+    try {
+      result = await invoke(call, (o, cancel) => this.#upload(up, o, nativeProgress, cancel), token)
+    } catch (e) {
+      if (failure) throw failure.error
+      throw e
+    }
     report(size)
     done = true
+    if (failure) throw failure.error
     return {
       url: presigned.publicUrl,
       publicUrl: presigned.publicUrl,
