@@ -167,7 +167,8 @@ export interface AddAccountFields {
 /** Fault injection on a running simulator. */
 export interface SimulatorFaults {
   /**
-   * Adds one fault or several. Throws a `TypeError` naming the bad field when a fault is invalid.
+   * Adds one fault or several. Throws a `TypeError` naming the bad field (in its message and its
+   * `param`, e.g. `fault.status`) when a fault is invalid.
    * @example
    * ```ts
    * sim.faults.inject({ route: 'GET /v1/accounts', status: 429, retryAfter: 1 })
@@ -274,7 +275,9 @@ export declare class Simulator {
 
 /**
  * Starts a simulator on 127.0.0.1 and resolves once it accepts connections.
- * Throws a `TypeError` for invalid options, and rejects when the port cannot be bound.
+ * Rejects with a `TypeError` for invalid options (its `param` names the option, e.g.
+ * `options.apiKey`), and with an `Error` whose `code` is `'ERR_LATE_SIM_LISTEN'` when the port
+ * cannot be bound. Every method of the simulator throws a `TypeError` with `param` for bad input.
  *
  * @example
  * ```ts
@@ -287,7 +290,8 @@ export declare class Simulator {
 export declare function startSimulator(options?: SimulatorOptions): Promise<Simulator>
 
 /**
- * Validates a fault and returns a normalised copy; throws a `TypeError` naming the bad field.
+ * Validates a fault and returns a normalised copy; throws a `TypeError` naming the bad field
+ * (also in its `param`).
  * @example
  * ```ts
  * validateFault({ route: 'GET /v1/accounts', status: 503 })

@@ -14,6 +14,8 @@
  */
 
 const native = require('./lib/load-native.js')
+const { types } = require('node:util')
+const { isRecord } = require('./lib/validate.js')
 
 /** The API key a simulator accepts by default (deliberately not shaped like a real key). */
 const DEFAULT_API_KEY = 'sk_test_late_sim_0001'
@@ -35,39 +37,98 @@ const OPTION_KINDS = {
 const FAULT_FIELDS = ['route', 'times', 'status', 'retryAfter', 'body', 'delayMs', 'drop', 'malformed']
 const MAX_U32 = 0xffffffff
 
+/** Most faults one `inject` call takes. */
+const MAX_FAULTS = 1000
+
+/** A short description of a value for messages; never runs the value's own code. */
 function describe(v) {
   if (v === null) return 'null'
-  if (Array.isArray(v)) return 'an array'
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`
+  if (typeof v === 'symbol') return 'a symbol'
+  if (typeof v === 'function') return 'a function'
+  if (typeof v !== 'object') return `${typeof v} ${String(v)}`
+  if (types.isProxy(v)) return 'a Proxy'
+  if (types.isArrayBufferView(v) || types.isAnyArrayBuffer(v)) return 'binary data'
+  return Array.isArray(v) ? 'an array' : 'an object'
+}
+
+/**
+ * The documented error of the testing API for bad input: a `TypeError` whose `param` names the
+ * argument or field (e.g. `options.port`, `fault.status`), with `cause` when reading it threw.
+ */
+function invalidArg(param, message, cause) {
+  if (message.length > 500) message = `${message.slice(0, 500)}… (${message.length} characters)`
+  const e = new TypeError(message, cause === undefined ? undefined : { cause })
+  e.param = param
+  e.code = 'ERR_INVALID_ARG_VALUE'
+  return e
+}
+
+/** Runs `read` (which reads caller input); what it throws becomes an `invalidArg` TypeError naming `param`. */
+function reading(param, read) {
+  try {
+    return read()
+  } catch (e) {
+    if (e instanceof TypeError && typeof e.param === 'string') throw e
+    let message
+    try {
+      message = e instanceof Error ? String(e.message).slice(0, 200) : describe(e)
+    } catch {
+      message = 'an exception'
+    }
+    throw invalidArg(param, `${param} could not be read (${message})`, e)
+  }
+}
+
+/** A plain copy of an object argument (getters and Proxy traps run once, inside `reading`). */
+function plainCopy(value, param, expected) {
+  if (!isRecord(value)) throw invalidArg(param, `${param} must be ${expected}, got ${describe(value)}`)
+  return reading(param, () => {
+    if (Array.isArray(value)) throw invalidArg(param, `${param} must be ${expected}, got an array`)
+    return { ...value }
+  })
+}
+
+/** JSON text of a value, or an `invalidArg` TypeError (BigInt, cycle, too deep). */
+function jsonText(value, param) {
+  try {
+    return JSON.stringify(value)
+  } catch (e) {
+    throw invalidArg(param, `${param} cannot be encoded as JSON (${e instanceof Error ? e.message : 'it threw'})`, e)
+  }
 }
 
 function isUint(v, max = MAX_U32) {
   return Number.isInteger(v) && v >= 0 && v <= max
 }
 
+/** Text the simulator can hold: well-formed, no control characters (no line breaks, no NUL). */
+function isCleanText(v) {
+  return typeof v === 'string' && v.isWellFormed() && !/[\0-\x1f\x7f]/.test(v)
+}
+
 function validateOptions(options) {
   if (options === undefined || options === null) return {}
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`startSimulator(options): options must be an object, got ${describe(options)}`)
-  }
+  const copy = plainCopy(options, 'options', 'an object')
   const out = {}
-  for (const [key, value] of Object.entries(options)) {
+  for (const [key, value] of Object.entries(copy)) {
     if (value === undefined) continue
     const kind = OPTION_KINDS[key]
     if (!kind) {
-      throw new TypeError(
-        `startSimulator(options): unknown option "${key}". Known options: ${Object.keys(OPTION_KINDS).join(', ')}`,
+      throw invalidArg(
+        `options.${key.slice(0, 40)}`,
+        `startSimulator(options): unknown option ${describe(key)}. Known options: ${Object.keys(OPTION_KINDS).join(', ')}`,
       )
     }
-    const bad = (expected) => new TypeError(`startSimulator(options): options.${key} must be ${expected}, got ${describe(value)}`)
+    const bad = (expected) => invalidArg(`options.${key}`, `startSimulator(options): options.${key} must be ${expected}, got ${describe(value)}`)
     switch (kind) {
       case 'port':
         if (!isUint(value, 65535)) throw bad('an integer between 0 and 65535')
         break
       case 'string':
         if (typeof value !== 'string' || value.length === 0) throw bad('a non-empty string')
-        if (key === 'apiKey' && /\s/.test(value)) throw bad('a string without whitespace')
+        if (!value.isWellFormed()) throw bad('well-formed text (no lone surrogates)')
+        if (key === 'apiKey' && /[\s\p{Cc}]/u.test(value)) throw bad('a string without whitespace or control characters')
         break
       case 'uint':
         if (!isUint(value)) throw bad('a non-negative integer')
@@ -76,7 +137,7 @@ function validateOptions(options) {
         if (!isUint(value) || value === 0) throw bad('a positive integer')
         break
       case 'url':
-        if (typeof value !== 'string' || !/^https?:\/\/[^/\s]+/i.test(value)) throw bad('an absolute http(s) URL')
+        if (!isCleanText(value) || !/^https?:\/\/[^/\s]+/i.test(value)) throw bad('an absolute http(s) URL')
         break
     }
     out[key] = value
@@ -89,57 +150,55 @@ function validateOptions(options) {
  * @param {unknown} fault
  */
 function validateFault(fault) {
-  if (fault === null || typeof fault !== 'object' || Array.isArray(fault)) {
-    throw new TypeError(`fault must be an object like { route: 'GET /v1/accounts', status: 503 }, got ${describe(fault)}`)
-  }
-  for (const key of Object.keys(fault)) {
+  const copy = plainCopy(fault, 'fault', "an object like { route: 'GET /v1/accounts', status: 503 }")
+  for (const key of Object.keys(copy)) {
     if (!FAULT_FIELDS.includes(key)) {
-      throw new TypeError(`fault.${key} is not a known field. Known fields: ${FAULT_FIELDS.join(', ')}`)
+      throw invalidArg(`fault.${key.slice(0, 40)}`, `fault.${key.slice(0, 40)} is not a known field. Known fields: ${FAULT_FIELDS.join(', ')}`)
     }
   }
-  const { route, times, status, retryAfter, body, delayMs, drop, malformed } = fault
-  if (typeof route !== 'string' || !/^(\*|[A-Za-z*]+\s+(\*|\/\S*))$/.test(route.trim())) {
-    throw new TypeError(`fault.route must be a string like "GET /v1/accounts" or "*", got ${describe(route)}`)
+  const { route, times, status, retryAfter, body, delayMs, drop, malformed } = copy
+  if (!isCleanText(route) || !/^(\*|[A-Za-z*]+\s+(\*|\/\S*))$/.test(route.trim())) {
+    throw invalidArg('fault.route', `fault.route must be a string like "GET /v1/accounts" or "*", got ${describe(route)}`)
   }
   if (times !== undefined && (!isUint(times) || times === 0)) {
-    throw new TypeError(`fault.times must be a positive integer, got ${describe(times)}`)
+    throw invalidArg('fault.times', `fault.times must be a positive integer, got ${describe(times)}`)
   }
   if (status !== undefined && (!Number.isInteger(status) || status < 200 || status > 599)) {
-    throw new TypeError(`fault.status must be an integer HTTP status between 200 and 599, got ${describe(status)}`)
+    throw invalidArg('fault.status', `fault.status must be an integer HTTP status between 200 and 599, got ${describe(status)}`)
   }
   if (retryAfter !== undefined && !isUint(retryAfter)) {
-    throw new TypeError(`fault.retryAfter must be a non-negative integer (seconds), got ${describe(retryAfter)}`)
+    throw invalidArg('fault.retryAfter', `fault.retryAfter must be a non-negative integer (seconds), got ${describe(retryAfter)}`)
   }
   if (delayMs !== undefined && !isUint(delayMs)) {
-    throw new TypeError(`fault.delayMs must be a non-negative integer (milliseconds), got ${describe(delayMs)}`)
+    throw invalidArg('fault.delayMs', `fault.delayMs must be a non-negative integer (milliseconds), got ${describe(delayMs)}`)
   }
   if (drop !== undefined && typeof drop !== 'boolean') {
-    throw new TypeError(`fault.drop must be a boolean, got ${describe(drop)}`)
+    throw invalidArg('fault.drop', `fault.drop must be a boolean, got ${describe(drop)}`)
   }
   if (malformed !== undefined && typeof malformed !== 'boolean') {
-    throw new TypeError(`fault.malformed must be a boolean, got ${describe(malformed)}`)
+    throw invalidArg('fault.malformed', `fault.malformed must be a boolean, got ${describe(malformed)}`)
   }
   if (body !== undefined && (body === null || typeof body !== 'object')) {
-    throw new TypeError(`fault.body must be a JSON object or array, got ${describe(body)}`)
+    throw invalidArg('fault.body', `fault.body must be a JSON object or array, got ${describe(body)}`)
   }
   const kinds = [status !== undefined, drop === true, malformed === true].filter(Boolean).length
   if (kinds > 1) {
-    throw new TypeError('fault.status, fault.drop and fault.malformed are exclusive: set only one of them')
+    throw invalidArg('fault', 'fault.status, fault.drop and fault.malformed are exclusive: set only one of them')
   }
   if (kinds === 0 && delayMs === undefined) {
-    throw new TypeError('fault needs one of status, delayMs, drop: true or malformed: true')
+    throw invalidArg('fault', 'fault needs one of status, delayMs, drop: true or malformed: true')
   }
   if (status === undefined && retryAfter !== undefined) {
-    throw new TypeError('fault.retryAfter needs fault.status')
+    throw invalidArg('fault.retryAfter', 'fault.retryAfter needs fault.status')
   }
   if (status === undefined && body !== undefined) {
-    throw new TypeError('fault.body needs fault.status')
+    throw invalidArg('fault.body', 'fault.body needs fault.status')
   }
   const out = { route: route.trim() }
   if (times !== undefined) out.times = times
   if (status !== undefined) out.status = status
   if (retryAfter !== undefined) out.retryAfter = retryAfter
-  if (body !== undefined) out.body = body
+  if (body !== undefined) out.body = JSON.parse(jsonText(body, 'fault.body'))
   if (delayMs !== undefined) out.delayMs = delayMs
   if (drop) out.drop = true
   if (malformed) out.malformed = true
@@ -160,16 +219,24 @@ class Simulator {
 
   /** @param {import('./native.js').NativeSimulator} nativeSim @internal */
   constructor(nativeSim) {
-    if (!(nativeSim instanceof native.NativeSimulator)) {
-      throw new TypeError('Simulator cannot be constructed directly; use startSimulator()')
+    if (!reading('nativeSim', () => nativeSim instanceof native.NativeSimulator)) {
+      throw invalidArg('nativeSim', 'Simulator cannot be constructed directly; use startSimulator()')
     }
     this.#native = nativeSim
     const n = nativeSim
     /** Fault injection (see `Fault`). */
     this.faults = Object.freeze({
       inject(fault) {
-        const list = Array.isArray(fault) ? fault.map(validateFault) : [validateFault(fault)]
-        n.injectFault(JSON.stringify(list))
+        const list = reading('fault', () => {
+          if (types.isProxy(fault) || !Array.isArray(fault)) return [fault]
+          if (fault.length > MAX_FAULTS) throw invalidArg('fault', `at most ${MAX_FAULTS} faults at once, got ${fault.length}`)
+          return Array.from({ length: fault.length }, (_, i) => fault[i])
+        }).map(validateFault)
+        try {
+          n.injectFault(JSON.stringify(list))
+        } catch (e) {
+          throw invalidArg('fault', `the simulator refused the fault: ${e.message}`, e)
+        }
       },
       clear() {
         n.clearFaults()
@@ -178,6 +245,13 @@ class Simulator {
         return JSON.parse(n.faults())
       },
     })
+  }
+
+  /** Throws the documented TypeError (`param: 'this'`) unless `self` is a Simulator. */
+  static #own(self, method) {
+    if (self === null || typeof self !== 'object' || !(#native in self)) {
+      throw invalidArg('this', `${method} was called on ${describe(self)}, not on a Simulator; call it as sim.${method}(…)`)
+    }
   }
 
   /** API base URL, e.g. `http://127.0.0.1:4010/api`; request paths are `/v1/...` below it. */
@@ -212,36 +286,48 @@ class Simulator {
 
   /** Requests received so far (oldest first). Admin routes are not recorded. */
   requests() {
+    Simulator.#own(this, 'requests')
     return JSON.parse(this.#native.requests())
   }
 
   /** Empties the request log. */
   clearRequests() {
+    Simulator.#own(this, 'clearRequests')
     this.#native.clearRequests()
   }
 
   /** Everything the simulator holds: profiles, accounts, posts, webhooks, webhookLogs, media. */
   state() {
+    Simulator.#own(this, 'state')
     return JSON.parse(this.#native.state())
   }
 
   /** Back to a fresh state: a new default profile only; faults, request log, rate window cleared. */
   reset() {
+    Simulator.#own(this, 'reset')
     this.#native.reset()
   }
 
   /** Changes the per-minute request limit (`0` disables it) and clears the window. */
   setRateLimit(perMinute) {
-    if (!isUint(perMinute)) throw new TypeError(`setRateLimit(perMinute): perMinute must be a non-negative integer, got ${describe(perMinute)}`)
+    Simulator.#own(this, 'setRateLimit')
+    if (!isUint(perMinute)) throw invalidArg('perMinute', `setRateLimit(perMinute): perMinute must be a non-negative integer, got ${describe(perMinute)}`)
     this.#native.setRateLimit(perMinute)
   }
 
   /** Adds an account directly, without the consent flow or a webhook. Returns the `SocialAccount`. */
   addAccount(fields) {
-    if (fields === null || typeof fields !== 'object' || typeof fields.platform !== 'string' || !fields.platform) {
-      throw new TypeError('addAccount(fields): fields.platform must be a non-empty string')
+    Simulator.#own(this, 'addAccount')
+    const copy = plainCopy(fields, 'fields', 'an object like { platform: \'instagram\' }')
+    if (!isCleanText(copy.platform) || !copy.platform) {
+      throw invalidArg('fields.platform', 'addAccount(fields): fields.platform must be a non-empty string')
     }
-    return JSON.parse(this.#native.addAccount(JSON.stringify(fields)))
+    const json = jsonText(copy, 'fields')
+    try {
+      return JSON.parse(this.#native.addAccount(json))
+    } catch (e) {
+      throw invalidArg('fields', `addAccount(fields): ${e.message}`, e)
+    }
   }
 
   /**
@@ -249,36 +335,42 @@ class Simulator {
    * @param {string} authUrl
    * @param {{ allow?: boolean, username?: string }} [options]
    */
-  async grantConsent(authUrl, options = {}) {
-    if (typeof authUrl !== 'string' || authUrl.length === 0) {
-      throw new TypeError(`grantConsent(authUrl): authUrl must be the authUrl string from a connect call, got ${describe(authUrl)}`)
+  async grantConsent(authUrl, options) {
+    Simulator.#own(this, 'grantConsent')
+    if (typeof authUrl !== 'string' || authUrl.length === 0 || !authUrl.isWellFormed()) {
+      throw invalidArg('authUrl', `grantConsent(authUrl): authUrl must be the authUrl string from a connect call, got ${describe(authUrl)}`)
     }
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`grantConsent(authUrl, options): options must be an object, got ${describe(options)}`)
+    const { allow = true, username } = options === undefined ? {} : plainCopy(options, 'options', 'an object')
+    if (typeof allow !== 'boolean') throw invalidArg('options.allow', `grantConsent options.allow must be a boolean, got ${describe(allow)}`)
+    if (username !== undefined && (typeof username !== 'string' || !username.isWellFormed())) {
+      throw invalidArg('options.username', `grantConsent options.username must be a string, got ${describe(username)}`)
     }
-    const { allow = true, username } = options
-    if (typeof allow !== 'boolean') throw new TypeError(`grantConsent options.allow must be a boolean, got ${describe(allow)}`)
-    if (username !== undefined && typeof username !== 'string') {
-      throw new TypeError(`grantConsent options.username must be a string, got ${describe(username)}`)
+    let text
+    try {
+      text = await this.#native.grantConsent(authUrl, allow, username)
+    } catch (e) {
+      throw invalidArg('authUrl', `grantConsent: ${e.message}`, e)
     }
-    const out = JSON.parse(await this.#native.grantConsent(authUrl, allow, username))
+    const out = JSON.parse(text)
     return { ...dropNulls(out), redirectUrl: out.redirectUrl ?? null }
   }
 
   /** Stops the server and waits for every connection and background task. Safe to call twice. */
   async close() {
+    Simulator.#own(this, 'close')
     await this.#native.close()
   }
 
   toJSON() {
+    Simulator.#own(this, 'toJSON')
     return { baseUrl: this.baseUrl, closed: this.closed }
   }
 }
 
 if (typeof Symbol.asyncDispose === 'symbol') {
   Object.defineProperty(Simulator.prototype, Symbol.asyncDispose, {
-    value: function asyncDispose() {
-      return this.close()
+    value: async function asyncDispose() {
+      return Simulator.prototype.close.call(this)
     },
     writable: true,
     configurable: true,
@@ -292,7 +384,15 @@ if (typeof Symbol.asyncDispose === 'symbol') {
  */
 async function startSimulator(options) {
   const opts = validateOptions(options)
-  const n = await native.NativeSimulator.start(opts)
+  let n
+  try {
+    n = await native.NativeSimulator.start(opts)
+  } catch (e) {
+    if (e && e.code === 'InvalidArg') throw invalidArg('options', `startSimulator(options): ${e.message}`, e)
+    const err = new Error(`startSimulator: ${e && e.message}`, { cause: e })
+    err.code = 'ERR_LATE_SIM_LISTEN'
+    throw err
+  }
   return new Simulator(n)
 }
 

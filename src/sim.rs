@@ -78,9 +78,12 @@ impl NativeSimulator {
     #[napi(factory)]
     pub async fn start(options: Option<SimOptions>) -> Result<NativeSimulator> {
         let config = to_config(options.unwrap_or_default())?;
-        let inner = late_sim::start(config)
-            .await
-            .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
+        // A bad configuration is the caller's mistake (InvalidArg, a TypeError in testing.js);
+        // anything else, such as a port already in use, is the environment's (GenericFailure).
+        let inner = late_sim::start(config).await.map_err(|e| match e {
+            late_sim::SimError::Config(_) => invalid_arg(e.to_string()),
+            other => Error::new(Status::GenericFailure, other.to_string()),
+        })?;
         Ok(NativeSimulator { inner })
     }
 
