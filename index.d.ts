@@ -74,9 +74,16 @@ export interface LateClientOptions {
   timeoutMs?: number
   /** Retries after the first attempt (connection errors, timeouts, 408, 429, 5xx). Default 2. */
   maxRetries?: number
-  /** Longest single wait between attempts, including a server's `Retry-After`, in ms. Default 60 000. */
+  /**
+   * Longest wait between two attempts, in ms: caps the client's own backoff; a server asking for
+   * longer (`Retry-After`) fails the call at once with `retryAfterMs` set. Default 60 000.
+   */
   maxRetryWaitMs?: number
-  /** Headers sent with every request (`Authorization` cannot be overridden). */
+  /**
+   * Headers sent with every request. `Authorization` and the headers that frame the message or
+   * the connection (`content-length`, `transfer-encoding`, `host`, `connection`, `keep-alive`,
+   * `te`, `trailer`, `upgrade`, `expect`, `proxy-connection`) are refused ({@link LateValidationError}).
+   */
   defaultHeaders?: Record<string, string>
   /** Largest response body accepted, in bytes, after decompression. Default 64 MiB. */
   maxResponseBytes?: number
@@ -174,19 +181,22 @@ export interface WarmupResult {
  * ```
  */
 export interface RequestOptions {
-  /** Cancels the call: it rejects at once with a {@link LateAbortError} (`name === 'AbortError'`). */
+  /**
+   * Cancels the call: it rejects at once with a {@link LateAbortError} (`name === 'AbortError'`).
+   * An `AbortSignal`, or an object with `aborted`, `addEventListener` and `removeEventListener`.
+   */
   signal?: AbortSignal | null
-  /** Per-attempt timeout for this call, in ms. */
+  /** Per-attempt timeout for this call, in ms (at most 2³¹ − 1). */
   timeoutMs?: number
   /** Retries after the first attempt for this call. */
   maxRetries?: number
-  /** Longest single wait between attempts for this call, in ms. */
+  /** Longest wait between two attempts for this call, in ms (caps the backoff too). */
   maxRetryWaitMs?: number
-  /** Overall deadline across attempts and waits, in ms. */
+  /** Overall deadline of the call in ms: every attempt and wait, the default-profile lookup included. */
   deadlineMs?: number
-  /** `Idempotency-Key` to send (POSTs get a generated one, reused on every retry). At most 255 characters. */
+  /** `Idempotency-Key` to send (POSTs get a generated one, reused on every retry). At most 255 printable ASCII characters. */
   idempotencyKey?: string
-  /** Extra headers for this call. */
+  /** Extra headers for this call (`Authorization` and framing headers are refused, as in `defaultHeaders`). */
   headers?: Record<string, string>
 }
 
@@ -529,7 +539,9 @@ export declare class LateClient {
    */
   warmup(options?: RequestOptions): Promise<WarmupResult>
   /**
-   * The id of the account's default profile (`isDefault`), looked up once and cached.
+   * The id of the account's default profile (`isDefault`), looked up once and cached. A call
+   * that needs it while another call looks it up waits within its own `signal`, `deadlineMs` and
+   * one attempt's `timeoutMs`, then looks it up itself; a failed lookup is not cached.
    * @example
    * ```ts
    * const profileId = await late.defaultProfileId()
