@@ -94,10 +94,8 @@ function resolveOptions(options) {
   if (CONTROL.test(baseUrl)) {
     throw new LateValidationError('invalid `baseUrl`: it contains control characters or a line break', { param: 'baseUrl' })
   }
-  const logger = logging.checkLogger(options.logger)
-  if (options.onAttempt !== undefined && typeof options.onAttempt !== 'function') {
-    throw new LateValidationError('invalid `onAttempt`: expected a function `(attempt) => void`', { param: 'onAttempt' })
-  }
+  const logger = v.reading('logger', () => logging.checkLogger(options.logger))
+  v.optionalFunction(options.onAttempt, 'onAttempt')
   return {
     apiKey,
     baseUrl: baseUrl.replace(/\/+$/, ''),
@@ -106,8 +104,8 @@ function resolveOptions(options) {
     maxRetryWaitMs: v.optionalPositiveNumber(options.maxRetryWaitMs, 'maxRetryWaitMs'),
     defaultHeaders: v.optionalHeaders(options.defaultHeaders, 'defaultHeaders'),
     maxResponseBytes: v.optionalPositiveNumber(options.maxResponseBytes, 'maxResponseBytes', Number.MAX_SAFE_INTEGER),
-    ca: trust.caOption(native, options.ca),
-    proxy: checkProxy(options.proxy),
+    ca: v.reading('ca', () => trust.caOption(native, options.ca)),
+    proxy: v.reading('proxy', () => checkProxy(options.proxy)),
     http2: v.optionalBoolean(options.http2, 'http2'),
     logger,
     logLevel: logging.resolveLevel(options.logLevel, logger),
@@ -361,6 +359,7 @@ class LateClient {
    * await ready
    */
   async warmup(options) {
+    LateClient.#own(this, 'warmup')
     const call = callOptions(options)
     return invoke(call, (o, token) => this.#native.warmup(o, token))
   }
