@@ -114,6 +114,23 @@ test('when the call leading the lookup is aborted, a waiting call takes over ins
   assert.equal(accounts.length, 2)
 })
 
+test('one deadlineMs bounds every page of listAccounts, not each page anew', async (t) => {
+  const pages = { undefined: 'c2', c2: 'c3', c3: null }
+  const api = await startMockApi({
+    ...happyRoutes(),
+    'GET /v1/accounts': async (r) => {
+      await new Promise((done) => setTimeout(done, 300))
+      const next = pages[r.query.cursor]
+      return { body: { accounts: [{ _id: `a_${r.query.cursor}`, platform: 'instagram' }], pagination: { limit: 1, nextCursor: next } } }
+    },
+  })
+  t.after(() => api.close())
+  const late = new LateClient({ apiKey: KEY, baseUrl: api.baseUrl, maxRetries: 0 })
+  assert.equal((await late.listAccounts({ profileId: 'p' })).length, 3)
+  // Three pages of 300 ms each cannot fit in 700 ms (each page alone would).
+  await assert.rejects(late.listAccounts({ profileId: 'p' }, { deadlineMs: 700 }), LateTimeoutError)
+})
+
 test('a promise-returning method never throws synchronously: defaultProfileId({ timeoutMs: -1 }) rejects', async () => {
   const late = new LateClient({ apiKey: KEY, baseUrl: 'http://127.0.0.1:9/api' })
   let promise

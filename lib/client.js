@@ -7,7 +7,7 @@
  */
 
 const { inspect } = require('node:util')
-const { native, callOptions, invoke, fromNative, parseBody } = require('./transport.js')
+const { native, callOptions, deadlineLeft, invoke, fromNative, parseBody } = require('./transport.js')
 const { LateValidationError, LateApiError } = require('./errors.js')
 const v = require('./validate.js')
 const { encodeJsonBody } = require('./json-body.js')
@@ -404,7 +404,9 @@ class LateClient {
       status: v.optionalString(params.status, 'status'),
     }
     const call = callOptions(options)
-    const fetchPage = (next) => invoke(call, (o, token) => this.#native.accountsPage(p, next, o, token))
+    // One deadline for the whole list: each page gets what is left of it.
+    const started = Date.now()
+    const fetchPage = (next) => invoke(deadlineLeft(call, started), (o, token) => this.#native.accountsPage(p, next, o, token))
     return collectAccounts(fetchPage)
   }
 

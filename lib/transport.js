@@ -42,6 +42,24 @@ function callOptions(options) {
   }
 }
 
+/**
+ * `call` for the part of a call that starts now, when the call started at `started` (ms): its
+ * `deadlineMs` shrinks by the time spent, so one deadline spans every page of a list. A deadline
+ * already passed is a LateTimeoutError, before anything more is sent.
+ */
+function deadlineLeft(call, started) {
+  const total = call.native && call.native.deadlineMs
+  if (total === undefined) return call
+  const left = total - (Date.now() - started)
+  if (left <= 0) {
+    const err = new errors.LateTimeoutError(`the call's deadline of ${total} ms passed`)
+    err.reason = 'timeout'
+    err.timeoutMs = total
+    return Object.assign({}, call, { expired: err })
+  }
+  return { ...call, native: { ...call.native, deadlineMs: left } }
+}
+
 /** A real AbortSignal, or an object with the three members the package uses. */
 function isAbortSignal(s) {
   if (typeof AbortSignal !== 'undefined' && s instanceof AbortSignal) return true
@@ -79,6 +97,7 @@ function abortError(signal) {
  * cancelled by the caller for its own reasons); else one is made when there is a signal.
  */
 async function invoke(call, fn, token) {
+  if (call.expired) throw call.expired
   const { signal } = call
   if (!signal) {
     try {
@@ -189,4 +208,4 @@ function parseBody(res) {
   }
 }
 
-module.exports = { native, callOptions, invoke, fromNative, parseBody }
+module.exports = { native, callOptions, deadlineLeft, invoke, fromNative, parseBody }

@@ -39,7 +39,7 @@ function members(obj) {
  * The methods of `obj`, as targets `{ id, fn, thisArg, kind: 'call' }`, recursing into
  * object-valued properties (getters included) up to `depth` levels.
  */
-export function methodsOf(obj, path, module, depth = 2, seen = new Set()) {
+export function methodsOf(obj, path, module, depth = 3, seen = new Set()) {
   if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function') || seen.has(obj)) return []
   seen.add(obj)
   const targets = []
