@@ -162,6 +162,9 @@ function optionalFunction(value, param) {
 function isRecord(value) {
   if (value === null || typeof value !== 'object') return false
   if (types.isProxy(value)) return true
+  // Fast path, the usual case: an object literal (reading the prototype of a non-Proxy runs no user code).
+  const proto = Object.getPrototypeOf(value)
+  if (proto === Object.prototype || proto === null) return true
   return describe(value) === 'an object' && !types.isRegExp(value) && !types.isWeakMap(value) && !types.isWeakSet(value) && !types.isBoxedPrimitive(value)
 }
 
