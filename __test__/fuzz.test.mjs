@@ -30,7 +30,9 @@ const BATCH_MS = 120_000
 function runBatch(index, baseUrl) {
   return new Promise((resolve) => {
     const env = { ...process.env, FUZZ_SEED: SEED, FUZZ_BUDGET: BUDGET, FUZZ_API_KEY: API_KEY, LATE_API_KEY: API_KEY, LATE_BASE_URL: baseUrl }
-    for (const name of ['ZERNIO_API_KEY', 'ZERNIO_BASE_URL', 'FUZZ_ONLY', 'FUZZ_SKIP']) delete env[name]
+    // Only the loopback simulator: no key or URL from the environment, no proxy in between.
+    for (const name of ['ZERNIO_API_KEY', 'ZERNIO_BASE_URL', 'FUZZ_ONLY', 'FUZZ_SKIP', 'LATE_LOG']) delete env[name]
+    for (const name of Object.keys(env)) if (/^(https?|all)_proxy$/i.test(name)) delete env[name]
     const proc = spawn(process.execPath, [child, String(index), String(BATCHES)], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''
