@@ -484,7 +484,13 @@ impl Transport {
     }
 
     fn connection_error(&self, e: &reqwest::Error) -> Error {
-        let flat = self.config.api_key.redact(&flatten(e));
+        let mut flat = flatten(e);
+        // reqwest quotes the whole URL: keep the origin and path (shortened), never the query,
+        // which may carry user data (tokens, ids).
+        if let Some(url) = e.url() {
+            flat = flat.replace(url.as_str(), &quoted_url(url));
+        }
+        let flat = self.config.api_key.redact(&flat);
         let kind = classify(e, &flat);
         let message = match crate::tls::find_rustls_error(e) {
             Some(tls) => format!("{} ({flat})", crate::tls::describe(tls)),
@@ -496,6 +502,31 @@ impl Transport {
             attempts: 0,
         }
     }
+}
+
+/// A URL as error messages show it: origin and path, at most 200 characters, the query elided.
+fn quoted_url(url: &reqwest::Url) -> String {
+    let mut out = String::new();
+    out.push_str(url.scheme());
+    out.push_str("://");
+    out.push_str(url.host_str().unwrap_or(""));
+    if let Some(port) = url.port() {
+        out.push(':');
+        out.push_str(&port.to_string());
+    }
+    out.push_str(url.path());
+    if out.len() > 200 {
+        let mut cut = 200;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push('…');
+    }
+    if url.query().is_some() {
+        out.push_str("?…");
+    }
+    out
 }
 
 /// `h2` or `http/1.1` (the ALPN names).
@@ -636,6 +667,14 @@ pub fn random_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_urls_drop_the_query_and_stay_short() {
+        let url = reqwest::Url::parse("https://zernio.com:8443/api/v1/x?token=secret").unwrap();
+        assert_eq!(quoted_url(&url), "https://zernio.com:8443/api/v1/x?…");
+        let long = reqwest::Url::parse(&format!("http://h/{}", "a".repeat(5000))).unwrap();
+        assert!(quoted_url(&long).chars().count() <= 201);
+    }
 
     #[test]
     fn random_id_is_a_uuid_v4() {
