@@ -194,6 +194,20 @@ export interface NativeAttempt {
   retryInMs?: number
 }
 
+/** A raw payload or a multipart form. Exactly one of `data`, `path` and `parts` is set. */
+export interface NativeBody {
+  /** `Content-Type` of a raw payload (ignored for multipart: the boundary is chosen here). */
+  contentType?: string
+  /** Raw payload bytes. */
+  data?: Buffer
+  /** Raw payload streamed from this file. */
+  path?: string
+  /** Multipart parts, in order. */
+  parts?: Array<NativePart>
+  /** Multipart boundary (tests); a random one when absent. */
+  boundary?: string
+}
+
 /** Parameters of `NativeClient.connect`. */
 export interface NativeConnectParams {
   /** Profile id; the default profile when absent. */
@@ -228,6 +242,22 @@ export interface NativeNextPage {
   limit?: number
 }
 
+/** One multipart part: text (`text`), bytes (`data`) or a file (`path`). */
+export interface NativePart {
+  /** The form field name. */
+  name: string
+  /** A text value. */
+  text?: string
+  /** A file's bytes. */
+  data?: Buffer
+  /** A file streamed from disk. */
+  path?: string
+  /** `filename="…"` of a file part. */
+  filename?: string
+  /** `Content-Type` of a file part. */
+  contentType?: string
+}
+
 /** Rate-limit state from `X-RateLimit-*` headers. */
 export interface NativeRateLimit {
   /** Requests allowed per window. */
@@ -248,8 +278,12 @@ export interface NativeRequest {
   query?: Array<string>
   /** JSON body text. */
   body?: string
+  /** A body other than JSON (raw bytes, a file, multipart parts); wins over `body`. */
+  payload?: NativeBody
   /** Extra headers for this request. */
   headers?: Record<string, string>
+  /** Hand the response body over as bytes (`bytes`) instead of text (`body`). */
+  binaryResponse?: boolean
 }
 
 /** A success response. */
@@ -258,8 +292,10 @@ export interface NativeResponse {
   status: number
   /** Response headers, lower-case names. */
   headers: Record<string, string>
-  /** Body text (JSON for the API's answers). */
+  /** Body text (JSON for the API's answers); empty when `bytes` is set. */
   body: string
+  /** Body bytes, when the request asked for `binaryResponse`. */
+  bytes?: Buffer
   /** `X-Request-Id` of the response. */
   requestId?: string
   /** Attempts made, retries included. */

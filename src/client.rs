@@ -44,8 +44,12 @@ pub struct NativeRequest {
     pub query: Option<Vec<String>>,
     /// JSON body text.
     pub body: Option<String>,
+    /// A body other than JSON (raw bytes, a file, multipart parts); wins over `body`.
+    pub payload: Option<crate::body::NativeBody>,
     /// Extra headers for this request.
     pub headers: Option<HashMap<String, String>>,
+    /// Hand the response body over as bytes (`bytes`) instead of text (`body`).
+    pub binary_response: Option<bool>,
 }
 
 /// A success response.
@@ -55,8 +59,10 @@ pub struct NativeResponse {
     pub status: u32,
     /// Response headers, lower-case names.
     pub headers: HashMap<String, String>,
-    /// Body text (JSON for the API's answers).
+    /// Body text (JSON for the API's answers); empty when `bytes` is set.
     pub body: String,
+    /// Body bytes, when the request asked for `binaryResponse`.
+    pub bytes: Option<Buffer>,
     /// `X-Request-Id` of the response.
     pub request_id: Option<String>,
     /// Attempts made, retries included.
@@ -67,12 +73,19 @@ pub struct NativeResponse {
     pub rate_limit: Option<NativeRateLimit>,
 }
 
-impl From<late_core::Response> for NativeResponse {
-    fn from(r: late_core::Response) -> Self {
+impl NativeResponse {
+    fn new(r: late_core::Response, binary: bool) -> Self {
+        let headers = r.header_list().into_iter().collect();
+        let (body, bytes) = if binary {
+            (String::new(), Some(Buffer::from(Vec::from(r.body))))
+        } else {
+            (crate::text::string(r.body), None)
+        };
         Self {
             status: r.status as u32,
-            headers: r.header_list().into_iter().collect(),
-            body: crate::text::string(r.body),
+            headers,
+            body,
+            bytes,
             request_id: r.request_id,
             attempts: r.attempts,
             idempotency_key: r.idempotency_key,
@@ -232,11 +245,17 @@ impl NativeClient {
         let opts = options.unwrap_or_default().to_core()?;
         let token = token_of(cancel);
         let client = self.inner.clone();
+        let body = match (request.payload, request.body) {
+            (Some(p), _) => Some(crate::body::to_core(p)?),
+            (None, Some(text)) => Some(late_core::Body::json(text.into_bytes())),
+            (None, None) => None,
+        };
+        let binary = request.binary_response.unwrap_or(false);
         let req = late_core::Request {
             method: late_core::Method::parse(&request.method).map_err(to_napi)?,
             path: request.path,
             query: pairs(request.query),
-            body: request.body.map(|b| b.into_bytes().into()),
+            body,
             headers: request
                 .headers
                 .map(|h| h.into_iter().collect())
@@ -246,7 +265,7 @@ impl NativeClient {
             client
                 .request(&req, &opts, &token)
                 .await
-                .map(NativeResponse::from)
+                .map(|r| NativeResponse::new(r, binary))
                 .map_err(to_napi)
         })
         .build(env)

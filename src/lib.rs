@@ -5,6 +5,7 @@
 //! facade (`index.js`). Errors cross as structured JSON in the rejection message and become
 //! typed classes there.
 
+mod body;
 mod cancel;
 mod client;
 mod errors;

@@ -6,6 +6,7 @@
 //! (connect URLs, default-profile resolution, account pagination).
 
 pub mod accounts;
+pub mod body;
 pub mod client;
 pub mod config;
 pub mod connect;
@@ -28,6 +29,7 @@ pub mod upload;
 pub mod webhook;
 
 pub use accounts::ListAccountsParams;
+pub use body::{Body, Multipart, Part, Source};
 pub use client::Client;
 pub use config::{ClientConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS};
 pub use connect::{ConnectParams, ConnectResult};

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
+use crate::body::Body;
 use crate::error::{Error, Result};
 use crate::rate_limit::RateLimit;
 
@@ -94,8 +95,8 @@ pub struct Request {
     pub path: String,
     /// Query pairs, in order. Values are percent-encoded by the transport.
     pub query: Vec<(String, String)>,
-    /// JSON body text, if any.
-    pub body: Option<Bytes>,
+    /// The body, if any: JSON text, a raw payload or multipart parts (see [`Body`]).
+    pub body: Option<Body>,
     /// Extra headers for this request.
     pub headers: Vec<(String, String)>,
 }

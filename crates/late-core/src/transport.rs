@@ -290,11 +290,8 @@ impl Transport {
         if let Some(ua) = &self.user_agent {
             h.insert(reqwest::header::USER_AGENT, ua.clone());
         }
-        if req.body.is_some() {
-            h.insert(
-                reqwest::header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
+        if let Some(body) = &req.body {
+            h.insert(reqwest::header::CONTENT_TYPE, body.content_type());
         }
         if let Ok(v) = HeaderValue::from_str(request_id) {
             h.insert(HeaderName::from_static("x-request-id"), v);
@@ -368,7 +365,11 @@ impl Transport {
             .request(req.method.to_reqwest(), url.clone())
             .headers(headers.clone());
         if let Some(body) = &req.body {
-            builder = builder.body(body.clone());
+            let prepared = body.prepare().await.map_err(|e| (e, None))?;
+            if let Some(n) = prepared.length {
+                builder = builder.header(reqwest::header::CONTENT_LENGTH, n);
+            }
+            builder = builder.body(prepared.body);
         }
         let lead = self.http.connections.enter().await;
         let mut resp = builder
