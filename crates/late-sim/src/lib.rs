@@ -28,6 +28,7 @@ mod faults;
 mod idempotency;
 mod ids;
 mod middleware;
+mod multipart;
 mod ratelimit;
 mod recorder;
 mod routes;

@@ -143,7 +143,7 @@ pub(crate) async fn common(State(app): State<Shared>, req: Request, next: Next) 
         set_header(&mut resp, X_REQUEST_ID, &request_id);
         return resp;
     }
-    let limit = if path.starts_with("/__sim/uploads/") {
+    let limit = if path.starts_with("/__sim/uploads/") || path == "/api/v1/posts/bulk-upload" {
         UPLOAD_BODY_LIMIT
     } else {
         API_BODY_LIMIT

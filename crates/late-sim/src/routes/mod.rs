@@ -3,6 +3,7 @@
 pub(crate) mod accounts;
 pub(crate) mod admin;
 pub(crate) mod auth;
+pub(crate) mod bulk_upload;
 pub(crate) mod connect;
 pub(crate) mod media;
 pub(crate) mod posts;
@@ -69,6 +70,7 @@ pub(crate) fn router(app: Shared) -> Router {
         )
         .route("/v1/connect/{platform}", get(connect::start))
         .route("/v1/posts", get(posts::list).post(posts::create))
+        .route("/v1/posts/bulk-upload", post(bulk_upload::upload))
         .route(
             "/v1/posts/{postId}",
             get(posts::get_one).put(posts::update).delete(posts::delete),

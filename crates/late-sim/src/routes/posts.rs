@@ -392,8 +392,13 @@ fn emit_post_event(app: &Shared, post: &Post) {
     );
 }
 
+/// Checks a `POST /v1/posts` body as a create would, without storing anything (dry runs).
+pub(crate) fn check_input(app: &Shared, body: &Map<String, Value>) -> Result<(), ApiError> {
+    parse_input(&app.state(), body, false).map(|_| ())
+}
+
 /// Validates and stores a new post (after the `Idempotency-Key` layer).
-fn create_post(
+pub(crate) fn create_post(
     app: &Shared,
     body: &Map<String, Value>,
     request_id: Option<&str>,
