@@ -13,12 +13,12 @@
  * @packageDocumentation
  */
 
-import type { SocialAccount, Profile, ConnectUrlResponse, Schemas } from './types/index'
+import type { SocialAccount, Profile, ConnectUrlResponse, Schemas, Namespaces } from './types/index'
+import type { Route, Routes, OperationArgs, SuccessBody } from './lib/operations'
+import type { RateLimitInfo } from './lib/errors'
 
 /** A MIME type `POST /v1/media/presign` accepts. */
-export type MediaContentType = Schemas['MediaContentType']
-import type { Route, Routes } from './types/routes'
-import type { RateLimitInfo } from './lib/errors'
+export type MediaContentType = Schemas.MediaContentType
 import type {
   Profiles,
   Accounts,
@@ -41,6 +41,19 @@ export {
 } from './lib/webhook'
 export type * from './lib/webhook'
 export { Paginator } from './lib/pagination'
+export { fileFromPath, LateFile } from './lib/operations'
+export type {
+  FileInput,
+  FileFromPathOptions,
+  OperationArgs,
+  SuccessBody,
+  StatusBody,
+  Op,
+  OpsOf,
+  ByStatus,
+  Mode,
+  ZernioResult,
+} from './lib/operations'
 export type { Page, PageOptions, PaginationInfo } from './lib/pagination'
 export { ApiPromise } from './lib/resources/index'
 export type {
@@ -289,36 +302,15 @@ export interface ListAccountsParams {
 
 
 /** Every operation of the API as `'METHOD /path'`, e.g. `'GET /v1/accounts/{accountId}/health'`. */
-export type { Route, Routes } from './types/routes'
+export type { Route, Routes } from './lib/operations'
 
-type JsonOf<T> = T extends { content: { 'application/json': infer B } } ? B : unknown
-/** The success body of a route (its 200, 201 or 207 response). */
-export type RouteResponse<R extends Route> = Routes[R] extends { responses: infer Res }
-  ? 200 extends keyof Res
-    ? JsonOf<Res[200]>
-    : 201 extends keyof Res
-      ? JsonOf<Res[201]>
-      : 202 extends keyof Res
-        ? JsonOf<Res[202]>
-        : unknown
-  : unknown
+/** The success body of a route (every 2xx status of the spec). */
+export type RouteResponse<R extends Route> = SuccessBody<Routes[R]>
 
-type PathParamsOf<O> = O extends { parameters: { path: infer P } }
-  ? [P] extends [never] | [undefined]
-    ? {}
-    : { params: P }
-  : {}
-type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? ([Q] extends [never] | [undefined] ? {} : { query?: Q }) : {}
-type BodyOf<O> = O extends { requestBody: { content: { 'application/json': infer B } } }
-  ? { body: B }
-  : O extends { requestBody?: { content: { 'application/json': infer B } } }
-    ? { body?: B }
-    : {}
+type ParamsOf<A> = A extends { path: infer P } ? Omit<A, 'path'> & { params: P } : A
 
-/** The second argument of `request(route, init)`: path params, query, body and headers checked against the spec. */
-export type RouteInit<R extends Route> = PathParamsOf<Routes[R]> &
-  QueryOf<Routes[R]> &
-  BodyOf<Routes[R]> & { headers?: Record<string, string> }
+/** The second argument of `request(route, init)`: path params (`params`), query, body and headers checked against the spec. */
+export type RouteInit<R extends Route> = ParamsOf<OperationArgs<Routes[R]>> & { headers?: Record<string, string> }
 
 /** A request for the untyped form of `request`. */
 export interface RawRequest {
@@ -390,9 +382,18 @@ export interface WithResponse<T> {
   idempotencyKey?: string
 }
 
+/** `late.connect(platform, params?, options?)`: the connection URL for `platform`. */
+export type ConnectFunction = (platform: ConnectPlatform, params?: ConnectInstagramParams, options?: RequestOptions) => Promise<ConnectResult>
+
 /**
  * A client of the Late (Zernio) API. One per process is typical: it keeps a pool of keep-alive
  * connections in Rust.
+ *
+ * Every operation of the spec is a method named as in the official SDK (the operationId), under
+ * the official namespaces: `late.analytics.getInstagramDemographics({ query })`. The rule for
+ * which name to use: a short verb (`posts.create`, `posts.list`, `accounts.health`) is a
+ * hand-shaped method that adds checks, Dates, unwrapped results, pagination or 207 handling; an
+ * operationId (`posts.createPost`) sends exactly that operation with `{ path, query, body, headers }`.
  *
  * @example
  * ```ts
@@ -400,6 +401,8 @@ export interface WithResponse<T> {
  * const accounts = await late.listAccounts({ platform: 'instagram' })
  * ```
  */
+export interface LateClient
+  extends Omit<Namespaces, 'connect' | 'media' | 'profiles' | 'accounts' | 'posts' | 'queue' | 'webhooks' | 'analytics' | 'apiKeys' | 'usage'> {}
 export declare class LateClient {
   constructor(options?: LateClientOptions)
   /** Base URL requests go to. */
@@ -411,7 +414,7 @@ export declare class LateClient {
   /** Rate-limit state of the latest response, if the server sent one. */
   readonly rateLimit: RateLimitInfo | undefined
   /** Media uploads. */
-  readonly media: MediaResource
+  readonly media: MediaResource & Namespaces['media']
   /**
    * Profiles: list (every page), create, get, update, delete.
    * @example
@@ -419,7 +422,7 @@ export declare class LateClient {
    * const profile = await late.profiles.create({ name: 'Acme' })
    * ```
    */
-  readonly profiles: Profiles
+  readonly profiles: Profiles & Namespaces['profiles']
   /**
    * Connected accounts: list (every page), update, move, disconnect, health.
    * @example
@@ -427,7 +430,7 @@ export declare class LateClient {
    * for await (const account of late.accounts.list({ platform: 'instagram' })) console.log(account._id)
    * ```
    */
-  readonly accounts: Accounts
+  readonly accounts: Accounts & Namespaces['accounts']
   /**
    * The connect steps after the OAuth URL: page / account / organization / location / board
    * selection, Bluesky credentials, headless pending data.
@@ -444,7 +447,7 @@ export declare class LateClient {
    * const { post } = await late.posts.create({ content: 'Hi', publishNow: true, platforms: [{ platform: 'bluesky', accountId }] })
    * ```
    */
-  readonly posts: Posts
+  readonly posts: Posts & Namespaces['posts']
   /**
    * Queue slots: get, create, update, delete, preview, nextSlot.
    * @example
@@ -452,7 +455,7 @@ export declare class LateClient {
    * const { nextSlot } = await late.queue.nextSlot({ profileId })
    * ```
    */
-  readonly queue: Queue
+  readonly queue: Queue & Namespaces['queue']
   /**
    * Webhook settings CRUD, test sends, delivery logs (every page), redelivery.
    * @example
@@ -460,7 +463,7 @@ export declare class LateClient {
    * await late.webhooks.test(webhookId)
    * ```
    */
-  readonly webhooks: Webhooks
+  readonly webhooks: Webhooks & Namespaces['webhooks']
   /**
    * Analytics: get, delta (the change feed, every page).
    * @example
@@ -468,7 +471,7 @@ export declare class LateClient {
    * const overview = await late.analytics.get({ profileId })
    * ```
    */
-  readonly analytics: Analytics
+  readonly analytics: Analytics & Namespaces['analytics']
   /**
    * API keys: list, create, delete.
    * @example
@@ -476,7 +479,7 @@ export declare class LateClient {
    * const keys = await late.apiKeys.list()
    * ```
    */
-  readonly apiKeys: ApiKeys
+  readonly apiKeys: ApiKeys & Namespaces['apiKeys']
   /**
    * Usage and metered spend.
    * @example
@@ -484,7 +487,7 @@ export declare class LateClient {
    * const usage = await late.usage.get()
    * ```
    */
-  readonly usage: Usage
+  readonly usage: Usage & Namespaces['usage']
   /**
    * Credential check.
    * @example
@@ -511,14 +514,17 @@ export declare class LateClient {
    */
   connectInstagram(params?: ConnectInstagramParams, options?: RequestOptions): Promise<ConnectResult>
   /**
-   * The URL where a customer connects an account of `platform`. An unknown platform throws a
-   * {@link LateValidationError} before any request.
+   * `late.connect(platform, params?, options?)`: the URL where a customer connects an account of
+   * `platform` (an unknown platform throws a {@link LateValidationError} before any request). The
+   * same function also carries the official `connect` namespace: `late.connect.getConnectUrl(…)`,
+   * `late.connect.facebook.listFacebookPages(…)`, …
    * @example
    * ```ts
    * const { connectUrl } = await late.connect('linkedin', { profileId })
+   * const { authUrl } = await late.connect.getConnectUrl({ path: { platform: 'linkedin' }, query: { profileId } })
    * ```
    */
-  connect(platform: ConnectPlatform, params?: ConnectInstagramParams, options?: RequestOptions): Promise<ConnectResult>
+  readonly connect: ConnectFunction & Namespaces['connect']
   /**
    * Every social account of a profile, all pages followed (`GET /v1/accounts`).
    * @example

@@ -15,6 +15,7 @@ const { parseConnectCallback } = require('./lib/callback.js')
 const webhook = require('./lib/webhook.js')
 const { Paginator } = require('./lib/pagination.js')
 const { ApiPromise } = require('./lib/resources/index.js')
+const { fileFromPath, LateFile } = require('./lib/body.js')
 const { version } = require('./package.json')
 
 /** Connection URL for Instagram, on the default client (built from env on first use). */
@@ -38,6 +39,8 @@ module.exports = {
   createMemoryEventStore: webhook.createMemoryEventStore,
   Paginator,
   ApiPromise,
+  fileFromPath,
+  LateFile,
   DEFAULT_BASE_URL,
   VERSION: version,
   LateError: errors.LateError,

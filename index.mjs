@@ -15,6 +15,8 @@ export const {
   createMemoryEventStore,
   Paginator,
   ApiPromise,
+  fileFromPath,
+  LateFile,
   DEFAULT_BASE_URL,
   VERSION,
   LateError,

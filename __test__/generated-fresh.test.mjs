@@ -1,5 +1,5 @@
 // Everything derived from the spec (spec/openapi.json) must be exactly what the generators make
-// (scripts/generate.js): types/, the spec note, and any generated table. A stale or hand-edited
+// (scripts/generate.js): types/, the method table (lib/generated/), docs/operations.md and the spec note. A stale or hand-edited
 // derived file fails here, naming it; `npm run update:spec` regenerates everything in one step.
 
 import { test } from 'node:test'
@@ -17,7 +17,7 @@ const { stale, generate, SPEC_PATH } = require('../scripts/generate.js')
 
 test('every file derived from spec/openapi.json is fresh (`npm run generate` would change nothing)', { timeout: 180_000 }, async () => {
   const r = await stale()
-  assert.ok(r.files.includes('types/openapi.d.ts') && r.files.includes('spec/README.md'), r.files.join(', '))
+  assert.ok(r.files.includes('types/operations.d.ts') && r.files.includes('lib/generated/operations.js') && r.files.includes('spec/README.md'), r.files.join(', '))
   assert.deepEqual(r.stale, [], 'run `npm run generate` and commit the result')
 })
 
@@ -52,7 +52,7 @@ test('update:spec on a changed spec regenerates every derived file, and --check 
     const out = await generate({ specPath, root })
     for (const rel of out.files) assert.ok(fs.existsSync(path.join(root, rel)), rel)
     assert.match(fs.readFileSync(path.join(root, 'spec/README.md'), 'utf8'), /version \*\*9\.9\.9-test\*\*/)
-    assert.match(fs.readFileSync(path.join(root, 'types/openapi.d.ts'), 'utf8'), /9\.9\.9-test/)
+    assert.match(fs.readFileSync(path.join(root, 'types/schemas.d.ts'), 'utf8'), /9\.9\.9-test/)
     // Deterministic: a second run changes nothing; a hand edit is caught.
     assert.deepEqual((await stale({ specPath, root })).stale, [])
     fs.appendFileSync(path.join(root, 'types/index.d.ts'), '// hand edit\n')

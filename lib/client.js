@@ -10,8 +10,10 @@ const { inspect } = require('node:util')
 const { native, callOptions, deadlineLeft, invoke, fromNative, parseBody } = require('./transport.js')
 const { LateValidationError, LateApiError } = require('./errors.js')
 const v = require('./validate.js')
-const { encodeJsonBody } = require('./json-body.js')
 const { installResources } = require('./resources/index.js')
+const { queryPairs } = require('./query.js')
+const { encodeBody } = require('./body.js')
+const { installNamespaces } = require('./namespaces.js')
 const logging = require('./logging.js')
 const trust = require('./trust.js')
 
@@ -163,37 +165,16 @@ function newNative(build) {
   }
 }
 
-/** Most values one query parameter may repeat (an array longer than this cannot fit in a URL). */
-const MAX_QUERY_VALUES = 1000
+/** Internal: `client[SEND](request, options, { binary, raw })` sends an operation (lib/operation-call.js, lib/zernio/). */
+const SEND = Symbol('LateClient.send')
 
-/** One query value as text: a well-formed string, a finite number or a boolean. */
-function queryText(item, param) {
-  if (typeof item === 'string') return v.checkText(item, param)
-  if ((typeof item === 'number' && Number.isFinite(item)) || typeof item === 'boolean') return String(item)
-  throw new LateValidationError(`invalid \`${param}\`: expected a string, finite number or boolean, got ${v.describe(item)}`, { param })
+/** The key of an `Idempotency-Key` header among `headers`, if any. */
+function idempotencyHeader(headers) {
+  return Object.keys(headers).find((k) => k.toLowerCase() === 'idempotency-key')
 }
 
-/** Flattens query values: undefined skipped, arrays repeated, booleans and numbers as text. */
-function flatQuery(query, param) {
-  if (query === undefined || query === null) return undefined
-  return v.reading(param, () => {
-    if (query instanceof URLSearchParams) return [...query.entries()].flat()
-    const out = []
-    for (const [name, value] of Object.entries(v.record(query, param))) {
-      if (value === undefined || value === null) continue
-      const p = `${param}.${name}`
-      if (!Array.isArray(value)) {
-        out.push(v.checkText(name, param), queryText(value, p))
-        continue
-      }
-      if (value.length > MAX_QUERY_VALUES) {
-        throw new LateValidationError(`invalid \`${p}\`: at most ${MAX_QUERY_VALUES} values, got ${value.length}`, { param: p })
-      }
-      for (let i = 0; i < value.length; i++) out.push(v.checkText(name, param), queryText(value[i], `${p}[${i}]`))
-    }
-    return out
-  })
-}
+/** Every LateClient built: a lazy getter only pins its value on one of them (never on the prototype). */
+const instances = new WeakSet()
 
 function connectExtra(params) {
   const extra = []
@@ -289,6 +270,8 @@ class LateClient {
   #options
 
   constructor(options) {
+    installNamespaces(LateClient.prototype, namedMethod, own)
+    instances.add(this)
     if (cloning) {
       ;({ options: this.#options, native: this.#native } = cloning)
       cloning = undefined
@@ -367,12 +350,23 @@ class LateClient {
   /** The URL where a customer connects an Instagram account. */
   async connectInstagram(params, options) {
     LateClient.#own(this, 'connectInstagram')
-    return this.connect('instagram', params, options)
+    return this.#connect('instagram', params, options)
   }
 
-  /** The URL where a customer connects an account of `platform`. */
-  async connect(platform, params, options) {
+  /**
+   * `late.connect(platform, params?, options?)`: the URL where a customer connects an account of
+   * `platform`. The function also carries the official `connect` namespace
+   * (`late.connect.getConnectUrl(…)`, `late.connect.facebook.…`), added by lib/namespaces.js. It is
+   * bound to its client, so it may be passed around detached.
+   */
+  get connect() {
     LateClient.#own(this, 'connect')
+    const connect = (platform, params, options) => this.#connect(platform, params, options)
+    Object.defineProperty(this, 'connect', { value: connect, enumerable: false, writable: false, configurable: false })
+    return connect
+  }
+
+  async #connect(platform, params, options) {
     if (typeof platform !== 'string' || platform === '') {
       throw new LateValidationError('invalid `platform`: expected a platform id such as `instagram`', {
         param: 'platform',
@@ -432,7 +426,12 @@ class LateClient {
     return this.#send(routeOrRequest, init, options)
   }
 
-  async #send(routeOrRequest, init, options) {
+  /** Internal: sends a checked operation request; `how.binary` keeps the body as bytes, `how.raw` the text. */
+  [SEND](request, options, how) {
+    return this.#send(request, options, undefined, how)
+  }
+
+  async #send(routeOrRequest, init, options, how = {}) {
     let method, path, spec
     if (typeof routeOrRequest === 'string') {
       spec = init === undefined ? {} : v.record(init, 'init')
@@ -455,13 +454,25 @@ class LateClient {
     }
     const call = callOptions(options)
     const headers = v.optionalHeaders(spec.headers, 'headers')
+    // An `Idempotency-Key` header is the call's key: one key, reused by retries, reported on failure.
+    const keyHeader = headers && idempotencyHeader(headers)
+    if (keyHeader !== undefined) {
+      if (!call.native || call.native.idempotencyKey === undefined) {
+        call.native = { ...call.native, idempotencyKey: v.optionalString(headers[keyHeader], 'headers.idempotency-key') }
+      }
+      delete headers[keyHeader]
+    }
     const req = {
       method,
       path,
-      query: flatQuery(spec.query, 'query'),
-      body: encodeJsonBody(spec.body, 'body'),
+      query: queryPairs(spec.query, 'query'),
       headers: headers && Object.keys(headers).length ? headers : undefined,
+      binaryResponse: how.binary || undefined,
     }
+    let encoded = encodeBody(spec.body, 'body')
+    if (typeof encoded.then === 'function') encoded = await encoded
+    req.body = encoded.body
+    req.payload = encoded.payload
     // The key is chosen here, so a failed POST can say which key to retry with.
     if (method === 'POST' && call.native && call.native.idempotencyKey === undefined) {
       call.native.idempotencyKey = require('node:crypto').randomUUID()
@@ -476,8 +487,8 @@ class LateClient {
       if (idempotencyKey !== undefined && e && typeof e === 'object') e.idempotencyKey = idempotencyKey
       throw e
     }
-    return {
-      data: parseBody(res),
+    const result = {
+      data: how.binary ? res.bytes : how.raw ? undefined : parseBody(res),
       status: res.status,
       headers: res.headers,
       requestId: res.requestId ?? undefined,
@@ -485,6 +496,9 @@ class LateClient {
       attempts: res.attempts,
       idempotencyKey: res.idempotencyKey ?? undefined,
     }
+    // The compat layer (late-native/zernio) builds a Response from the raw answer.
+    if (how.raw) Object.defineProperty(result, 'raw', { value: { text: res.body, url: `${this.#options.baseUrl}${path}`, query: req.query } })
+    return result
   }
 
   /** What `JSON.stringify(client)` shows: settings without the key. */
@@ -499,7 +513,17 @@ class LateClient {
   }
 }
 
-installResources(LateClient.prototype)
+/** Throws unless `self` is a LateClient: a lazy group or namespace is only ever pinned on a client. */
+function own(self, name) {
+  if (!instances.has(self)) throw detached(name, self)
+}
+
+installResources(LateClient.prototype, own)
+
+/** A named method of `late.<namespace>`: an ApiPromise of the operation's data. */
+function namedMethod(client, index) {
+  return (args, options) => require('./operation-call.js').callOperation(client, index, args, options)
+}
 
 let defaultClient
 /** The client the top-level shortcuts use, built from env on first use. */
@@ -508,4 +532,4 @@ function getDefaultClient() {
   return defaultClient
 }
 
-module.exports = { LateClient, getDefaultClient, DEFAULT_BASE_URL }
+module.exports = { LateClient, getDefaultClient, DEFAULT_BASE_URL, SEND }

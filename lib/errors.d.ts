@@ -39,6 +39,10 @@ export interface LateApiErrorFields {
   retryAfterMs?: number
   rateLimit?: RateLimitInfo
   attempts?: number
+  details?: Record<string, unknown>
+  docUrl?: string
+  platform?: string
+  platformError?: Record<string, unknown>
 }
 
 /**
@@ -70,6 +74,14 @@ export declare class LateApiError extends LateError {
   readonly rateLimit: RateLimitInfo | undefined
   /** Attempts made, retries included. */
   readonly attempts: number | undefined
+  /** Structured context of the error envelope (`details`), e.g. `{ fields }` or `{ existingPostId }`. */
+  readonly details: Record<string, unknown> | undefined
+  /** Documentation of this error (`docUrl`), when the API links one. */
+  readonly docUrl: string | undefined
+  /** The upstream platform (`platform`), when `type` is `platform_error`. */
+  readonly platform: string | undefined
+  /** The upstream platform's own payload, verbatim (`platformError`; Meta: `code`, `error_subcode`, `fbtrace_id`). */
+  readonly platformError: Record<string, unknown> | undefined
 }
 /** 400. @example `catch (e) { if (e instanceof BadRequestError) console.error(e.param) }` */
 export declare class BadRequestError extends LateApiError {}
@@ -111,7 +123,7 @@ export declare class PartialPublishError extends LateApiError {
   /** The saved post, as the API returned it. */
   readonly post: import('../types/index').Post | undefined
   /** Per-platform outcome; absent when the attempt aborted before it started. */
-  readonly platformResults: import('../types/index').components['schemas']['PostPublishIncompleteResponse']['platformResults']
+  readonly platformResults: import('../types/index').Schemas.PostPublishIncompleteResponse['platformResults']
   /** `post.status` after the attempt. */
   readonly postStatus: import('../types/index').Post['status'] | undefined
   /** True when Zernio retries the publish by itself (`postStatus === 'scheduled'`). */

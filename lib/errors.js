@@ -82,6 +82,20 @@ class LateApiError extends LateError {
     this.rateLimit = field(fields, 'rateLimit')
     /** How many attempts were made, retries included. */
     this.attempts = field(fields, 'attempts')
+    const body = this.body
+    const envelope = body !== null && typeof body === 'object' && !Array.isArray(body) ? body : undefined
+    const pick = (key) => {
+      const given = field(fields, key)
+      return given !== undefined ? given : field(envelope, key)
+    }
+    /** Structured context of the error envelope (`details`), e.g. `{ fields }` or `{ existingPostId }`. */
+    this.details = pick('details')
+    /** A link to the documentation of this error (`docUrl`), when the API sends one. */
+    this.docUrl = pick('docUrl')
+    /** The upstream platform (`platform`), when `type` is `platform_error`. */
+    this.platform = pick('platform')
+    /** The upstream platform's own payload, verbatim (`platformError`; Meta: code, subcode, fbtrace_id). */
+    this.platformError = pick('platformError')
   }
 }
 

@@ -12,7 +12,7 @@
 
 import type { LateClient, RequestOptions, WithResponse } from '../../index'
 import type { Paginator, PageOptions } from '../pagination'
-import type { RequestBody, ResponseBody, QueryParams, SocialAccount, Profile, Post, Webhook, WebhookLog, components } from '../../types/index'
+import type { RequestBody, ResponseBody, QueryParams, SocialAccount, Profile, Post, Webhook, WebhookLog, Schemas } from '../../types/index'
 
 /**
  * What single-call resource methods return: a Promise of the result with `.withResponse()`.
@@ -47,7 +47,7 @@ export type UpdatePostParams = WithDates<RequestBody<'updatePost'>>
 /** What {@link Posts.create} resolves to: the 201 (created) or 200 (idempotent replay or TikTok dry run) body. */
 export type CreatePostResult = ResponseBody<'createPost', 201> | ResponseBody<'createPost', 200>
 /** An API key as listed (previews only) or created (`key` shown once). */
-export type ApiKey = components['schemas']['ApiKey']
+export type ApiKey = Schemas.ApiKey
 /** One entry of the analytics change feed. */
 export type AnalyticsDeltaItem = ResponseBody<'getAnalyticsDelta'>['data'][number]
 /** The short-lived `X-Connect-Token` (the redirect's `connect_token`), sent as that header. */

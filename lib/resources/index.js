@@ -27,14 +27,18 @@ const GROUPS = {
 /**
  * Installs the resource groups on a client class as lazy getters: the first access on a client
  * loads the group's module and pins the instance on that client as a read-only, non-enumerable
- * property. Importing the package or creating a client loads none of them.
+ * property. Importing the package or creating a client loads none of them. `own(self, name)`
+ * throws when `self` is not a client.
  */
-function installResources(proto) {
+function installResources(proto, own) {
   for (const [name, [file, cls]] of Object.entries(GROUPS)) {
     Object.defineProperty(proto, name, {
-      configurable: false,
+      // Configurable: the official namespace of the same name (lib/namespaces.js) wraps it.
+      configurable: true,
       enumerable: false,
       get() {
+        // Only a client gets the group pinned on it (never the prototype itself).
+        if (own) own(this, name)
         const Group = guardDetached(require(file)[cls], name)
         const value = new Group(this)
         Object.defineProperty(this, name, { value, enumerable: false, writable: false, configurable: false })

@@ -1,0 +1,30 @@
+'use strict'
+
+/**
+ * A named method of `LateClient` (`late.analytics.getInstagramDemographics(args, options)`): checks
+ * the argument, sends the operation and returns an ApiPromise of its data (`.withResponse()` for
+ * the metadata), like the hand-shaped methods. A 207 partial publish rejects with
+ * PartialPublishError, as on `posts.create`: a failed publish is never a silent success.
+ */
+
+const { operationRequest, searchParams } = require('./operations.js')
+const { callOptions } = require('./transport.js')
+const { apiPromise } = require('./resources/api-promise.js')
+const { throwOn207 } = require('./resources/shared.js')
+const { SEND } = require('./client.js')
+
+/** Runs operation number `index` on `client`. Bad input rejects before anything is sent. */
+function callOperation(client, index, args, options) {
+  return apiPromise(() => {
+    const req = operationRequest(index, args)
+    if (options !== undefined && options !== null) callOptions(options)
+    const sent = client[SEND](
+      { method: req.method, path: req.path, query: searchParams(req.query), body: req.body, headers: req.headers },
+      options,
+      { binary: req.binary },
+    )
+    return req.partialPublish ? sent.then((res) => (throwOn207(res), res)) : sent
+  })
+}
+
+module.exports = { callOperation }
