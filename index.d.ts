@@ -53,6 +53,7 @@ export type {
   ByStatus,
   Mode,
   ZernioResult,
+  ZernioCallOptions,
 } from './lib/operations'
 export type { Page, PageOptions, PaginationInfo } from './lib/pagination'
 export { ApiPromise } from './lib/resources/index'

@@ -152,6 +152,22 @@ describe('npm package (packed tarball installed into a fresh project)', { skip, 
     ok(sh(process.execPath, ['--input-type=module', '-e', script], { cwd: app }), 'import')
   })
 
+  test('late-native/zernio: require, import (default export), one copy of each class, a named method and the operation table shipped', () => {
+    const script = `
+      import assert from 'node:assert/strict'
+      import { createRequire } from 'node:module'
+      import Zernio, { ZernioApiError } from 'late-native/zernio'
+      import { LateApiError } from 'late-native'
+      const cjs = createRequire(import.meta.url)('late-native/zernio')
+      assert.equal(cjs.Zernio, Zernio)
+      assert.equal(cjs.default, Zernio)
+      assert.ok(ZernioApiError.prototype instanceof LateApiError)
+      const zernio = new Zernio({ apiKey: 'sk_test_pkg', baseURL: 'http://127.0.0.1:9/api', maxRetries: 0 })
+      assert.equal(typeof zernio.connect.facebook.listFacebookPages, 'function')
+      await assert.rejects(zernio.posts.getPost({ path: {} }), (e) => e.param === 'path.postId')`
+    ok(sh(process.execPath, ['--input-type=module', '-e', script], { cwd: app, timeout: 60_000 }), 'late-native/zernio')
+  })
+
   test('late-native/testing: require, import, and a real call through the installed addon', () => {
     const script = `
       import assert from 'node:assert/strict'
@@ -178,6 +194,7 @@ describe('npm package (packed tarball installed into a fresh project)', { skip, 
 import { LateClient, LateApiError, RateLimitError, VERSION, connectInstagram } from 'late-native'
 import { startSimulator, type Simulator } from 'late-native/testing'
 import lateDefault from 'late-native'
+import Zernio, { ZernioApiError } from 'late-native/zernio'
 
 export async function main(): Promise<string> {
   const late = new LateClient({ apiKey: 'sk_test_consumer', timeoutMs: 5_000, maxRetries: 1 })
@@ -185,8 +202,11 @@ export async function main(): Promise<string> {
   const sim: Simulator = await startSimulator()
   try {
     const { connectUrl } = await late.connectInstagram({ redirectUrl: 'https://app.example.com/connected' })
-    return connectUrl + version + String(typeof connectInstagram) + String(typeof lateDefault.LateClient)
+    const { data } = await new Zernio({ apiKey: 'sk_test_consumer' }).analytics.getInstagramDemographics({ query: { accountId: 'a1' } })
+    const named = await late.posts.getPost({ path: { postId: 'p1' } })
+    return connectUrl + version + String(typeof connectInstagram) + String(typeof lateDefault.LateClient) + JSON.stringify([data, named])
   } catch (e: unknown) {
+    if (e instanceof ZernioApiError) return String(e.statusCode)
     if (e instanceof RateLimitError) return String(e.status)
     if (e instanceof LateApiError) {
       const status: number = e.status

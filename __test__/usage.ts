@@ -10,7 +10,12 @@ import {
   LateAbortError,
   type SocialAccount,
   type ConnectResult,
+  type RequestBody,
+  type OperationArgs,
+  type Schemas,
+  fileFromPath,
 } from '../index'
+import Zernio, { ZernioApiError, RateLimitError as ZernioRateLimitError } from '../zernio'
 
 async function quickStart(): Promise<void> {
   const late = new LateClient({ apiKey: 'sk_test_typed', timeoutMs: 10_000, maxRetries: 2 })
@@ -227,3 +232,62 @@ async function network(): Promise<void> {
   new LateClient({ logLevel: 'verbose' })
 }
 void network
+
+// Every operation by name, typed from the spec: path, query, body, headers and the result.
+async function namedOperations(): Promise<void> {
+  const late = new LateClient({ apiKey: 'sk_test_typed' })
+  const demo = await late.analytics.getInstagramDemographics({ query: { accountId: 'a1', metric: 'follower_demographics' } })
+  console.log(demo)
+  const post = await late.posts.getPost({ path: { postId: 'p1' } })
+  const status: string | undefined = post.post?.status
+  console.log(status)
+  const { data, requestId } = await late.posts.createPost({ body: { content: 'Hi', platforms: [{ platform: 'bluesky', accountId: 'a1' }] } }).withResponse()
+  console.log(data, requestId)
+  await late.analytics.getAnalytics({ query: { fromDate: new Date(), platform: 'instagram' } }, { timeoutMs: 5_000 })
+  await late.usage.getUsage()
+  const { authUrl } = await late.connect.getConnectUrl({ path: { platform: 'instagram' }, query: { profileId: 'p1' } })
+  console.log(authUrl, (await late.connect('tiktok')).connectUrl)
+  await late.connect.facebook.listFacebookPages({ query: { profileId: 'p1', tempToken: 't' } })
+  await late.posts.bulkUploadPosts({ query: { dryRun: true }, body: { file: fileFromPath('./posts.csv') } })
+  await late.phonenumbers.uploadPhoneNumberKycDocument({ body: Buffer.from('%PDF'), headers: { 'X-Filename': 'id.pdf' } })
+  const pdf: Buffer = await late.phonenumbers.viewPhoneNumberKycDocument({ path: { documentId: 'd1' } })
+  console.log(pdf.length)
+  // The deprecated aliases of the official SDK are there, and typed the same.
+  await late.ads.listAdCampaigns({ query: { accountId: 'a1' } })
+  const body: RequestBody<'createProfile'> = { name: 'Acme' }
+  const args: OperationArgs<'getPost'> = { path: { postId: 'p1' } }
+  const schema: Schemas.Post | undefined = post.post
+  console.log(body, args, schema)
+  const health = await late.request('GET /v1/accounts/{accountId}/health', { params: { accountId: 'a1' } })
+  console.log(health)
+
+  // @ts-expect-error: the path parameter is required
+  await late.posts.getPost({})
+  // @ts-expect-error: so is the required query parameter
+  await late.analytics.getInstagramDemographics({ query: {} })
+  // @ts-expect-error: unknown enum values do not type-check
+  await late.analytics.getInstagramDemographics({ query: { accountId: 'a1', metric: 'nope' } })
+  // @ts-expect-error: the KYC upload needs its X-Filename header
+  await late.phonenumbers.uploadPhoneNumberKycDocument({ body: Buffer.from('x') })
+  // @ts-expect-error: no such operation
+  await late.posts.launchPost()
+}
+void namedOperations
+
+// late-native/zernio: the official SDK's shape, late-native's errors underneath.
+async function compat(): Promise<void> {
+  const zernio = new Zernio({ apiKey: 'sk_test_typed', baseURL: 'http://127.0.0.1:4010/api', timeout: 10_000 })
+  const { data, response, request } = await zernio.posts.listPosts({ query: { status: 'scheduled' } })
+  console.log(data.posts?.length, response.status, request.method)
+  const blob: Blob = (await zernio.phonenumbers.viewPhoneNumberKycDocument({ path: { documentId: 'd1' } })).data
+  console.log(blob.size, zernio.late.baseUrl)
+  try {
+    await zernio.posts.getPost({ path: { postId: 'p1' }, signal: AbortSignal.timeout(1_000) })
+  } catch (e) {
+    if (e instanceof ZernioRateLimitError) console.log(e.getSecondsUntilReset(), e.retryAfterMs)
+    else if (e instanceof ZernioApiError) console.log(e.statusCode, e.code, e.platformError, e.requestId, e.isNotFound())
+  }
+  // @ts-expect-error: the path parameter is required here too
+  await zernio.posts.getPost({})
+}
+void compat

@@ -52,7 +52,7 @@ function operationBody(id, flags, FLAGS, body) {
     if (!form) throw fail('body', `${id} takes JSON, not FormData`)
     return body
   }
-  if (form && isPlainObject(body) && (!json || hasFile(body))) return multipart(body)
+  if (form && isPlainObject(body) && (!json || flags & FLAGS.multipartFirst || hasFile(body))) return multipart(body)
   if (form && !json) throw fail('body', `${id} takes multipart/form-data: an object of fields or a FormData`)
   if (isFileLike(body)) throw fail('body', `${id} takes JSON; file data goes in a multipart operation or media.upload`)
   return JSON.stringify(body)

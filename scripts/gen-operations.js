@@ -25,7 +25,7 @@ const { layout, docsUrl } = require('./operations/layout.js')
 const { TsEmitter, q, key, jsdoc, brief } = require('./operations/ts.js')
 const { ascii } = require('./operations/text.js')
 
-const FLAGS = { json: 1, multipart: 2, raw: 4, bodyRequired: 8, binaryResponse: 16, sdkOnly: 32, deprecated: 64, partialPublish: 128 }
+const FLAGS = { json: 1, multipart: 2, raw: 4, bodyRequired: 8, binaryResponse: 16, sdkOnly: 32, deprecated: 64, partialPublish: 128, multipartFirst: 256 }
 const JSON_TYPES = /^application\/(.+\+)?json$/
 
 function header(spec, sdkVersion, what, line = '//') {
@@ -71,6 +71,9 @@ function describeOperation(spec, emitter, o) {
   if (binary) flags |= FLAGS.binaryResponse
   if (o.sdkOnly) flags |= FLAGS.sdkOnly
   if (op.deprecated) flags |= FLAGS.deprecated
+  // Both JSON and multipart accepted, multipart listed first: a plain object goes as multipart.
+  const first = Object.keys(content)[0]
+  if (kinds.json && kinds.multipart && first === 'multipart/form-data') flags |= FLAGS.multipartFirst
   // A 207 whose body is the spec's partial-publish answer: LateClient rejects it with PartialPublishError.
   const r207 = op.responses && op.responses['207'] && emitter.resolve(op.responses['207'])
   const s207 = r207 && r207.content && r207.content['application/json'] && r207.content['application/json'].schema

@@ -4,7 +4,7 @@
 // Regenerate with `npm run generate`.
 
 /** Bits of an operation's flags. */
-exports.FLAGS = {"json":1,"multipart":2,"raw":4,"bodyRequired":8,"binaryResponse":16,"sdkOnly":32,"deprecated":64,"partialPublish":128}
+exports.FLAGS = {"json":1,"multipart":2,"raw":4,"bodyRequired":8,"binaryResponse":16,"sdkOnly":32,"deprecated":64,"partialPublish":128,"multipartFirst":256}
 
 /**
  * Every operation: [operationId, 'METHOD /path', flags, required query names, required header
@@ -519,7 +519,7 @@ exports.OPERATIONS = [
   ["deleteWhatsAppConversationalAutomation","DELETE /v1/whatsapp/conversational-automation",0,["accountId"]],
   ["getWhatsAppBusinessProfile","GET /v1/whatsapp/business-profile",0,["accountId"]],
   ["updateWhatsAppBusinessProfile","POST /v1/whatsapp/business-profile",9],
-  ["uploadWhatsAppProfilePhoto","POST /v1/whatsapp/business-profile/photo",11],
+  ["uploadWhatsAppProfilePhoto","POST /v1/whatsapp/business-profile/photo",267],
   ["getWhatsAppDisplayName","GET /v1/whatsapp/business-profile/display-name",0,["accountId"]],
   ["updateWhatsAppDisplayName","POST /v1/whatsapp/business-profile/display-name",9],
   ["getWhatsappBusinessUsername","GET /v1/whatsapp/business-profile/username",0,["accountId"]],

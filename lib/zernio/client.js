@@ -1,0 +1,178 @@
+'use strict'
+
+/**
+ * `Zernio`: a drop-in for the official SDK's client (`@zernio/node`) on late-native's native
+ * transport. Same constructor options, namespaces, method names (and deprecated aliases), and
+ * results `{ data, request, response }`; API errors are thrown as `ZernioApiError` (also a
+ * late-native `LateApiError`). Underneath it is a `LateClient`: retries with one idempotency key
+ * per POST, timeouts that fire, `signal`, the connection pool — reachable as `zernio.late`.
+ */
+
+const { inspect } = require('node:util')
+const { STATUS_CODES } = require('node:http')
+const { LateClient, SEND } = require('../client.js')
+const { LateApiError } = require('../errors.js')
+const { operationRequest, searchParams } = require('../operations.js')
+const { installNamespaces } = require('../namespaces.js')
+const { ZernioApiError, fromLateApiError } = require('./errors.js')
+
+const DEFAULT_BASE_URL = 'https://zernio.com/api'
+const OPTION_KEYS = ['apiKey', 'baseURL', 'timeout', 'defaultHeaders', 'maxRetries', 'maxRetryWaitMs', 'maxResponseBytes']
+const MISSING_KEY =
+  "The ZERNIO_API_KEY environment variable is missing or empty; either provide it, or instantiate the Zernio client with an apiKey option, like new Zernio({ apiKey: 'sk_...' }). LATE_API_KEY is also supported for backwards compatibility."
+
+function env(name) {
+  const value = typeof process !== 'undefined' && process.env ? process.env[name] : undefined
+  return value === undefined || value === '' ? undefined : value
+}
+
+const clients = new WeakMap()
+
+/** A Blob of `body` typed as fetch types it (the response's MIME type, serialized). */
+function blobOf(body, type) {
+  return new Response(body, { headers: type ? { 'content-type': type } : {} }).blob()
+}
+
+/** The `data` of a response, parsed as the official SDK does (by status and content type). */
+async function dataOf(res, binary) {
+  const type = res.headers['content-type'] || ''
+  if (binary) return blobOf(res.data, type)
+  const text = res.raw.text
+  if (res.status === 204 || text === '') return {}
+  const mime = type.split(';')[0].trim()
+  if (mime.startsWith('application/json') || mime.endsWith('+json') || mime === '') {
+    try {
+      return JSON.parse(text)
+    } catch {
+      if (mime !== '') {
+        throw new ZernioApiError(`the API returned a ${res.status} response whose body is not JSON`, res.status, 'invalid_response')
+      }
+      return text
+    }
+  }
+  if (/^(application|audio|image|video)\//.test(mime)) return blobOf(text, type)
+  return text
+}
+
+/** The full URL of a request, as the official SDK's `request.url` / `response.url` show it. */
+function urlOf(raw) {
+  const pairs = raw.query
+  if (!pairs || !pairs.length) return raw.url
+  const p = new URLSearchParams()
+  for (let i = 0; i < pairs.length; i += 2) p.append(pairs[i], pairs[i + 1])
+  return `${raw.url}?${p}`
+}
+
+/** `{ data, request, response }`; `request` and `response` are built on first access. */
+async function result(res, req, sentHeaders, binary) {
+  const data = await dataOf(res, binary)
+  const url = urlOf(res.raw)
+  let request
+  let response
+  return {
+    data,
+    get request() {
+      if (!request) {
+        const headers = new Headers(sentHeaders)
+        request = new Request(url, { method: req.method, headers })
+      }
+      return request
+    },
+    get response() {
+      if (!response) {
+        const noBody = res.status === 204 || res.status === 205 || res.status === 304
+        const body = noBody ? null : binary ? res.data : res.raw.text
+        response = new Response(body, { status: res.status, statusText: STATUS_CODES[res.status] || '', headers: res.headers })
+        Object.defineProperty(response, 'url', { value: url })
+        Object.defineProperty(response, 'type', { value: 'basic' })
+      }
+      return response
+    },
+  }
+}
+
+/** The request headers this call sent that JS knows (never `Authorization`). */
+function sentHeaders(defaults, req, res) {
+  const h = { ...defaults, ...(req.headers || {}) }
+  if (typeof req.body === 'string') h['content-type'] = 'application/json'
+  else if (req.body && req.body.contentType) h['content-type'] = req.body.contentType
+  else if (req.body) h['content-type'] = 'multipart/form-data'
+  if (res.idempotencyKey) h['idempotency-key'] = res.idempotencyKey
+  return h
+}
+
+/** One method of a namespace: `(args, options?) => Promise<{ data, request, response }>`. */
+function zernioMethod(zernio, index) {
+  return async (args, options) => {
+    const { late, defaultHeaders } = clients.get(zernio)
+    const req = operationRequest(index, args, { compat: true })
+    const signal = args && args.signal
+    const call = signal ? { ...(options || {}), signal } : options
+    const request = { method: req.method, path: req.path, query: searchParams(req.query), body: req.body, headers: req.headers }
+    let res
+    try {
+      res = await late[SEND](request, call, { binary: req.binary, raw: true })
+    } catch (e) {
+      if (e instanceof LateApiError && !(e instanceof ZernioApiError)) throw fromLateApiError(e)
+      throw e
+    }
+    return result(res, req, sentHeaders(defaultHeaders, req, res), req.binary)
+  }
+}
+
+/**
+ * A client of the Zernio API with the official SDK's shape. Options: `apiKey` (default: env
+ * `ZERNIO_API_KEY`, then `LATE_API_KEY`), `baseURL` (default: env `ZERNIO_BASE_URL`, then
+ * `LATE_BASE_URL`, then `https://zernio.com/api`), `timeout` (ms per attempt, default 60 000),
+ * `defaultHeaders`; late-native's `maxRetries`, `maxRetryWaitMs`, `maxResponseBytes` too.
+ */
+class Zernio {
+  constructor(options = {}) {
+    installNamespaces(Zernio.prototype, zernioMethod)
+    if (options === null || typeof options !== 'object') options = {}
+    for (const key of Object.keys(options)) {
+      if (!OPTION_KEYS.includes(key)) {
+        const { LateValidationError } = require('../errors.js')
+        throw new LateValidationError(`invalid \`options\`: unknown option \`${key}\`; expected one of: ${OPTION_KEYS.join(', ')}`, { param: `options.${key}` })
+      }
+    }
+    const apiKey = options.apiKey ?? env('ZERNIO_API_KEY') ?? env('LATE_API_KEY')
+    if (!apiKey) throw new ZernioApiError(MISSING_KEY, 401, 'missing_api_key')
+    const baseURL = options.baseURL ?? env('ZERNIO_BASE_URL') ?? env('LATE_BASE_URL') ?? DEFAULT_BASE_URL
+    const late = new LateClient({
+      apiKey,
+      baseUrl: baseURL,
+      timeoutMs: options.timeout,
+      defaultHeaders: options.defaultHeaders,
+      maxRetries: options.maxRetries,
+      maxRetryWaitMs: options.maxRetryWaitMs,
+      maxResponseBytes: options.maxResponseBytes,
+    })
+    clients.set(this, { late, apiKey, baseURL, defaultHeaders: { ...(options.defaultHeaders || {}) } })
+  }
+
+  /** The API key (as the official SDK exposes it); never shown by `util.inspect` or `JSON.stringify`. */
+  get apiKey() {
+    return clients.get(this).apiKey
+  }
+
+  /** Base URL requests go to. */
+  get baseURL() {
+    return clients.get(this).baseURL
+  }
+
+  /** The `LateClient` underneath (same connection pool): late-native's hand-shaped methods, `request()`, … */
+  get late() {
+    return clients.get(this).late
+  }
+
+  toJSON() {
+    return { baseURL: this.baseURL, apiKey: '[redacted]' }
+  }
+
+  [inspect.custom]() {
+    return `Zernio { baseURL: '${this.baseURL}', apiKey: '[redacted]' }`
+  }
+}
+
+module.exports = { Zernio, DEFAULT_BASE_URL }

@@ -1,0 +1,138 @@
+'use strict'
+
+/**
+ * The official SDK's error classes (`@zernio/node` `errors.ts`), on late-native's: a
+ * `ZernioApiError` carries the official fields (`statusCode`, `code`, `type`, `param`, `details`,
+ * `docUrl`, `platform`, `platformError`, `body`) and helpers (`isRateLimited()`, …), and is also a
+ * late-native `LateApiError` (`status`, `requestId`, `headers`, `attempts`, `retryAfterMs`,
+ * `rateLimit`), so both kinds of `catch` work.
+ */
+
+const { STATUS_CODES } = require('node:http')
+const { LateApiError } = require('../errors.js')
+
+function envelope(body) {
+  return body && typeof body === 'object' && !Array.isArray(body) ? body : undefined
+}
+
+/** An API error, as the official SDK shapes it. `new ZernioApiError(message, statusCode, code?, details?, body?)`. */
+class ZernioApiError extends LateApiError {
+  constructor(message, statusCode, code, details, body) {
+    const env = envelope(body)
+    super(message, { status: statusCode, code, body: env, details, type: env && env.type, param: env && env.param })
+    this.name = 'ZernioApiError'
+    /** HTTP status (late-native's `status`). */
+    this.statusCode = statusCode
+    // The official fields come from the envelope alone, as in the official SDK.
+    this.code = code
+    this.details = details
+    this.type = env && env.type
+    this.param = env && env.param
+    this.docUrl = env && env.docUrl
+    this.platform = env && env.platform
+    this.platformError = env && env.platformError
+    this.body = env
+  }
+
+  /** A 429. */
+  isRateLimited() {
+    return this.statusCode === 429
+  }
+
+  /** A 401. */
+  isAuthError() {
+    return this.statusCode === 401
+  }
+
+  /** A 403. */
+  isForbidden() {
+    return this.statusCode === 403
+  }
+
+  /** A 404. */
+  isNotFound() {
+    return this.statusCode === 404
+  }
+
+  /** A 400. */
+  isValidationError() {
+    return this.statusCode === 400
+  }
+
+  /** A 402. */
+  isPaymentRequired() {
+    return this.statusCode === 402
+  }
+}
+
+/** A 429, with the `X-RateLimit-*` headers (`limit`, `remaining`, `resetAt` as a Date). */
+class RateLimitError extends ZernioApiError {
+  constructor(message, limit, remaining, resetAt, body) {
+    const env = envelope(body)
+    super(message, 429, (env && env.code) ?? 'rate_limit_exceeded', env && env.details, env)
+    this.name = 'RateLimitError'
+    /** Requests allowed per window. */
+    this.limit = limit
+    /** Requests left in the window. */
+    this.remaining = remaining
+    /** When the window resets. */
+    this.resetAt = resetAt
+  }
+
+  /** Seconds until `resetAt`, or undefined without one. */
+  getSecondsUntilReset() {
+    if (!this.resetAt) return undefined
+    return Math.max(0, Math.ceil((this.resetAt.getTime() - Date.now()) / 1000))
+  }
+}
+
+/** A 400 whose `details` name fields: `fields` maps each field to its messages. */
+class ValidationError extends ZernioApiError {
+  constructor(message, fields, body) {
+    const env = envelope(body)
+    super(message, 400, (env && env.code) ?? 'validation_error', (env && env.details) ?? { fields }, env)
+    this.name = 'ValidationError'
+    /** Field → messages. */
+    this.fields = fields
+  }
+}
+
+function int(value) {
+  return value ? parseInt(value, 10) : undefined
+}
+
+/** The official SDK's mapping of an error response (`{ status, statusText, headers }`) and its parsed body. */
+function parseApiError(response, body) {
+  const env = envelope(body)
+  const message = (env && (env.error || env.message)) || response.statusText || 'Unknown error'
+  if (response.status === 429) {
+    const reset = response.headers.get('X-RateLimit-Reset')
+    return new RateLimitError(
+      message,
+      int(response.headers.get('X-RateLimit-Limit')),
+      int(response.headers.get('X-RateLimit-Remaining')),
+      reset ? new Date(parseInt(reset, 10) * 1000) : undefined,
+      env,
+    )
+  }
+  if (response.status === 400 && env && env.details && env.details.fields) {
+    return new ValidationError(message, env.details.fields, env)
+  }
+  return new ZernioApiError(message, response.status, env && env.code, env && env.details, env)
+}
+
+/** A late-native `LateApiError` as the official SDK would have thrown it, keeping late-native's fields. */
+function fromLateApiError(e) {
+  const headers = new Headers(e.headers || {})
+  const z = parseApiError({ status: e.status, statusText: STATUS_CODES[e.status] || '', headers }, e.body)
+  z.requestId = e.requestId
+  z.headers = e.headers
+  z.retryAfterMs = e.retryAfterMs
+  z.rateLimit = e.rateLimit
+  z.attempts = e.attempts
+  if (e.idempotencyKey !== undefined) z.idempotencyKey = e.idempotencyKey
+  z.stack = `${z.name}: ${z.message}\n${(e.stack || '').split('\n').slice(1).join('\n')}`
+  return z
+}
+
+module.exports = { ZernioApiError, RateLimitError, ValidationError, parseApiError, fromLateApiError }
