@@ -192,7 +192,7 @@ function sharedShapes(spec, described) {
   const counter = new TsEmitter(spec, {
     ref: (name) => name,
     hoist: (text, schema) => {
-      if (text.length >= 80) {
+      if (text.length >= 40) {
         const e = seen.get(text) || { n: 0, schema }
         e.n++
         seen.set(text, e)

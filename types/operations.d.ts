@@ -400,14 +400,14 @@ export interface Operations {
     },
     {
         text?: string
-        platforms?: { [key: string]: {
+        platforms?: Record<string, {
           /** Character count for this platform */
           count?: number
           /** Maximum allowed characters */
           limit?: number
           /** Whether the text is within the limit */
           valid?: boolean
-        } }
+        }>
       },
     'POST /v1/tools/validate/post-length',
   ]
@@ -436,7 +436,7 @@ export interface Operations {
            */
           accountId?: string
           customContent?: string
-          platformSpecificData?: { [key: string]: unknown }
+          platformSpecificData?: Record<string, unknown>
           customMedia?: MediaItem[]
         }[]
         /** Root media items shared across platforms */
@@ -446,20 +446,14 @@ export interface Operations {
     {
         valid?: boolean
         message?: string
-        warnings?: {
-          platform?: string
-          warning?: string
-        }[]
+        warnings?: Shape1[]
       } | {
         valid?: boolean
         errors?: {
           platform?: string
           error?: string
         }[]
-        warnings?: {
-          platform?: string
-          warning?: string
-        }[]
+        warnings?: Shape1[]
       },
     'POST /v1/tools/validate/post',
   ]
@@ -493,12 +487,12 @@ export interface Operations {
         sizeFormatted?: string
         type?: 'image' | 'video' | 'unknown'
         /** Per-platform size limit comparison (only present when size and type are known) */
-        platformLimits?: { [key: string]: {
+        platformLimits?: Record<string, {
           /** Platform size limit in bytes */
           limit?: number
           limitFormatted?: string
           withinLimit?: boolean
-        } }
+        }>
       },
     'POST /v1/tools/validate/media',
   ]
@@ -1227,16 +1221,8 @@ export interface Operations {
         snapshotDate?: string | null
         /** Only the requested breakdowns are present. Entries are sorted by value, largest first. */
         demographics?: {
-          country?: {
-            dimension?: string
-            /** Followers */
-            value?: number
-          }[]
-          city?: {
-            dimension?: string
-            /** Followers */
-            value?: number
-          }[]
+          country?: Shape2[]
+          city?: Shape2[]
         }
         note?: string
       },
@@ -1282,14 +1268,14 @@ export interface Operations {
         platform?: 'linkedin'
         metric?: 'follower_demographics'
         /** Only the requested breakdowns are present. Entries are sorted by value, largest first. */
-        demographics?: { [key: string]: {
+        demographics?: Record<string, {
           /** Readable label, or the LinkedIn URN when LinkedIn returns no name for it */
           dimension?: string
           /** LinkedIn URN (urn:li:function:8 or urn:li:geo:103644278) or staff count range (SIZE_2_TO_10) */
           id?: string
           /** Followers (organic plus paid) */
           value?: number
-        }[] }
+        }[]>
         note?: string
       },
     'GET /v1/analytics/linkedin/demographics',
@@ -1355,7 +1341,7 @@ export interface Operations {
           /** The end_time Meta returns for this day. */
           endTime?: string
           /** Followers online per hour, keyed "0" to "23". */
-          hours?: { [key: string]: number }
+          hours?: Record<string, number>
         }[]
         note?: string
       },
@@ -1452,7 +1438,7 @@ export interface Operations {
         dailyData?: {
           date?: string
           postCount?: number
-          platforms?: { [key: string]: number }
+          platforms?: Record<string, number>
           metrics?: {
             impressions?: number
             reach?: number
@@ -1711,7 +1697,7 @@ export interface Operations {
         scopeId?: string
         currency?: string
         /** Bucket name to balance in cents (credits minus debits) */
-        balances?: { [key: string]: number }
+        balances?: Record<string, number>
       },
     'GET /v1/ledger/balances',
   ]
@@ -2436,21 +2422,21 @@ export interface Operations {
           /**
            * TikTok business lane: share of views by surface on this date (forYou, follow, search, personalProfile, sound, directMessage, other), fractions 0 to 1; empty object elsewhere
            */
-          impressionSources?: { [key: string]: number }
+          impressionSources?: Record<string, number>
           /**
            * TikTok business lane: follower / nonFollower and newViewer / returnViewer shares on this date, fractions 0 to 1; empty object elsewhere
            */
-          audienceTypes?: { [key: string]: number }
+          audienceTypes?: Record<string, number>
           /**
            * TikTok business lane: viewer-country shares on this date keyed by ISO-3166 alpha-2, fractions 0 to 1, top 20 with the tail in `other`; empty object elsewhere
            */
-          audienceCountries?: { [key: string]: number }
+          audienceCountries?: Record<string, number>
           /** Facebook Reels only: plays that were replays, as of this date; 0 elsewhere */
           replays?: number
           /**
            * Share of viewers still watching at each second of playback, as fractions 0 to 1. Filled for Facebook Reels and the TikTok business lane; empty object for other media and platforms. Values are as of this date.
            */
-          retentionCurve?: { [key: string]: number }
+          retentionCurve?: Record<string, number>
         }[]
       },
     'GET /v1/analytics/post-timeline',
@@ -2791,14 +2777,14 @@ export interface Operations {
           endDate?: string
         }
         /** Each key is a metric name containing total and daily values. */
-        metrics?: { [key: string]: {
+        metrics?: Record<string, {
           /** Sum of all daily values in the range */
           total?: number
           values?: {
             date?: string
             value?: number
           }[]
-        } }
+        }>
         dataDelay?: string
       },
     'GET /v1/analytics/googlebusiness/performance',
@@ -2896,7 +2882,7 @@ export interface Operations {
           failed?: number
           uniqueConversations?: number
         }
-        timeseries?: Shape1[]
+        timeseries?: Shape3[]
         byPlatform?: {
           platform?: string
           sent?: number
@@ -3198,7 +3184,7 @@ export interface Operations {
           firstMessageAt?: string | null
           lastMessageAt?: string | null
         }
-        timeseries?: Shape1[]
+        timeseries?: Shape3[]
         bySource?: {
           /** (unspecified) for legacy rows with no metadata.source */
           source?: string
@@ -3285,7 +3271,7 @@ export interface Operations {
     },
     {
         message?: string
-        group?: { [key: string]: unknown }
+        group?: Record<string, unknown>
       },
     'PUT /v1/account-groups/{groupId}',
   ]
@@ -3356,11 +3342,7 @@ export interface Operations {
         after?: string
       }
     },
-    {
-        items?: RedditPost[]
-        after?: string | null
-        before?: string | null
-      },
+    Shape4,
     'GET /v1/reddit/search',
   ]
   /**
@@ -3384,11 +3366,7 @@ export interface Operations {
         t?: 'hour' | 'day' | 'week' | 'month' | 'year' | 'all'
       }
     },
-    {
-        items?: RedditPost[]
-        after?: string | null
-        before?: string | null
-      },
+    Shape4,
     'GET /v1/reddit/feed',
   ]
   /**
@@ -3968,7 +3946,7 @@ export interface Operations {
         /**
          * Free-form key/value pairs of your own, stored on the post and returned on reads and in webhook payloads. Zernio also writes the bookkeeping keys `usageCounted`, `usageRefunded` and `hidden` into this object; do not set them, and they are stripped from webhook payloads.
          */
-        metadata?: { [key: string]: unknown }
+        metadata?: Record<string, unknown>
         tiktokSettings?: TikTokPlatformData
         facebookSettings?: FacebookSettings
         recycling?: RecyclingConfig
@@ -4151,7 +4129,7 @@ export interface Operations {
           /**
            * A <platform>Settings namespace (e.g. facebookSettings, tiktokSettings) omitted from the request is preserved from the stored post. Sending the key replaces the whole namespace; it is not deep-merged.
            */
-          platformSpecificData?: { [key: string]: unknown }
+          platformSpecificData?: Record<string, unknown>
         }[]
         scheduledFor?: string
         publishNow?: boolean
@@ -4172,7 +4150,7 @@ export interface Operations {
         hashtags?: string[]
         mentions?: string[]
         crosspostingEnabled?: boolean
-        metadata?: { [key: string]: unknown }
+        metadata?: Record<string, unknown>
         /** Profile ID to schedule via queue. */
         queuedFromProfile?: string
         /** Specific queue ID to use when scheduling via queue. */
@@ -4350,10 +4328,7 @@ export interface Operations {
         accountId?: string
       }
     },
-    {
-        success?: boolean
-        message?: string
-      },
+    Shape5,
     'POST /v1/posts/{postId}/unpublish',
   ]
   /**
@@ -5006,11 +4981,11 @@ export interface Operations {
           /**
            * Absent on platforms without analytics sync. failing: several consecutive sync attempts failed. stalled: a sync was requested over 6 hours ago and never completed. never_synced: no sync has completed yet. Failing and stalled raise the account status to at least warning.
            */
-          analyticsSync?: Shape2
+          analyticsSync?: Shape6
           /**
            * Observed from Meta's own errors on our sends, not a live probe. It lags reality by one message in each direction.
            */
-          messagingRestriction?: Shape3 | null
+          messagingRestriction?: Shape7 | null
         }[]
       },
     'GET /v1/accounts/health',
@@ -5167,21 +5142,9 @@ export interface Operations {
           needsRefresh?: boolean
         }
         permissions?: {
-          posting?: {
-            scope?: string
-            granted?: boolean
-            required?: boolean
-          }[]
-          analytics?: {
-            scope?: string
-            granted?: boolean
-            required?: boolean
-          }[]
-          optional?: {
-            scope?: string
-            granted?: boolean
-            required?: boolean
-          }[]
+          posting?: Shape8[]
+          analytics?: Shape8[]
+          optional?: Shape8[]
           /**
            * Whether the granted OAuth scopes allow posting. Scopes only: for WhatsApp, whether Meta lets the number send is `platformConnection.phoneStatus` and the overall `status`.
            */
@@ -5210,11 +5173,11 @@ export interface Operations {
         /**
          * Absent on platforms without analytics sync. failing: several consecutive sync attempts failed. stalled: a sync was requested over 6 hours ago and never completed. never_synced: no sync has completed yet. Failing and stalled raise the account status to at least warning.
          */
-        analyticsSync?: Shape2
+        analyticsSync?: Shape6
         /**
          * Observed from Meta's own errors on our sends, not a live probe. It lags reality by one message in each direction.
          */
-        messagingRestriction?: Shape3 | null
+        messagingRestriction?: Shape7 | null
         /**
          * WhatsApp accounts only. Live probe of the Meta link behind the channel, performed at request time (the same read as GET /v1/whatsapp/number-info).
          */
@@ -6837,14 +6800,9 @@ export interface Operations {
         /**
          * pageIds only. The connected accounts, same shape as `account`. The redirect_url then carries `accountIds` (comma-separated) and `accountId` of the first.
          */
-        accounts?: { [key: string]: unknown }[]
+        accounts?: Record<string, unknown>[]
         /** pageIds only. The Pages that could not be connected while the others were. */
-        failed?: {
-          /** The Page ID. */
-          id?: string
-          code?: string
-          message?: string
-        }[]
+        failed?: Shape9[]
       },
     'POST /v1/connect/facebook/select-page',
   ]
@@ -6961,14 +6919,9 @@ export interface Operations {
         /**
          * pageIds only. The connected accounts, same shape as `account`. The redirect_url then carries `accountIds` (comma-separated) and `accountId` of the first.
          */
-        accounts?: { [key: string]: unknown }[]
+        accounts?: Record<string, unknown>[]
         /** pageIds only. The Pages whose Instagram account could not be connected while the others were. */
-        failed?: {
-          /** The Page ID. */
-          id?: string
-          code?: string
-          message?: string
-        }[]
+        failed?: Shape9[]
       },
     'POST /v1/connect/instagram/select-account',
   ]
@@ -7081,7 +7034,7 @@ export interface Operations {
         /**
          * locations with two or more distinct entries only. The connected accounts, same shape as `account`. The redirect_url then carries `accountIds` (comma-separated) and `accountId` of the first.
          */
-        accounts?: { [key: string]: unknown }[]
+        accounts?: Record<string, unknown>[]
         /** locations only. The locations that could not be connected while the others were. */
         failed?: {
           /** The location ID. */
@@ -7197,12 +7150,12 @@ export interface Operations {
         /** For EMAIL. */
         emailAddress?: string
         /** For ADDRESS (postcard) verification. */
-        mailerContact?: { [key: string]: unknown }
+        mailerContact?: Record<string, unknown>
         /** ServiceBusinessContext (e.g. service address). Required for service-area businesses. */
-        context?: { [key: string]: unknown }
+        context?: Record<string, unknown>
       }
     },
-    Shape4,
+    Shape10,
     'POST /v1/accounts/{accountId}/gmb-verifications',
   ]
   /**
@@ -7222,7 +7175,7 @@ export interface Operations {
       body: {
         languageCode: string
         /** ServiceBusinessContext. Required for service-area businesses (must include the service address). */
-        context?: { [key: string]: unknown }
+        context?: Record<string, unknown>
       }
     },
     {
@@ -7256,7 +7209,7 @@ export interface Operations {
         pin: string
       }
     },
-    Shape4,
+    Shape10,
     'POST /v1/accounts/{accountId}/gmb-verifications/{verificationId}/complete',
   ]
   /**
@@ -7373,16 +7326,13 @@ export interface Operations {
             closeTime?: string
           }[]
         }
-        specialHours?: Shape6
+        specialHours?: Shape12
         profile?: {
           /** Business description */
           description?: string
         }
         websiteUri?: string
-        phoneNumbers?: {
-          primaryPhone?: string
-          additionalPhones?: string[]
-        }
+        phoneNumbers?: Shape15
         /** Business categories (returned when readMask includes 'categories') */
         categories?: {
           primaryCategory?: {
@@ -7398,10 +7348,7 @@ export interface Operations {
         }
         /** Services offered (returned when readMask includes 'serviceItems') */
         serviceItems?: {
-          structuredServiceItem?: {
-            serviceTypeId?: string
-            description?: string
-          }
+          structuredServiceItem?: Shape16
           freeFormServiceItem?: {
             category?: string
             label?: {
@@ -7409,11 +7356,7 @@ export interface Operations {
               languageCode?: string
             }
           }
-          price?: {
-            currencyCode?: string
-            units?: string
-            nanos?: number
-          }
+          price?: Shape17
         }[]
       },
     'GET /v1/accounts/{accountId}/gmb-location-details',
@@ -7442,17 +7385,14 @@ export interface Operations {
          */
         updateMask: string
         regularHours?: {
-          periods?: Shape8[]
+          periods?: Shape18[]
         }
-        specialHours?: Shape6
+        specialHours?: Shape12
         profile?: {
           description?: string
         }
         websiteUri?: string
-        phoneNumbers?: {
-          primaryPhone?: string
-          additionalPhones?: string[]
-        }
+        phoneNumbers?: Shape15
         /** Primary and additional business categories. Use updateMask='categories' to update. */
         categories?: {
           primaryCategory?: {
@@ -7535,17 +7475,13 @@ export interface Operations {
         /** Open/closed status of the location. Use updateMask='openInfo'. */
         openInfo?: {
           status?: 'OPEN' | 'CLOSED_PERMANENTLY' | 'CLOSED_TEMPORARILY'
-          openingDate?: {
-            year?: number
-            month?: number
-            day?: number
-          }
+          openingDate?: Shape14
         }
         /** Additional hours for specific services (delivery, drive-through, etc.). Use updateMask='moreHours'. */
         moreHours?: {
           /** Hours type from Google's catalog (e.g. 'DELIVERY', 'DRIVE_THROUGH') */
           hoursTypeId?: string
-          periods?: Shape8[]
+          periods?: Shape18[]
         }[]
         /**
          * Precise coordinates. Use updateMask='latlng'. Google restricts latlng writes to approved clients, so this update may be silently ignored or rejected.
@@ -7777,10 +7713,7 @@ export interface Operations {
           /** Value type (BOOL, ENUM, URL, REPEATED_ENUM) */
           valueType?: string
           values?: unknown[]
-          repeatedEnumValue?: {
-            setValues?: string[]
-            unsetValues?: string[]
-          }
+          repeatedEnumValue?: Shape19
         }[]
       },
     'GET /v1/accounts/{accountId}/gmb-attributes',
@@ -7808,10 +7741,7 @@ export interface Operations {
           name: string
           valueType?: 'ATTRIBUTE_VALUE_TYPE_UNSPECIFIED' | 'BOOL' | 'ENUM' | 'URL' | 'REPEATED_ENUM'
           values?: unknown[]
-          repeatedEnumValue?: {
-            setValues?: string[]
-            unsetValues?: string[]
-          }
+          repeatedEnumValue?: Shape19
           uriValues?: {
             uri: string
           }[]
@@ -7824,7 +7754,7 @@ export interface Operations {
         success?: boolean
         accountId?: string
         locationId?: string
-        attributes?: { [key: string]: unknown }[]
+        attributes?: Record<string, unknown>[]
       },
     'PUT /v1/accounts/{accountId}/gmb-attributes',
   ]
@@ -7981,10 +7911,7 @@ export interface Operations {
         accountId?: string
         locationId?: string
         services?: {
-          structuredServiceItem?: {
-            serviceTypeId?: string
-            description?: string
-          }
+          structuredServiceItem?: Shape16
           freeFormServiceItem?: {
             category?: string
             label?: {
@@ -7992,11 +7919,7 @@ export interface Operations {
               description?: string
             }
           }
-          price?: {
-            currencyCode?: string
-            units?: string
-            nanos?: number
-          }
+          price?: Shape17
         }[]
       },
     'GET /v1/accounts/{accountId}/gmb-services',
@@ -8034,17 +7957,13 @@ export interface Operations {
               languageCode?: string
             }
           }
-          price?: {
-            currencyCode?: string
-            units?: string
-            nanos?: number
-          }
+          price?: Shape17
         }[]
       }
     },
     {
         success?: boolean
-        services?: { [key: string]: unknown }[]
+        services?: Record<string, unknown>[]
       },
     'PUT /v1/accounts/{accountId}/gmb-services',
   ]
@@ -8099,7 +8018,7 @@ export interface Operations {
           /**
            * The review object: reviewId (the review's identity), name (full review resource name, accounts/*\/locations/*\/reviews/*), starRating, comment, reviewer, createTime, updateTime, reviewReply, and reviewMediaItems (review photos/videos; photo items carry thumbnailUrl, video items carry videoUrl)
            */
-          review?: { [key: string]: unknown }
+          review?: Record<string, unknown>
         }[]
         nextPageToken?: string
       },
@@ -8238,7 +8157,7 @@ export interface Operations {
         /** https URL of a square logo. */
         logoUrl?: string
         /** Same keys as the `welcomeTheme` parameter of `GET /v1/connect/{platform}`, as a JSON object. */
-        theme?: { [key: string]: unknown }
+        theme?: Record<string, unknown>
       }
     },
     ConnectWelcomeScreen,
@@ -8456,7 +8375,7 @@ export interface Operations {
         /** Token expiry in seconds */
         expiresIn?: number
         /** User profile data (id, username, displayName, profilePicture) */
-        userProfile?: { [key: string]: unknown }
+        userProfile?: Record<string, unknown>
         /** Type of selection data */
         selectionType?: 'organizations' | 'pages' | 'boards' | 'locations' | 'profiles'
         /** LinkedIn organizations (when selectionType is "organizations") */
@@ -8517,7 +8436,7 @@ export interface Operations {
       body: {
         profileId: string
         tempToken: string
-        userProfile: { [key: string]: unknown }
+        userProfile: Record<string, unknown>
         /** Send this (with selectedOrganization for an organization) or selections, not both. */
         accountType?: 'personal' | 'organization'
         /**
@@ -8526,7 +8445,7 @@ export interface Operations {
         selections?: {
           accountType: 'personal' | 'organization'
           /** Same shape as selectedOrganization. */
-          selectedOrganization?: { [key: string]: unknown }
+          selectedOrganization?: Record<string, unknown>
         }[]
         selectedOrganization?: {
           id: string
@@ -8555,7 +8474,7 @@ export interface Operations {
         /**
          * selections only. The connected accounts, same shape as `account`. The redirect_url then carries `accountIds` (comma-separated) and `accountId` of the first.
          */
-        accounts?: { [key: string]: unknown }[]
+        accounts?: Record<string, unknown>[]
         /**
          * selections only. The accounts that could not be connected while the others were. `id` is the organization URN or the member id, or `selections[i]` for an entry naming neither.
          */
@@ -8623,7 +8542,7 @@ export interface Operations {
         /** Temporary Pinterest access token from OAuth */
         tempToken: string
         /** User profile data from OAuth redirect */
-        userProfile?: { [key: string]: unknown }
+        userProfile?: Record<string, unknown>
         /** Pinterest refresh token (if available) */
         refreshToken?: string
         /** Token expiration time in seconds */
@@ -8716,7 +8635,7 @@ export interface Operations {
         /** Temporary Snapchat access token from OAuth */
         tempToken: string
         /** User profile data from OAuth redirect */
-        userProfile: { [key: string]: unknown }
+        userProfile: Record<string, unknown>
         /** Snapchat refresh token (if available) */
         refreshToken?: string
         /** Token expiration time in seconds */
@@ -8777,10 +8696,7 @@ export interface Operations {
         redirectUri?: string
       }
     },
-    {
-        message?: string
-        account?: SocialAccount
-      },
+    Shape20,
     'POST /v1/connect/bluesky/credentials',
   ]
   /**
@@ -9005,7 +8921,7 @@ export interface Operations {
         /** The temporary access token from the headless redirect */
         tempToken: string
         /** Optional user profile data (passthrough) */
-        userProfile?: { [key: string]: unknown }
+        userProfile?: Record<string, unknown>
         /** Optional URL to receive the post-connection redirect target */
         redirect_url?: string
       }
@@ -9600,7 +9516,7 @@ export interface Operations {
         /**
          * Replaces the opening hours. Keys are `{day}_{slot}_{open|close}` with day `mon` to `sun` and slot 1 or 2, values are 24h `HH:MM` times.
          */
-        hours?: { [key: string]: string }
+        hours?: Record<string, string>
       }
     },
     FacebookPageInfo,
@@ -9789,7 +9705,7 @@ export interface Operations {
     {
       body: {
         accountType: 'personal' | 'organization'
-        selectedOrganization?: { [key: string]: unknown }
+        selectedOrganization?: Record<string, unknown>
       }
     },
     {
@@ -10271,10 +10187,7 @@ export interface Operations {
         defaultBoardName?: string
       }
     },
-    {
-        message?: string
-        account?: SocialAccount
-      },
+    Shape20,
     'PUT /v1/accounts/{accountId}/pinterest-boards',
   ]
   /**
@@ -11172,7 +11085,7 @@ export interface Operations {
         /**
          * Up to 10 Discord embeds. Same shape as channel-post embeds (title, description, color, fields, etc.). See DiscordPlatformData.embeds for the embed object schema.
          */
-        embeds?: { [key: string]: unknown }[]
+        embeds?: Record<string, unknown>[]
         /**
          * Up to 10 media attachments. Each is `{ type: image|video|gif|document, url, filename?, mimeType?, size? }`.
          */
@@ -11533,7 +11446,7 @@ export interface Operations {
     },
     {
         /** The crossposted Discord message object. */
-        data?: { [key: string]: unknown }
+        data?: Record<string, unknown>
       },
     'POST /v1/discord/channels/{channelId}/messages/{messageId}/crosspost',
   ]
@@ -11599,9 +11512,9 @@ export interface Operations {
           channel_id?: string
           content?: string
           timestamp?: string
-          author?: { [key: string]: unknown }
-          attachments?: { [key: string]: unknown }[]
-          embeds?: { [key: string]: unknown }[]
+          author?: Record<string, unknown>
+          attachments?: Record<string, unknown>[]
+          embeds?: Record<string, unknown>[]
         }[]
       },
     'GET /v1/discord/channels/{channelId}/pins',
@@ -12013,7 +11926,7 @@ export interface Operations {
         /** Enable or disable webhook delivery. Defaults to `true` when omitted. */
         isActive?: boolean
         /** Custom headers to include in webhook requests */
-        customHeaders?: { [key: string]: string }
+        customHeaders?: Record<string, string>
         /**
          * Resource groups this subscription does not receive (opt-out denylist). Omit or send an empty array to receive every event in `events`.
          */
@@ -12028,10 +11941,7 @@ export interface Operations {
         accountIds?: string[]
       }
     },
-    {
-        success?: boolean
-        webhook?: Webhook
-      },
+    Shape21,
     'POST /v1/webhooks/settings',
   ]
   /**
@@ -12104,7 +12014,7 @@ export interface Operations {
         /** Enable or disable webhook delivery */
         isActive?: boolean
         /** Custom headers to include in webhook requests */
-        customHeaders?: { [key: string]: string }
+        customHeaders?: Record<string, string>
         /** Replaces the subscription's denylist. */
         disabledResourceGroups?: ('publishing' | 'engagement' | 'messages' | 'contacts' | 'analytics' | 'ads' | 'telephony' | 'accounts' | 'billing' | 'webhooks' | 'commerce' | 'creator_campaigns' | 'money' | 'calendar' | 'files')[]
         /** Replaces the subscription's profile allowlist. Applies to events emitted after the update. */
@@ -12113,10 +12023,7 @@ export interface Operations {
         accountIds?: string[]
       }
     },
-    {
-        success?: boolean
-        webhook?: Webhook
-      },
+    Shape21,
     'PUT /v1/webhooks/settings',
   ]
   /**
@@ -12232,10 +12139,7 @@ export interface Operations {
         eventId: string
       }
     },
-    {
-        success?: boolean
-        message?: string
-      },
+    Shape5,
     'POST /v1/webhooks/logs/redeliver',
   ]
   /**
@@ -12277,10 +12181,7 @@ export interface Operations {
         event?: 'post.scheduled' | 'post.published' | 'post.failed' | 'post.partial' | 'post.cancelled' | 'post.recycled' | 'post.platform.published' | 'post.platform.failed' | 'post.platform.deleted' | 'post.tiktok.url_resolved' | 'post.external.created' | 'post.external.updated' | 'post.external.deleted' | 'account.connected' | 'account.disconnected' | 'account.permissions_changed' | 'account.ads.initial_sync_completed' | 'account.ads.sync_failed' | 'account.ads.sync_recovered' | 'account.rate_limited' | 'calendar.event.created' | 'calendar.event.updated' | 'calendar.event.deleted' | 'file.created' | 'file.updated' | 'file.deleted' | 'file.picked' | 'contact.updated' | 'contact.deleted' | 'analytics.synced' | 'post.tracking_completed' | 'post.authenticity_changed' | 'message.received' | 'message.sent' | 'message.edited' | 'message.deleted' | 'message.delivered' | 'message.read' | 'message.played' | 'message.failed' | 'reaction.received' | 'referral.received' | 'conversation.started' | 'conversation.control_changed' | 'contact.tag_added' | 'contact.tag_removed' | 'contact.field_changed' | 'sequence.enrolled' | 'sequence.exited' | 'workflow.run.started' | 'workflow.run.completed' | 'workflow.run.failed' | 'support.run.completed' | 'support.run.failed' | 'campaign_submission.received' | 'campaign_submission.flagged' | 'campaign_submission.pending_review' | 'campaign_submission.approved' | 'campaign_submission.rejected' | 'creator_campaign.budget_exhausted' | 'creator_campaign.closed' | 'campaign_payout.payable' | 'campaign_payout.settled' | 'campaign_payout.failed' | 'campaign_participant.joined' | 'campaign_participant.suspended' | 'campaign_participant.removed' | 'call.received' | 'call.ended' | 'call.failed' | 'call.permission_request' | 'comment.received' | 'review.new' | 'review.updated' | 'review.deleted' | 'review.restored' | 'ad.status_changed' | 'ad.review.approved' | 'ad.review.rejected' | 'ad.delivery_issue' | 'campaign.budget.depleted' | 'ad_account.status_changed' | 'ad.video.processed' | 'ad_rule.triggered' | 'lead.received' | 'whatsapp.template.status_updated' | 'whatsapp.template.category_updated' | 'whatsapp.account.name_status_updated' | 'whatsapp.account.quality_updated' | 'whatsapp.account.status_updated' | 'whatsapp.account.alert_received' | 'whatsapp.contact.identity_changed' | 'whatsapp.number.activated' | 'whatsapp.number.declined' | 'whatsapp.number.action_required' | 'whatsapp.automatic_event' | 'whatsapp.number.verification_required' | 'whatsapp.number.suspended' | 'whatsapp.number.reactivated' | 'whatsapp.number.released' | 'whatsapp.number.kyc_submitted' | 'phone_number.stock_available' | 'sms.registration.action_required' | 'sms.registration.status_updated' | 'branded_calling.identity.status_updated' | 'branded_calling.identity.action_required' | 'branded_calling.number.status_updated' | 'rcs.agent.status_updated' | 'verification.approved' | 'verification.failed' | 'commerce.product.created' | 'commerce.product.updated' | 'commerce.product.deleted' | 'commerce.order.created' | 'commerce.order.updated' | 'commerce.order.refunded' | 'api.changelog.published'
       }
     },
-    {
-        success?: boolean
-        message?: string
-      },
+    Shape5,
     'POST /v1/webhooks/test',
   ]
   /**
@@ -12952,10 +12853,7 @@ export interface Operations {
     },
     {
         data?: FileItem[]
-        pagination?: {
-          hasMore?: boolean
-          nextCursor?: string | null
-        }
+        pagination?: Shape22
       },
     'GET /v1/files',
   ]
@@ -13303,15 +13201,12 @@ export interface Operations {
           /** Direct link to open the conversation on the platform (if available) */
           url?: string | null
           /** Instagram profile data for the participant. Only present for Instagram conversations. */
-          instagramProfile?: Shape9 | null
+          instagramProfile?: Shape23 | null
           metadata?: InboxConversationAdMetadata
           adAttribution?: ConversationAdAttribution
         }[]
-        pagination?: {
-          hasMore?: boolean
-          nextCursor?: string | null
-        }
-        meta?: Shape10
+        pagination?: Shape22
+        meta?: Shape24
       },
     'GET /v1/inbox/conversations',
   ]
@@ -13662,10 +13557,7 @@ export interface Operations {
             timestamp?: string
           }[]
         }[]
-        pagination?: {
-          hasMore?: boolean
-          nextCursor?: string | null
-        }
+        pagination?: Shape22
         meta?: {
           accountsQueried?: number
           accountsFailed?: number
@@ -13677,10 +13569,7 @@ export interface Operations {
           }[]
           lastUpdated?: string
           /** Connected messaging accounts that cannot be searched (live-fetched platforms) */
-          accountsSkipped?: {
-            accountId?: string
-            platform?: string
-          }[]
+          accountsSkipped?: Shape26[]
         }
       },
     'GET /v1/inbox/conversations/search',
@@ -13731,7 +13620,7 @@ export interface Operations {
             name?: string
           }[]
           /** Instagram profile data for the participant. Only present for Instagram conversations. */
-          instagramProfile?: Shape9 | null
+          instagramProfile?: Shape23 | null
           metadata?: InboxConversationAdMetadata
           adAttribution?: ConversationAdAttribution
         }
@@ -13912,7 +13801,7 @@ export interface Operations {
             filename?: string | null
             previewUrl?: string | null
             /** Template content (title, subtitle, image, buttons) when type is template */
-            payload?: { [key: string]: unknown }
+            payload?: Record<string, unknown>
           }[]
           /** Reddit message subject */
           subject?: string | null
@@ -13976,7 +13865,7 @@ export interface Operations {
             reactedAt?: string
           }[]
           /** Platform-specific extras. Free-form, but commonly includes: */
-          metadata?: { [key: string]: unknown }
+          metadata?: Record<string, unknown>
           /**
            * Which Zernio surface produced this outgoing message: `human` (an
            * operator in the Zernio inbox), `api` (a call to this API),
@@ -14171,7 +14060,7 @@ export interface Operations {
             /** WhatsApp only. Template language code (e.g. en_US). */
             language?: string
             /** WhatsApp only. Meta Cloud API send-shape components array, forwarded to Meta verbatim. */
-            components?: { [key: string]: unknown }[]
+            components?: Record<string, unknown>[]
           }[]
         }
         /**
@@ -14265,7 +14154,7 @@ export interface Operations {
                 /** First screen to show. */
                 screen?: string
                 /** Optional pre-filled data passed to the screen. */
-                data?: { [key: string]: unknown }
+                data?: Record<string, unknown>
               }
               /** Set to `draft` to test an unpublished Flow. */
               mode?: 'draft'
@@ -14306,13 +14195,13 @@ export interface Operations {
               /** `product` for a product card; media cards use `cta_url` or a quick-reply type. */
               type?: string
               /** Media cards only, required. Carries the card's image or video. */
-              header?: { [key: string]: unknown }
+              header?: Record<string, unknown>
               /** Optional card body text. */
-              body?: { [key: string]: unknown }
+              body?: Record<string, unknown>
               /**
                * Product cards: `{ catalog_id, product_retailer_id }` (required). Media cards: the card's button action (e.g. `cta_url` with `parameters.display_text` and `parameters.url`).
                */
-              action?: { [key: string]: unknown }
+              action?: Record<string, unknown>
               [key: string]: unknown
             }[]
           } | {
@@ -14323,11 +14212,11 @@ export interface Operations {
                */
               country: string
               /** Optional pre-filled address field values. */
-              values?: { [key: string]: unknown }
+              values?: Record<string, unknown>
               /** Optional list of the recipient's previously saved addresses to offer as quick picks. */
-              saved_addresses?: { [key: string]: unknown }[]
+              saved_addresses?: Record<string, unknown>[]
               /** Optional per-field error messages to show when re-prompting after a failed validation. */
-              validation_errors?: { [key: string]: string }
+              validation_errors?: Record<string, string>
             }
           }
         }
@@ -14589,10 +14478,7 @@ export interface Operations {
    */
   sendTypingIndicator: [
     {
-      body: {
-        /** Account ID */
-        accountId: string
-      }
+      body: Shape27
     },
     {
         success?: boolean
@@ -14701,7 +14587,7 @@ export interface Operations {
         accountId: string
       }
     },
-    Shape12,
+    Shape28,
     'GET /v1/inbox/labels',
   ]
   /**
@@ -14722,11 +14608,7 @@ export interface Operations {
       }
     },
     {
-        label?: {
-          /** Meta label id */
-          id?: string
-          name?: string
-        }
+        label?: Shape29
       },
     'POST /v1/inbox/labels',
   ]
@@ -14765,7 +14647,7 @@ export interface Operations {
         accountId: string
       }
     },
-    Shape12,
+    Shape28,
     'GET /v1/inbox/conversations/{conversationId}/labels',
   ]
   /**
@@ -14835,10 +14717,7 @@ export interface Operations {
    */
   markConversationRead: [
     {
-      body: {
-        /** Account ID */
-        accountId: string
-      }
+      body: Shape27
     },
     {
         success?: boolean
@@ -14967,7 +14846,7 @@ export interface Operations {
   getMessengerMenu: [
     {},
     {
-        data?: { [key: string]: unknown }[]
+        data?: Record<string, unknown>[]
       },
     'GET /v1/accounts/{accountId}/messenger-menu',
   ]
@@ -14986,7 +14865,7 @@ export interface Operations {
     {
       body: {
         /** Persistent menu configuration array (Meta format) */
-        persistent_menu: { [key: string]: unknown }[]
+        persistent_menu: Record<string, unknown>[]
       }
     },
     unknown,
@@ -15179,7 +15058,7 @@ export interface Operations {
   getInstagramIceBreakers: [
     {},
     {
-        data?: { [key: string]: unknown }[]
+        data?: Record<string, unknown>[]
       },
     'GET /v1/accounts/{accountId}/instagram-ice-breakers',
   ]
@@ -15434,10 +15313,7 @@ export interface Operations {
           /** Which side of the ad this row's comments are on, only on ad rows. */
           placement?: 'facebook' | 'instagram'
         }[]
-        pagination?: {
-          hasMore?: boolean
-          nextCursor?: string | null
-        }
+        pagination?: Shape22
         meta?: {
           accountsQueried?: number
           accountsFailed?: number
@@ -15457,10 +15333,7 @@ export interface Operations {
           /**
            * Connected accounts that were not queried: their platform does not support this feature, or the account is not enabled for it
            */
-          accountsSkipped?: {
-            accountId?: string
-            platform?: string
-          }[]
+          accountsSkipped?: Shape26[]
         }
       },
     'GET /v1/inbox/comments',
@@ -15552,7 +15425,7 @@ export interface Operations {
           platform?: string
           /** Direct link to the comment on the platform (if available) */
           url?: string | null
-          replies?: { [key: string]: unknown }[]
+          replies?: Record<string, unknown>[]
           /** Facebook only. True when replies[] (capped at 10) does not hold the comment's full reply thread. */
           repliesHasMore?: boolean
           canReply?: boolean
@@ -15638,7 +15511,7 @@ export interface Operations {
          * comment itself, in the same shape as an entry in comments[]. comments[] then holds
          * that comment's replies instead of the post's top-level comments.
          */
-        comment?: { [key: string]: unknown }
+        comment?: Record<string, unknown>
         pagination?: {
           hasMore?: boolean
           /**
@@ -15835,7 +15708,7 @@ export interface Operations {
         accountId: string
       }
     },
-    Shape13,
+    Shape30,
     'POST /v1/inbox/comments/{postId}/{commentId}/hide',
   ]
   /**
@@ -15853,7 +15726,7 @@ export interface Operations {
         accountId: string
       }
     },
-    Shape13,
+    Shape30,
     'DELETE /v1/inbox/comments/{postId}/{commentId}/hide',
   ]
   /**
@@ -15872,7 +15745,7 @@ export interface Operations {
         accountId: string
       }
     },
-    Shape14,
+    Shape31,
     'POST /v1/inbox/comments/{postId}/{commentId}/pin',
   ]
   /**
@@ -15890,7 +15763,7 @@ export interface Operations {
         accountId: string
       }
     },
-    Shape14,
+    Shape31,
     'DELETE /v1/inbox/comments/{postId}/{commentId}/pin',
   ]
   /**
@@ -16178,7 +16051,7 @@ export interface Operations {
         tweetId: string
       }
     },
-    Shape15,
+    Shape32,
     'POST /v1/twitter/retweet',
   ]
   /**
@@ -16197,7 +16070,7 @@ export interface Operations {
         tweetId: string
       }
     },
-    Shape15,
+    Shape32,
     'DELETE /v1/twitter/retweet',
   ]
   /**
@@ -16219,7 +16092,7 @@ export interface Operations {
         tweetId: string
       }
     },
-    Shape16,
+    Shape33,
     'POST /v1/twitter/bookmark',
   ]
   /**
@@ -16238,7 +16111,7 @@ export interface Operations {
         tweetId: string
       }
     },
-    Shape16,
+    Shape33,
     'DELETE /v1/twitter/bookmark',
   ]
   /**
@@ -16354,17 +16227,14 @@ export interface Operations {
           /** Parent tweet ID when the result is itself a reply */
           inReplyToTweetId?: string | null
           lang?: string
-          author?: Shape17
+          author?: Shape34
           likeCount?: number
           replyCount?: number
           retweetCount?: number
           quoteCount?: number
           platform?: string
         }[]
-        pagination?: {
-          hasMore?: boolean
-          cursor?: string | null
-        }
+        pagination?: Shape35
         meta?: {
           resultCount?: number
           newestId?: string | null
@@ -16415,7 +16285,7 @@ export interface Operations {
           /** Parent tweet ID when the tweet is itself a reply */
           inReplyToTweetId?: string | null
           lang?: string
-          author?: Shape17
+          author?: Shape34
           likeCount?: number
           replyCount?: number
           retweetCount?: number
@@ -16519,10 +16389,7 @@ export interface Operations {
           publishedAt?: string
           createdAt?: string
         }[]
-        pagination?: {
-          hasMore?: boolean
-          cursor?: string | null
-        }
+        pagination?: Shape35
         meta?: {
           total?: number
           sortOrder?: 'asc' | 'desc'
@@ -16643,18 +16510,11 @@ export interface Operations {
           photos?: {
             url?: string
           }[]
-          reply?: {
-            id?: string
-            text?: string
-            created?: string
-          } | null
+          reply?: Shape36 | null
           reviewUrl?: string | null
         }[]
-        pagination?: {
-          hasMore?: boolean
-          nextCursor?: string | null
-        }
-        meta?: Shape10
+        pagination?: Shape22
+        meta?: Shape24
         summary?: {
           totalReviews?: number
           averageRating?: number | null
@@ -16695,11 +16555,7 @@ export interface Operations {
     },
     {
         status?: string
-        reply?: {
-          id?: string
-          text?: string
-          created?: string
-        }
+        reply?: Shape36
         platform?: string
       },
     'POST /v1/inbox/reviews/{reviewId}/reply',
@@ -16758,7 +16614,7 @@ export interface Operations {
           language?: string
           /** Only when a custom TTL is set; absent while the category default applies. */
           message_send_ttl_seconds?: number
-          components?: { [key: string]: unknown }[]
+          components?: Record<string, unknown>[]
         }[]
       },
     'GET /v1/whatsapp/templates',
@@ -16809,7 +16665,7 @@ export interface Operations {
          * template (e.g., add_contact_number, add_learn_more_link, add_security_recommendation,
          * add_track_package_link, code_expiration_minutes).
          */
-        library_template_body_inputs?: { [key: string]: unknown }
+        library_template_body_inputs?: Record<string, unknown>
         /**
          * Optional button customizations for library templates. Each item specifies button type
          * and configuration (e.g., URL, phone number, quick reply).
@@ -16872,7 +16728,7 @@ export interface Operations {
         language?: string
       }
     },
-    Shape18,
+    Shape37,
     'GET /v1/whatsapp/templates/{templateName}',
   ]
   /**
@@ -16985,7 +16841,7 @@ export interface Operations {
         accountId: string
       }
     },
-    Shape18,
+    Shape37,
     'GET /v1/whatsapp/templates/id/{templateId}',
   ]
   /**
@@ -17127,9 +16983,9 @@ export interface Operations {
    */
   enableWhatsAppCallingLegacy: [
     {
-      body: Shape20
+      body: Shape39
     },
-    Shape21,
+    Shape40,
     'POST /v1/whatsapp/phone-numbers/{id}/calling',
   ]
   /**
@@ -17150,7 +17006,7 @@ export interface Operations {
    */
   updateWhatsAppCallingLegacy: [
     {
-      body: Shape22
+      body: Shape41
     },
     unknown,
     'PATCH /v1/whatsapp/phone-numbers/{id}/calling',
@@ -17339,7 +17195,7 @@ export interface Operations {
       }
     },
     {
-        call?: { [key: string]: unknown }
+        call?: Record<string, unknown>
       },
     'GET /v1/whatsapp/calls/{id}',
   ]
@@ -17447,7 +17303,7 @@ export interface Operations {
       }
     },
     {
-        calls?: (CallRecord & Shape23)[]
+        calls?: (CallRecord & Shape42)[]
         /** Pass as `before` for the next page; null on the last page. */
         nextCursor?: string | null
       },
@@ -17468,7 +17324,7 @@ export interface Operations {
   getCall: [
     {},
     {
-        call?: CallRecord & Shape23
+        call?: CallRecord & Shape42
       },
     'GET /v1/calls/{id}',
   ]
@@ -17935,10 +17791,7 @@ export interface Operations {
         }
       }
     },
-    {
-        success?: boolean
-        sender?: ImessageSenderLifecycle
-      },
+    Shape43,
     'POST /v1/imessage/senders/order',
   ]
   /**
@@ -17986,10 +17839,7 @@ export interface Operations {
         }
       }
     },
-    {
-        success?: boolean
-        sender?: ImessageSenderLifecycle
-      },
+    Shape43,
     'PATCH /v1/imessage/senders/{senderId}',
   ]
   /**
@@ -18006,10 +17856,7 @@ export interface Operations {
    */
   cancelImessageSender: [
     {},
-    {
-        success?: boolean
-        sender?: ImessageSenderLifecycle
-      },
+    Shape43,
     'DELETE /v1/imessage/senders/{senderId}',
   ]
   /**
@@ -18161,7 +18008,7 @@ export interface Operations {
          */
         body: string
         /** Custom key/values (e.g. leadId, campaign) echoed back on the opt-in message. */
-        parameters?: { [key: string]: string }
+        parameters?: Record<string, string>
         /**
          * Your own code in place of the generated one (3-8 characters, no spaces or `#`, `!`, `-`). An unredeemed link lives 24 hours; re-issuing with the same code replaces it, and the earlier URL stops matching.
          */
@@ -18340,11 +18187,7 @@ export interface Operations {
         contact: string
       }
     },
-    {
-        success?: boolean
-        conversationId?: string
-        contact?: string
-      },
+    Shape44,
     'POST /v1/imessage/groups/{conversationId}/participants',
   ]
   /**
@@ -18363,11 +18206,7 @@ export interface Operations {
         contact: string
       }
     },
-    {
-        success?: boolean
-        conversationId?: string
-        contact?: string
-      },
+    Shape44,
     'DELETE /v1/imessage/groups/{conversationId}/participants',
   ]
   /**
@@ -19064,7 +18903,7 @@ export interface Operations {
          * HTTPS URL of a PNG, JPEG, WebP or SVG logo. Zernio converts it to the 256x256 BMP the carriers require and hosts it.
          */
         logoUrl?: string
-        authorizer: Shape24
+        authorizer: Shape45
         references: BrandedCallingReferences
       }
     },
@@ -19150,16 +18989,16 @@ export interface Operations {
          * HTTPS URL of a PNG, JPEG, WebP or SVG logo. Zernio converts it to the 256x256 BMP the carriers require and hosts it.
          */
         logoUrl?: string
-        authorizer?: Shape24
+        authorizer?: Shape45
         references?: BrandedCallingReferences
         /**
          * One entry per point id of the open reviewRequest. A text point takes text; a link point takes url; file and link_or_file points take url set to the URL of a file you uploaded first (POST /v1/media/presign). A point id that is not on the open request is a 422.
          */
-        reviewAnswers?: { [key: string]: {
+        reviewAnswers?: Record<string, {
           text?: string
           /** A live page, or the URL of an uploaded file for file points. */
           url?: string
-        } }
+        }>
         reviewNote?: string
       }
     },
@@ -19224,9 +19063,7 @@ export interface Operations {
    */
   listBrandedCallingIdentityNumbers: [
     {},
-    {
-        numbers?: BrandedCallingIdentityNumber[]
-      },
+    Shape46,
     'GET /v1/branded-calling/identities/{id}/numbers',
   ]
   /**
@@ -19254,9 +19091,7 @@ export interface Operations {
         }
       }
     },
-    {
-        numbers?: BrandedCallingIdentityNumber[]
-      },
+    Shape46,
     'POST /v1/branded-calling/identities/{id}/numbers',
   ]
   /**
@@ -19447,7 +19282,7 @@ export interface Operations {
          */
         messagingBrandName?: string
         /** Raw dashboard-wizard answers, stored only to prefill edit-and-resubmit. API integrators can omit. */
-        wizardValues?: { [key: string]: string }
+        wizardValues?: Record<string, string>
         /**
          * Resubmit a registration that was returned for changes. Updates it in place instead of creating a new one.
          */
@@ -19514,9 +19349,9 @@ export interface Operations {
         registrationType: 'standard_10dlc' | 'sole_prop_10dlc'
         phoneNumbers?: string[]
         /** Same shape as the registration `brand`. */
-        brand: { [key: string]: unknown }
+        brand: Record<string, unknown>
         /** Same shape as the registration `campaign`. */
-        campaign: { [key: string]: unknown }
+        campaign: Record<string, unknown>
         messagingBrandName?: string
       }
     },
@@ -19525,8 +19360,8 @@ export interface Operations {
          * The exact payloads a submission would store (post-branding, disclosures appended, auto-replies generated).
          */
         composed?: {
-          brand?: { [key: string]: unknown }
-          campaign?: { [key: string]: unknown }
+          brand?: Record<string, unknown>
+          campaign?: Record<string, unknown>
         }
         advisories?: {
           /** The payload field the finding is about, when attributable. */
@@ -19738,15 +19573,9 @@ export interface Operations {
    */
   uploadSmsOptInProofFile: [
     {
-      body: FormData | {
-        /** PNG, JPG, WebP, GIF or PDF, max 4MB. */
-        file: FileInput
-      }
+      body: FormData | Shape47
     },
-    {
-        /** Public URL to reference in the opt-in flow text. */
-        url?: string
-      },
+    Shape48,
     'POST /v1/sms/opt-in-proof',
   ]
   /**
@@ -19763,15 +19592,9 @@ export interface Operations {
    */
   uploadSmsOptInProof: [
     {
-      body: FormData | {
-        /** PNG, JPG, WebP, GIF or PDF, max 4MB. */
-        file: FileInput
-      }
+      body: FormData | Shape47
     },
-    {
-        /** Public URL to reference in the opt-in flow text. */
-        url?: string
-      },
+    Shape48,
     'POST /v1/sms/registrations/{id}/opt-in-proof',
   ]
   /**
@@ -19863,13 +19686,7 @@ export interface Operations {
         catalogAccountId?: string
       }
     },
-    {
-        wabaId?: string
-        catalogs?: {
-          id?: string
-          name?: string
-        }[]
-      },
+    Shape49,
     'GET /v1/whatsapp/catalogs',
   ]
   /**
@@ -19891,13 +19708,7 @@ export interface Operations {
         catalogId: string
       }
     },
-    {
-        wabaId?: string
-        catalogs?: {
-          id?: string
-          name?: string
-        }[]
-      },
+    Shape49,
     'POST /v1/whatsapp/catalogs',
   ]
   /**
@@ -19945,9 +19756,7 @@ export interface Operations {
         catalogAccountId?: string
       }
     },
-    {
-        settings?: WhatsAppCommerceSettings
-      },
+    Shape50,
     'GET /v1/whatsapp/commerce-settings',
   ]
   /**
@@ -19966,9 +19775,7 @@ export interface Operations {
         isCatalogVisible?: boolean
       }
     },
-    {
-        settings?: WhatsAppCommerceSettings
-      },
+    Shape50,
     'PUT /v1/whatsapp/commerce-settings',
   ]
   /**
@@ -20001,10 +19808,7 @@ export interface Operations {
    */
   setWhatsAppConversationalAutomation: [
     {
-      body: {
-        /** WhatsApp account ID */
-        accountId: string
-      } & WhatsAppConversationalAutomation
+      body: Shape51 & WhatsAppConversationalAutomation
     },
     {
         success?: boolean
@@ -20093,10 +19897,7 @@ export interface Operations {
         profilePictureHandle?: string
       }
     },
-    {
-        success?: boolean
-        message?: string
-      },
+    Shape5,
     'POST /v1/whatsapp/business-profile',
   ]
   /**
@@ -20130,10 +19931,7 @@ export interface Operations {
         url: string
       }
     },
-    {
-        success?: boolean
-        message?: string
-      },
+    Shape5,
     'POST /v1/whatsapp/business-profile/photo',
   ]
   /**
@@ -20283,10 +20081,7 @@ export interface Operations {
    */
   deleteWhatsappBusinessUsername: [
     {
-      body: {
-        /** WhatsApp account ID */
-        accountId: string
-      }
+      body: Shape51
     },
     {
         success?: boolean
@@ -20373,7 +20168,7 @@ export interface Operations {
           /** e.g. CLOUD_API */
           platform_type?: string
           /** Meta's can_send_message health object (messaging + calling signals) */
-          health_status?: { [key: string]: unknown }
+          health_status?: Record<string, unknown>
         }
         waba?: {
           name?: string
@@ -20381,7 +20176,7 @@ export interface Operations {
           business_verification_status?: string
           /** Meta integer timezone-enum id */
           timezone_id?: string
-          health_status?: { [key: string]: unknown }
+          health_status?: Record<string, unknown>
         } | null
       },
     'GET /v1/whatsapp/number-info',
@@ -20536,12 +20331,9 @@ export interface Operations {
     },
     {
         /** Users successfully blocked. */
-        blocked?: Shape25[]
+        blocked?: Shape52[]
         /** Users that could not be blocked, with reasons. */
-        failed?: {
-          input?: string
-          errors?: string[]
-        }[]
+        failed?: Shape53[]
       },
     'POST /v1/whatsapp/block-users',
   ]
@@ -20566,12 +20358,9 @@ export interface Operations {
     },
     {
         /** Users successfully unblocked. */
-        unblocked?: Shape25[]
+        unblocked?: Shape52[]
         /** Users that could not be unblocked, with reasons. */
-        failed?: {
-          input?: string
-          errors?: string[]
-        }[]
+        failed?: Shape53[]
       },
     'DELETE /v1/whatsapp/block-users',
   ]
@@ -20660,10 +20449,7 @@ export interface Operations {
    */
   createWhatsAppDataset: [
     {
-      body: {
-        /** WhatsApp account ID */
-        accountId: string
-      }
+      body: Shape51
     },
     {
         /** Meta dataset ID linked to the WABA */
@@ -20693,7 +20479,7 @@ export interface Operations {
         profileId?: string
       }
     },
-    Shape26,
+    Shape54,
     'GET /v1/phone-numbers',
   ]
   /**
@@ -20713,7 +20499,7 @@ export interface Operations {
    */
   getPhoneNumber: [
     {},
-    Shape29,
+    Shape57,
     'GET /v1/phone-numbers/{id}',
   ]
   /**
@@ -20730,7 +20516,7 @@ export interface Operations {
    */
   releasePhoneNumber: [
     {},
-    Shape31,
+    Shape59,
     'DELETE /v1/phone-numbers/{id}',
   ]
   /**
@@ -20801,10 +20587,7 @@ export interface Operations {
       }
     },
     ByStatus<{
-      200: {
-        message?: string
-        checkoutUrl?: string
-      } | {
+      200: Shape61 | {
         message?: string
         phoneNumber?: {
           id?: string
@@ -20824,7 +20607,7 @@ export interface Operations {
         /** The profile the number was actually assigned to. */
         profileId?: string
       }
-      202: Shape33
+      202: Shape62
     }>,
     'POST /v1/phone-numbers/purchase',
   ]
@@ -20847,10 +20630,10 @@ export interface Operations {
           code?: string
           needsKyc?: boolean
           monthlyCents?: number
-          types?: { [key: string]: unknown }[]
+          types?: Record<string, unknown>[]
         }
         /** The claimed number type, in the shape of `types[]` on GET /v1/phone-numbers/countries. */
-        type?: { [key: string]: unknown }
+        type?: Record<string, unknown>
         area?: {
           ndc?: string
           name?: string
@@ -21101,15 +20884,15 @@ export interface Operations {
         /**
          * Live inventory grouped by area code. Empty when out of stock (or the area lookup failed). Equal to `areaAvailability.inStock`.
          */
-        areaOptions?: Shape34[]
+        areaOptions?: Shape63[]
         /**
          * Every area of the country's numbering plan with nothing deliverable now: `areaAvailability.preOrder` plus `areaAvailability.outOfStock`, kept for older clients. Pass one as `areaCode` with `preOrder: true` on the KYC submit when `preOrderable` is true, or watch it with POST...
          */
-        soldOutAreas?: Shape35[]
+        soldOutAreas?: Shape64[]
         /**
          * Every area of the country's numbering plan (Google libphonenumber geocoding, one row per city: Madrid covers 910 to 919), each in one of three states.
          */
-        areaAvailability?: Shape36
+        areaAvailability?: Shape65
       },
     'GET /v1/phone-numbers/availability',
   ]
@@ -21137,7 +20920,7 @@ export interface Operations {
         profileId?: string
       }
     },
-    Shape26,
+    Shape54,
     'GET /v1/whatsapp/phone-numbers',
   ]
   /**
@@ -21188,10 +20971,7 @@ export interface Operations {
       }
     },
     ByStatus<{
-      200: {
-        message?: string
-        checkoutUrl?: string
-      } | {
+      200: Shape61 | {
         message?: string
         phoneNumber?: {
           id?: string
@@ -21207,7 +20987,7 @@ export interface Operations {
         numberId?: string
         phoneNumber?: string
       }
-      202: Shape33
+      202: Shape62
     }>,
     'POST /v1/whatsapp/phone-numbers/purchase',
   ]
@@ -21344,15 +21124,15 @@ export interface Operations {
         /**
          * Live inventory grouped by area code. Equal to `areaAvailability.inStock`. Empty when out of stock (or the area lookup failed).
          */
-        areaOptions?: Shape34[]
+        areaOptions?: Shape63[]
         /**
          * Every area of the country's numbering plan with nothing deliverable now: `areaAvailability.preOrder` plus `areaAvailability.outOfStock`, kept for older clients. Pass one as `areaCode` with `preOrder: true` on the KYC submit when `preOrderable` is true, or watch it with POST...
          */
-        soldOutAreas?: Shape35[]
+        soldOutAreas?: Shape64[]
         /**
          * Every area of the country's numbering plan (Google libphonenumber geocoding, one row per city: Madrid covers 910 to 919), in one of three states.
          */
-        areaAvailability?: Shape36
+        areaAvailability?: Shape65
       },
     'GET /v1/whatsapp/phone-numbers/availability',
   ]
@@ -21394,7 +21174,7 @@ export interface Operations {
           localTo?: string | null
         }[]
         /** Present when this account already has a reusable verification for the country (skip the form). */
-        reusable?: Shape40 | null
+        reusable?: Shape69 | null
         /**
          * true when this account already has a number for this country in regulatory review (status pending_regulatory).
          */
@@ -21462,19 +21242,15 @@ export interface Operations {
         /** End user's legal last name. Same condition as endUserFirstName. */
         endUserLastName?: string
         /** requirementId -> textual value */
-        values?: { [key: string]: string }
+        values?: Record<string, string>
         /**
          * One per document requirement. Each is EITHER inline base64 OR a `documentId` returned by POST /v1/phone-numbers/kyc/upload-document (use the upload endpoint for large files to stay under the request-size limit).
          */
-        documents?: ({
-          requirementId: string
-          filename: string
-          base64: string
-        } | Shape43)[]
-        address?: Shape44
+        documents?: (Shape72 | Shape73)[]
+        address?: Shape74
       }
     },
-    Shape45,
+    Shape75,
     'POST /v1/phone-numbers/kyc',
   ]
   /**
@@ -21513,7 +21289,7 @@ export interface Operations {
       body: FileInput
       headers: OpHeaders & { 'X-Filename': string }
     },
-    Shape46,
+    Shape78,
     'POST /v1/phone-numbers/kyc/upload-document',
   ]
   /**
@@ -21532,9 +21308,9 @@ export interface Operations {
    */
   validatePhoneNumberKycAddress: [
     {
-      body: Shape47
+      body: Shape79
     },
-    Shape48,
+    Shape80,
     'POST /v1/phone-numbers/kyc/validate-address',
   ]
   /**
@@ -21560,9 +21336,9 @@ export interface Operations {
    */
   createPhoneNumberKycLink: [
     {
-      body: Shape49
+      body: Shape81
     },
-    Shape51,
+    Shape83,
     'POST /v1/phone-numbers/kyc/share',
   ]
   /**
@@ -21954,10 +21730,10 @@ export interface Operations {
         country: string
         numberType: string
         /** requirementId to declared textual value. */
-        values?: { [key: string]: string }
+        values?: Record<string, string>
         /** Declared address (street_address, locality, ...), so a mismatched proof-of-address can be flagged. */
-        address?: { [key: string]: string }
-        docs: Shape43[]
+        address?: Record<string, string>
+        docs: Shape73[]
       }
     },
     {
@@ -21988,7 +21764,7 @@ export interface Operations {
         numberType?: string
         declineReason?: string | null
         /** Same field shape as GET /v1/phone-numbers/kyc. */
-        fields?: { [key: string]: unknown }[]
+        fields?: Record<string, unknown>[]
       },
     'GET /v1/phone-numbers/{id}/remediate',
   ]
@@ -22006,15 +21782,9 @@ export interface Operations {
    */
   remediatePhoneNumber: [
     {
-      body: Shape52
+      body: Shape84
     },
-    {
-        status?: string
-        phoneNumber?: {
-          id?: string
-          status?: string
-        }
-      },
+    Shape86,
     'POST /v1/phone-numbers/{id}/remediate',
   ]
   /**
@@ -22038,11 +21808,7 @@ export interface Operations {
         /** The reply message to the reviewer. */
         text?: string
         /** Files (PDF/JPG/PNG/WEBP, max 10 MB each) whose links are added to the reply. */
-        attachments?: {
-          filename: string
-          /** Base64-encoded file bytes. */
-          base64: string
-        }[]
+        attachments?: Shape87[]
       }
     },
     {
@@ -22090,14 +21856,10 @@ export interface Operations {
           issuedAt?: string
         }[]
         /** A corrected address record, keyed to its requirement. */
-        address?: { [key: string]: unknown }
+        address?: Record<string, unknown>
         entityType?: 'individual' | 'business' | null
         /** Loose files (PDF/JPG/PNG/WEBP, max 10 MB each) whose links are added to your message. */
-        attachments?: {
-          filename: string
-          /** Base64-encoded file bytes. */
-          base64: string
-        }[]
+        attachments?: Shape87[]
       }
     },
     {
@@ -22157,7 +21919,7 @@ export interface Operations {
           audience?: 'business' | 'individual' | null
         }[]
         /** Present when this account already has a reusable verification for the country (skip the form). */
-        reusable?: Shape40 | null
+        reusable?: Shape69 | null
         /**
          * true when this account already has a number for this country in regulatory review (status pending_regulatory).
          */
@@ -22229,23 +21991,19 @@ export interface Operations {
         /** End user's legal last name. Same condition as endUserFirstName. */
         endUserLastName?: string
         /** requirementId -> textual value */
-        values?: { [key: string]: string }
+        values?: Record<string, string>
         /**
          * One per document requirement. Each is EITHER inline base64 OR a `documentId` returned by POST /v1/whatsapp/phone-numbers/kyc/upload-document (use the upload endpoint for large files to stay under the request-size limit).
          */
-        documents?: {
-          requirementId: string
-          filename: string
-          base64: string
-        } | {
+        documents?: (Shape72 | {
           requirementId: string
           /** Id from POST /v1/whatsapp/phone-numbers/kyc/upload-document. */
           documentId: string
-        }[]
-        address?: Shape44
+        })[]
+        address?: Shape74
       }
     },
-    Shape45,
+    Shape75,
     'POST /v1/whatsapp/phone-numbers/kyc',
   ]
   /**
@@ -22272,7 +22030,7 @@ export interface Operations {
       body: FileInput
       headers: OpHeaders & { 'X-Filename': string }
     },
-    Shape46,
+    Shape78,
     'POST /v1/whatsapp/phone-numbers/kyc/upload-document',
   ]
   /**
@@ -22293,9 +22051,9 @@ export interface Operations {
    */
   validateWhatsAppNumberKycAddress: [
     {
-      body: Shape47
+      body: Shape79
     },
-    Shape48,
+    Shape80,
     'POST /v1/whatsapp/phone-numbers/kyc/validate-address',
   ]
   /**
@@ -22319,9 +22077,9 @@ export interface Operations {
    */
   createWhatsAppNumberKycLink: [
     {
-      body: Shape49
+      body: Shape81
     },
-    Shape51,
+    Shape83,
     'POST /v1/whatsapp/phone-numbers/kyc/share',
   ]
   /**
@@ -22389,7 +22147,7 @@ export interface Operations {
         numberType?: string
         declineReason?: string | null
         /** Same field shape as GET /v1/whatsapp/phone-numbers/kyc. */
-        fields?: { [key: string]: unknown }[]
+        fields?: Record<string, unknown>[]
       },
     'GET /v1/whatsapp/phone-numbers/{id}/remediate',
   ]
@@ -22411,15 +22169,9 @@ export interface Operations {
    */
   remediateWhatsAppNumber: [
     {
-      body: Shape52
+      body: Shape84
     },
-    {
-        status?: string
-        phoneNumber?: {
-          id?: string
-          status?: string
-        }
-      },
+    Shape86,
     'POST /v1/whatsapp/phone-numbers/{id}/remediate',
   ]
   /**
@@ -22664,7 +22416,7 @@ export interface Operations {
         sipHost?: string
         sipPort?: number
         transport?: 'tls' | 'tcp' | 'udp'
-        termination?: Shape53
+        termination?: Shape88
         numbersAttached?: number
         createdAt?: string | null
         /** SIP digest password, shown only in this response. */
@@ -22728,7 +22480,7 @@ export interface Operations {
   rotateSipTrunkCredentials: [
     {},
     {
-        termination?: Shape53
+        termination?: Shape88
         digestPassword?: string
       },
     'POST /v1/phone-numbers/sip-trunks/{id}/rotate-credentials',
@@ -22970,9 +22722,9 @@ export interface Operations {
    */
   enableWhatsAppCalling: [
     {
-      body: Shape20
+      body: Shape39
     },
-    Shape21,
+    Shape40,
     'POST /v1/phone-numbers/{id}/whatsapp/calling',
   ]
   /**
@@ -22989,7 +22741,7 @@ export interface Operations {
    */
   updateWhatsAppCalling: [
     {
-      body: Shape22
+      body: Shape41
     },
     unknown,
     'PATCH /v1/phone-numbers/{id}/whatsapp/calling',
@@ -23079,7 +22831,7 @@ export interface Operations {
    */
   getWhatsAppPhoneNumber: [
     {},
-    Shape29,
+    Shape57,
     'GET /v1/whatsapp/phone-numbers/{phoneNumberId}',
   ]
   /**
@@ -23100,7 +22852,7 @@ export interface Operations {
    */
   releaseWhatsAppPhoneNumber: [
     {},
-    Shape31,
+    Shape59,
     'DELETE /v1/whatsapp/phone-numbers/{phoneNumberId}',
   ]
   /**
@@ -23312,10 +23064,7 @@ export interface Operations {
         joinApprovalMode?: 'approval_required' | 'auto_approve'
       }
     },
-    {
-        success?: boolean
-        message?: string
-      },
+    Shape5,
     'POST /v1/whatsapp/wa-groups/{groupId}',
   ]
   /**
@@ -23335,10 +23084,7 @@ export interface Operations {
         accountId: string
       }
     },
-    {
-        success?: boolean
-        message?: string
-      },
+    Shape5,
     'DELETE /v1/whatsapp/wa-groups/{groupId}',
   ]
   /**
@@ -23362,10 +23108,7 @@ export interface Operations {
         phoneNumbers: string[]
       }
     },
-    {
-        success?: boolean
-        message?: string
-      },
+    Shape5,
     'POST /v1/whatsapp/wa-groups/{groupId}/participants',
   ]
   /**
@@ -23389,10 +23132,7 @@ export interface Operations {
         phoneNumbers: string[]
       }
     },
-    {
-        success?: boolean
-        message?: string
-      },
+    Shape5,
     'DELETE /v1/whatsapp/wa-groups/{groupId}/participants',
   ]
   /**
@@ -23467,10 +23207,7 @@ export interface Operations {
         phoneNumbers: string[]
       }
     },
-    {
-        success?: boolean
-        message?: string
-      },
+    Shape5,
     'POST /v1/whatsapp/wa-groups/{groupId}/join-requests',
   ]
   /**
@@ -23494,10 +23231,7 @@ export interface Operations {
         phoneNumbers: string[]
       }
     },
-    {
-        success?: boolean
-        message?: string
-      },
+    Shape5,
     'DELETE /v1/whatsapp/wa-groups/{groupId}/join-requests',
   ]
   /**
@@ -23522,7 +23256,7 @@ export interface Operations {
           name?: string
           status?: 'DRAFT' | 'PUBLISHED' | 'DEPRECATED' | 'BLOCKED' | 'THROTTLED'
           categories?: string[]
-          validation_errors?: { [key: string]: unknown }[]
+          validation_errors?: Record<string, unknown>[]
           /**
            * 1-based version within the flow's clone lineage (Zernio-tracked; Meta has no native versioning). Standalone flows are version 1.
            */
@@ -23604,7 +23338,7 @@ export interface Operations {
           name?: string
           status?: string
           categories?: string[]
-          validation_errors?: { [key: string]: unknown }[]
+          validation_errors?: Record<string, unknown>[]
           json_version?: string
           preview?: {
             preview_url?: string
@@ -23705,7 +23439,7 @@ export interface Operations {
         /** WhatsApp account ID */
         accountId: string
         /** The Flow JSON content. Pass as a JSON object or a JSON string. */
-        flow_json: { [key: string]: unknown } | string
+        flow_json: Record<string, unknown> | string
       }
     },
     {
@@ -23790,10 +23524,7 @@ export interface Operations {
    */
   publishWhatsAppFlow: [
     {
-      body: {
-        /** WhatsApp account ID */
-        accountId: string
-      }
+      body: Shape51
     },
     {
         success?: boolean
@@ -23811,10 +23542,7 @@ export interface Operations {
    */
   deprecateWhatsAppFlow: [
     {
-      body: {
-        /** WhatsApp account ID */
-        accountId: string
-      }
+      body: Shape51
     },
     {
         success?: boolean
@@ -23913,7 +23641,7 @@ export interface Operations {
           /** First screen ID to navigate to */
           screen?: string
           /** Optional data to pass to the screen */
-          data?: { [key: string]: unknown }
+          data?: Record<string, unknown>
         }
         /** Message body text */
         body: string
@@ -23968,7 +23696,7 @@ export interface Operations {
           conversationId?: string | null
           flowToken?: string | null
           /** Submitted field values (flow_token removed) */
-          data?: { [key: string]: unknown }
+          data?: Record<string, unknown>
           /** Raw response_json string */
           raw?: string | null
         }[]
@@ -24022,7 +23750,7 @@ export interface Operations {
           lastMessageReceivedAt?: string
           messagesSentCount?: number
           messagesReceivedCount?: number
-          customFields?: { [key: string]: unknown }
+          customFields?: Record<string, unknown>
           notes?: string
           createdAt?: string
           platform?: string
@@ -24032,12 +23760,7 @@ export interface Operations {
         filters?: {
           tags?: string[]
         }
-        pagination?: {
-          total?: number
-          limit?: number
-          skip?: number
-          hasMore?: boolean
-        }
+        pagination?: Shape89
       },
     'GET /v1/contacts',
   ]
@@ -24079,7 +23802,7 @@ export interface Operations {
           tags?: string[]
           isSubscribed?: boolean
           isBlocked?: boolean
-          customFields?: { [key: string]: unknown }
+          customFields?: Record<string, unknown>
           notes?: string
           createdAt?: string
         }
@@ -24125,7 +23848,7 @@ export interface Operations {
           lastMessageSentAt?: string | null
           /** Timestamp of the most recent incoming message, or null if none. */
           lastMessageReceivedAt?: string | null
-          customFields?: { [key: string]: unknown }
+          customFields?: Record<string, unknown>
           notes?: string
           conversationIds?: string[]
           createdAt?: string
@@ -24217,7 +23940,7 @@ export interface Operations {
           displayIdentifier?: string
           isSubscribed?: boolean
           conversationId?: string
-          metadata?: { [key: string]: unknown }
+          metadata?: Record<string, unknown>
           createdAt?: string
         }[]
       },
@@ -24324,7 +24047,7 @@ export interface Operations {
     },
     {
         success?: boolean
-        fields?: Shape54[]
+        fields?: Shape90[]
       },
     'GET /v1/custom-fields',
   ]
@@ -24350,7 +24073,7 @@ export interface Operations {
     },
     {
         success?: boolean
-        field?: Shape54
+        field?: Shape90
       },
     'POST /v1/custom-fields',
   ]
@@ -24436,12 +24159,7 @@ export interface Operations {
           failedCount?: number
           createdAt?: string
         }[]
-        pagination?: {
-          total?: number
-          limit?: number
-          skip?: number
-          hasMore?: boolean
-        }
+        pagination?: Shape89
       },
     'GET /v1/broadcasts',
   ]
@@ -24469,11 +24187,7 @@ export interface Operations {
           /**
            * SMS only: sent as MMS media, one media_url per attachment. Each url must be public http(s); JPEG, PNG, GIF, WEBP, MP4 or 3GPP under 1 MB (checked at create when the host answers a HEAD request; Telnyx enforces the 1 MB total per message at send).
            */
-          attachments?: {
-            type?: string
-            url?: string
-            filename?: string
-          }[]
+          attachments?: Shape91[]
           /**
            * Not usable: a broadcast only reaches people within the 24h window. HUMAN_AGENT is rejected with a 400 because it is only for replies typed by a person, and Meta retired the other tags.
            */
@@ -24483,15 +24197,15 @@ export interface Operations {
         template?: {
           name?: string
           language?: string
-          components?: { [key: string]: unknown }[]
+          components?: Record<string, unknown>[]
           /**
            * Maps template variable positions ("1", "2") to contact fields or static values. Resolved per recipient at send time.
            */
-          variableMapping?: { [key: string]: {
+          variableMapping?: Record<string, {
             field?: 'name' | 'phone' | 'email' | 'company' | 'custom'
             /** Static value used when field is "custom" */
             customValue?: string
-          } }
+          }>
         }
         segmentFilters?: {
           tags?: string[]
@@ -24499,7 +24213,7 @@ export interface Operations {
           /**
            * Custom field values a contact must hold, keyed by field slug. Exact match per key (type included: 5 does not match "5"); every key must match.
            */
-          customFields?: { [key: string]: unknown }
+          customFields?: Record<string, unknown>
         }
       }
     },
@@ -24545,7 +24259,7 @@ export interface Operations {
           segmentFilters?: {
             tags?: string[]
             isSubscribed?: boolean
-            customFields?: { [key: string]: unknown }
+            customFields?: Record<string, unknown>
           }
           status?: 'draft' | 'scheduled' | 'sending' | 'completed' | 'failed' | 'cancelled'
           scheduledAt?: string
@@ -24579,11 +24293,7 @@ export interface Operations {
         message?: {
           text?: string
           /** SMS only: sent as MMS media. */
-          attachments?: {
-            type?: string
-            url?: string
-            filename?: string
-          }[]
+          attachments?: Shape91[]
           /** Instagram and Facebook only. See createBroadcast. */
           messageTag?: 'CONFIRMED_EVENT_UPDATE' | 'POST_PURCHASE_UPDATE' | 'ACCOUNT_UPDATE' | 'HUMAN_AGENT'
         }
@@ -24594,10 +24304,10 @@ export interface Operations {
           /**
            * Maps template variable positions to contact fields. Keys are position strings ("1", "2"); values are { field, customValue }.
            */
-          variableMapping?: { [key: string]: Shape55 }
+          variableMapping?: Record<string, Shape92>
         }
         /** Recipient segment filters (tags, channels, subscription state). */
-        segmentFilters?: { [key: string]: unknown }
+        segmentFilters?: Record<string, unknown>
       } | null
     },
     {
@@ -24734,12 +24444,7 @@ export interface Operations {
           deliveredAt?: string
           readAt?: string
         }[]
-        pagination?: {
-          total?: number
-          limit?: number
-          skip?: number
-          hasMore?: boolean
-        }
+        pagination?: Shape89
         /**
          * Delivery totals across all recipients in the broadcast, independent of pagination and status filtering.
          */
@@ -24934,12 +24639,7 @@ export interface Operations {
           totalExited?: number
           createdAt?: string
         }[]
-        pagination?: {
-          total?: number
-          limit?: number
-          skip?: number
-          hasMore?: boolean
-        }
+        pagination?: Shape89
       },
     'GET /v1/workflows',
   ]
@@ -25141,7 +24841,7 @@ export interface Operations {
             kind?: 'timer' | 'reply'
             nodeId?: string
           } | null
-          variables?: { [key: string]: unknown }
+          variables?: Record<string, unknown>
           platformIdentifier?: string
           /** Null only while a comment-triggered run has not sent its private reply yet. */
           conversationId?: string | null
@@ -25152,12 +24852,7 @@ export interface Operations {
           updatedAt?: string
           completedAt?: string | null
         }[]
-        pagination?: {
-          total?: number
-          limit?: number
-          skip?: number
-          hasMore?: boolean
-        }
+        pagination?: Shape89
       },
     'GET /v1/workflows/{workflowId}/executions',
   ]
@@ -25186,8 +24881,8 @@ export interface Operations {
           id?: string
           status?: string
           currentNodeId?: string
-          waitingFor?: { [key: string]: unknown } | null
-          variables?: { [key: string]: unknown }
+          waitingFor?: Record<string, unknown> | null
+          variables?: Record<string, unknown>
           conversationId?: string
         } | null
       },
@@ -25219,7 +24914,7 @@ export interface Operations {
         /** Recipient phone in E.164 (WhatsApp workflows only) */
         to?: string
         /** Seed variables, merged over the standard run variables */
-        variables?: { [key: string]: unknown }
+        variables?: Record<string, unknown>
       }
     },
     {
@@ -25414,12 +25109,7 @@ export interface Operations {
           totalExited?: number
           createdAt?: string
         }[]
-        pagination?: {
-          total?: number
-          limit?: number
-          skip?: number
-          hasMore?: boolean
-        }
+        pagination?: Shape89
       },
     'GET /v1/sequences',
   ]
@@ -25451,11 +25141,11 @@ export interface Operations {
             /**
              * Maps template variable positions to contact fields. Keys are position strings ("1", "2"), values are objects with field and optional customValue
              */
-            variableMapping?: { [key: string]: {
+            variableMapping?: Record<string, {
               field?: 'name' | 'phone' | 'email' | 'company' | 'custom'
               /** Static value when field is "custom" */
               customValue?: string
-            } }
+            }>
           }
         }[]
         exitOnReply?: boolean
@@ -25504,7 +25194,7 @@ export interface Operations {
             template?: {
               name?: string
               language?: string
-              variableMapping?: { [key: string]: unknown }
+              variableMapping?: Record<string, unknown>
             }
           }[]
           exitOnReply?: boolean
@@ -25541,7 +25231,7 @@ export interface Operations {
           template?: {
             name?: string
             language?: string
-            variableMapping?: { [key: string]: Shape55 }
+            variableMapping?: Record<string, Shape92>
           }
         }[]
         exitOnReply?: boolean
@@ -25555,7 +25245,7 @@ export interface Operations {
           name?: string
           description?: string
           status?: string
-          steps?: { [key: string]: unknown }[]
+          steps?: Record<string, unknown>[]
           exitOnReply?: boolean
           exitOnUnsubscribe?: boolean
           updatedAt?: string
@@ -25586,13 +25276,7 @@ export interface Operations {
    */
   activateSequence: [
     {},
-    {
-        success?: boolean
-        sequence?: {
-          id?: string
-          status?: string
-        }
-      },
+    Shape93,
     'POST /v1/sequences/{sequenceId}/activate',
   ]
   /**
@@ -25605,13 +25289,7 @@ export interface Operations {
    */
   pauseSequence: [
     {},
-    {
-        success?: boolean
-        sequence?: {
-          id?: string
-          status?: string
-        }
-      },
+    Shape93,
     'POST /v1/sequences/{sequenceId}/pause',
   ]
   /**
@@ -25691,12 +25369,7 @@ export interface Operations {
           lastStepSentAt?: string | null
           createdAt?: string
         }[]
-        pagination?: {
-          total?: number
-          limit?: number
-          skip?: number
-          hasMore?: boolean
-        }
+        pagination?: Shape89
       },
     'GET /v1/sequences/{sequenceId}/enrollments',
   ]
@@ -26285,12 +25958,7 @@ export interface Operations {
     {
         success?: boolean
         logs?: CommentAutomationLog[]
-        pagination?: {
-          total?: number
-          limit?: number
-          skip?: number
-          hasMore?: boolean
-        }
+        pagination?: Shape89
         /**
          * Comments that reached this automation but matched none of its keywords. These produce no log entry, so this is the only signal that a keyword is catching nothing. Retained for a short window, then dropped.
          */
@@ -26384,7 +26052,7 @@ export interface Operations {
     },
     ByStatus<{
       200: AdsListResponse
-      202: AdsListResponse & Shape56
+      202: AdsListResponse & Shape94
     }>,
     'GET /v1/ads',
   ]
@@ -26461,7 +26129,7 @@ export interface Operations {
           conversions?: number
           conversionsValue?: number
         }[]
-        paging?: Shape57
+        paging?: Shape95
         /** When this data was fetched from Google. Null when it was never served from cache. */
         cachedAt?: string | null
         /**
@@ -26552,14 +26220,11 @@ export interface Operations {
           /**
            * One key, such as campaignBudget, keyword, textAd, targetCpaOptIn, targetRoasOptIn, callAsset, calloutAsset, sitelinkAsset, moveUnusedBudget, responsiveSearchAd, responsiveSearchAdAsset, responsiveSearchAdImproveAdStrength, useBroadMatchKeyword, raiseTargetCpa, lowerTargetRoas, setTargetCpa,...
            */
-          parameters?: { [key: string]: unknown }
+          parameters?: Record<string, unknown>
         }[]
       }
     },
-    {
-        adAccountId: string
-        results: GoogleRecommendationResult[]
-      },
+    Shape96,
     'POST /v1/ads/recommendations/apply',
   ]
   /**
@@ -26583,10 +26248,7 @@ export interface Operations {
         resourceNames: string[]
       }
     },
-    {
-        adAccountId: string
-        results: GoogleRecommendationResult[]
-      },
+    Shape96,
     'POST /v1/ads/recommendations/dismiss',
   ]
   /**
@@ -26801,11 +26463,7 @@ export interface Operations {
       }
     },
     {
-        budget?: {
-          customerId?: string
-          id?: string
-          resourceName?: string
-        }
+        budget?: Shape97
       },
     'POST /v1/ads/shared-budgets',
   ]
@@ -26875,7 +26533,7 @@ export interface Operations {
           creditState?: string | null
           creditStateLastUpdate?: string | null
         }[]
-        paging?: Shape57
+        paging?: Shape95
       },
     'GET /v1/ads/local-services/leads',
   ]
@@ -26931,7 +26589,7 @@ export interface Operations {
             attachmentUrls?: string[]
           } | null
         }[]
-        paging?: Shape57
+        paging?: Shape95
       },
     'GET /v1/ads/local-services/leads/{leadId}/conversations',
   ]
@@ -27007,10 +26665,7 @@ export interface Operations {
         accountId: string
         /** Google ad group ID to add the keywords to */
         adSetId: string
-        keywords: (string | {
-          text: string
-          matchType?: 'exact' | 'phrase' | 'broad'
-        })[]
+        keywords: (string | Shape98)[]
         /** Add as ad-group-level negatives instead of positive keywords */
         negative?: boolean
       }
@@ -27334,7 +26989,7 @@ export interface Operations {
           platform: string
           adAccountId: string
           campaignId: string
-          values: { [key: string]: number }
+          values: Record<string, number>
         }[]
         nextCursor: string | null
       },
@@ -27367,7 +27022,7 @@ export interface Operations {
           /** Platform ad account id. Narrows matching to one ad account. */
           adAccountId?: string
           /** Metric key (snake_case, up to 40 characters) to a non-negative number. 1 to 20 per row. */
-          values: { [key: string]: number }
+          values: Record<string, number>
         }[]
       }
     },
@@ -27432,7 +27087,7 @@ export interface Operations {
     {
         fromDate: string
         toDate: string
-        totals: { [key: string]: number }
+        totals: Record<string, number>
       },
     'GET /v1/ads/campaign-results/totals',
   ]
@@ -27717,7 +27372,7 @@ export interface Operations {
    */
   updateAdCampaignStatus: [
     {
-      body: Shape58
+      body: Shape99
     },
     {
         /**
@@ -27944,7 +27599,7 @@ export interface Operations {
     },
     {
         /** Raw Meta campaign; keys are the requested Graph fields. */
-        campaign?: { [key: string]: unknown }
+        campaign?: Record<string, unknown>
       },
     'GET /v1/ads/campaigns/{campaignId}',
   ]
@@ -28101,7 +27756,7 @@ export interface Operations {
         finalUrlSuffix?: string
         /** Google only. Echoed back when the campaign moved budgets; `budget` is then the budget it now uses. */
         sharedBudgetId?: string | null
-        platformSpecificData?: { [key: string]: unknown }
+        platformSpecificData?: Record<string, unknown>
       },
     'PUT /v1/ads/campaigns/{campaignId}',
   ]
@@ -28205,7 +27860,7 @@ export interface Operations {
       }
     },
     {
-        keywords?: Shape59[]
+        keywords?: Shape100[]
         /** When this list was fetched from Google. Null when it was never served from cache. */
         cachedAt?: string | null
         /**
@@ -28247,7 +27902,7 @@ export interface Operations {
         /** Negative criteria removed from Google */
         removed?: number
         /** The full negative-keyword set after the replace */
-        keywords?: Shape59[]
+        keywords?: Shape100[]
       },
     'PUT /v1/ads/campaigns/{campaignId}/negative-keywords',
   ]
@@ -28375,16 +28030,16 @@ export interface Operations {
         /** Platform ID of the new campaign */
         copiedCampaignId?: string
         /** Meta only: source ad set ID to copied ad set ID. Empty when `deepCopy` is false. */
-        adSetIdMap?: { [key: string]: string }
+        adSetIdMap?: Record<string, string>
         /**
          * Meta only: source ad ID to copied ad ID, across every copied ad set. Empty when `deepCopy` is false.
          */
-        adIdMap?: { [key: string]: string }
+        adIdMap?: Record<string, string>
         discovery?: 'triggered' | 'skipped' | 'failed'
         /**
          * Platform-native response from the copy (TikTok and LinkedIn). Absent on Meta, which returns `adSetIdMap` and `adIdMap` instead.
          */
-        raw?: { [key: string]: unknown }
+        raw?: Record<string, unknown>
       },
     'POST /v1/ads/campaigns/{campaignId}/duplicate',
   ]
@@ -28556,13 +28211,13 @@ export interface Operations {
             bidModifier: number
           })[]
           /** Bare country-code array, or the nested creation-time shape (countries/regions/cities/zips/metros). */
-          locations?: string[] | Shape60
+          locations?: string[] | Shape101
           /** Google's language codes (ISO 639-1, plus variants such as `zh_CN`), e.g. ["en", "de"]. */
           languages?: string[]
           /**
            * Locations the campaign never serves in, as a bare country-code array or the nested countries/regions/cities/zips/metros shape. Replaces the excluded set; [] removes every exclusion.
            */
-          excludedLocations?: string[] | Shape60
+          excludedLocations?: string[] | Shape101
           locationTargetingType?: GoogleLocationTargetingType
         }
       }
@@ -28732,15 +28387,15 @@ export interface Operations {
           /**
            * The ad set's own flight dates, as synced from the platform. On LinkedIn this is the campaign's `runSchedule`. Null when the platform reports none.
            */
-          schedule?: Shape61 | null
+          schedule?: Shape102 | null
           /**
            * The ad set's audience as the platform reported it at the last sync, in the platform's own shape. Every platform. null only for an ad set not re-synced yet, or when the targeting read failed on every sync so far (a failed read keeps the last stored value).
            */
           targeting?: {
             /** LinkedIn `targetingCriteria.include`, verbatim (an `and` of `or` facet clauses). */
-            include?: { [key: string]: unknown }
+            include?: Record<string, unknown>
             /** LinkedIn `targetingCriteria.exclude`, verbatim. Absent when the campaign excludes nothing. */
-            exclude?: { [key: string]: unknown }
+            exclude?: Record<string, unknown>
             /** LinkedIn audience expansion: whether LinkedIn may also serve to members similar to the criteria. */
             audienceExpansionEnabled?: boolean
             /** Whether the campaign may deliver on the LinkedIn Audience Network, off LinkedIn itself. */
@@ -28770,11 +28425,11 @@ export interface Operations {
           /**
            * Meta only. The ad set's `promoted_object` verbatim (snake_case, for example pixel_id + custom_event_type, page_id, application_id), as last synced from its most recent ad. Null on other platforms and on an ad set with no ad yet; GET /v1/ads/accounts/live reads it live for every ad set.
            */
-          promotedObject?: { [key: string]: unknown } | null
+          promotedObject?: Record<string, unknown> | null
           /**
            * TikTok only, only with `live=true` and only on rows read live. A fixed subset of TikTok's adgroup/get record, not the whole record (snake_case, with TikTok's own names, enums and values). A field TikTok does not return is absent.
            */
-          nativeSettings?: { [key: string]: unknown }
+          nativeSettings?: Record<string, unknown>
           /**
            * Only with `live=true`. When `nativeSettings` was read from the platform. Null on every row whose native settings were not read now (row past the cap, failed read, or a platform without a native read).
            */
@@ -28929,10 +28584,10 @@ export interface Operations {
         /** Platform IDs of the copied ads */
         copiedAdIds?: string[]
         /** Meta only: source ad ID to copied ad ID. Empty when `deepCopy` is false. */
-        adIdMap?: { [key: string]: string }
+        adIdMap?: Record<string, string>
         discovery?: 'triggered' | 'skipped' | 'failed'
         /** Platform-native response from the copy (TikTok). Absent on Meta, which returns `adIdMap` instead. */
-        raw?: { [key: string]: unknown }
+        raw?: Record<string, unknown>
       },
     'POST /v1/ads/ad-sets/{adSetId}/duplicate',
   ]
@@ -28986,7 +28641,7 @@ export interface Operations {
         /** Platform ID of the new ad */
         copiedAdId?: string
         discovery?: 'triggered' | 'skipped' | 'failed'
-        raw?: { [key: string]: unknown }
+        raw?: Record<string, unknown>
       },
     'POST /v1/ads/{adId}/duplicate',
   ]
@@ -29020,7 +28675,7 @@ export interface Operations {
     },
     {
         /** Raw Meta ad set; keys are the requested Graph fields. */
-        adSet?: { [key: string]: unknown }
+        adSet?: Record<string, unknown>
       },
     'GET /v1/ads/ad-sets/{adSetId}',
   ]
@@ -29124,10 +28779,7 @@ export interface Operations {
       body: {
         platform: 'facebook' | 'instagram' | 'tiktok' | 'linkedin' | 'pinterest' | 'google' | 'twitter' | 'openai' | 'reddit'
         /** Omit if not updating budget */
-        budget?: {
-          amount?: number
-          type?: 'daily' | 'lifetime'
-        }
+        budget?: Shape103
         /**
          * Writes the ad set's own on/off switch (Meta: `configured_status`; X: the line item's `entity_status` ACTIVE / PAUSED), whatever delivery status its ads report. Omit if not toggling delivery state.
          */
@@ -29156,11 +28808,11 @@ export interface Operations {
         /**
          * Meta only (400 elsewhere, before anything in the request is written). Writes the ad set's `regional_regulation_identities`: the Verified identity IDs of the beneficiary and payer for each declared category.
          */
-        regionalRegulationIdentities?: { [key: string]: string | number }
+        regionalRegulationIdentities?: Record<string, string | number>
         /**
          * TikTok only (a 400 elsewhere). TikTok Smart Targeting on the ad group: `audience` is TikTok's `smart_audience_enabled`, `interestsBehaviors` its `smart_interest_behavior_enabled`. When on, TikTok may deliver beyond the selected audiences or interests.
          */
-        smartTargeting?: Shape62
+        smartTargeting?: Shape104
         /**
          * Meta only (400 elsewhere). Manual placements, with the same object and enums as `placements` on POST /v1/ads/create.
          */
@@ -29279,11 +28931,11 @@ export interface Operations {
         bidStrategy?: BidStrategy
         bidAmount?: number | null
         roasAverageFloor?: number | null
-        platformSpecificData?: { [key: string]: unknown }
+        platformSpecificData?: Record<string, unknown>
         /**
          * Present when `placements` or `targeting` was sent. The ad set's full targeting as written, in the platform's own vocabulary (Meta or Reddit snake_case). Stored as the ad set's `targeting`.
          */
-        targeting?: { [key: string]: unknown }
+        targeting?: Record<string, unknown>
         /** Reddit: the start_time written, a UTC instant. Present when `startDate` was sent. */
         startDate?: string
         /**
@@ -29396,7 +29048,7 @@ export interface Operations {
    */
   updateAdSetStatus: [
     {
-      body: Shape58
+      body: Shape99
     },
     {
         /**
@@ -29534,7 +29186,7 @@ export interface Operations {
     },
     ByStatus<{
       200: AdTreeResponse
-      202: AdTreeResponse & Shape56
+      202: AdTreeResponse & Shape94
     }>,
     'GET /v1/ads/tree',
   ]
@@ -29589,7 +29241,7 @@ export interface Operations {
     },
     ByStatus<{
       200: AdsTimelineResponse
-      202: AdsTimelineResponse & Shape56
+      202: AdsTimelineResponse & Shape94
     }>,
     'GET /v1/ads/timeline',
   ]
@@ -29831,17 +29483,11 @@ export interface Operations {
           /**
            * Google only. The FULL desired set of positive keywords for the entire ad group. Omit to leave positives unchanged; [] removes all positives. Negatives are independent.
            */
-          keywords?: (string | {
-            text: string
-            matchType?: 'exact' | 'phrase' | 'broad'
-          })[]
+          keywords?: (string | Shape98)[]
           /**
            * Google only. The FULL desired set of negative keywords for the entire ad group, independent of positives.
            */
-          negativeKeywords?: (string | {
-            text: string
-            matchType?: 'exact' | 'phrase' | 'broad'
-          })[]
+          negativeKeywords?: (string | Shape98)[]
           /**
            * Google only. The FULL new set of device bid modifiers for the campaign. Entries are a device name alone (targeted, bid modifier reset to 1) or { device, bidModifier }.
            */
@@ -30128,7 +29774,7 @@ export interface Operations {
    */
   attachCampaignAssets: [
     {
-      body: Shape63
+      body: Shape105
     },
     {
         campaignId?: string
@@ -30151,7 +29797,7 @@ export interface Operations {
    */
   updateCampaignAssets: [
     {
-      body: Shape64
+      body: Shape106
     },
     {
         updated?: number
@@ -30264,7 +29910,7 @@ export interface Operations {
    */
   attachAdGroupAssets: [
     {
-      body: Shape63
+      body: Shape105
     },
     {
         adGroupId?: string
@@ -30287,7 +29933,7 @@ export interface Operations {
    */
   updateAdGroupAssets: [
     {
-      body: Shape64
+      body: Shape106
     },
     {
         updated?: number
@@ -30388,7 +30034,7 @@ export interface Operations {
     },
     ByStatus<{
       200: CampaignAnalyticsResponse
-      202: CampaignAnalyticsResponse & Shape56
+      202: CampaignAnalyticsResponse & Shape94
     }>,
     'GET /v1/ads/campaigns/{campaignId}/analytics',
   ]
@@ -30419,11 +30065,11 @@ export interface Operations {
         /**
          * Raw Meta creative spec forwarded to /generatepreviews. Mutually exclusive with existingCreativeId. An `object_story_spec` without `page_id` or `instagram_user_id`, and a `source_instagram_media_id` spec without `instagram_user_id`, get the connection's Facebook Page and Instagram account, as a...
          */
-        creativeSpec?: { [key: string]: unknown }
+        creativeSpec?: Record<string, unknown>
       }
     },
     {
-        previews?: Shape65[]
+        previews?: Shape107[]
       },
     'POST /v1/ads/preview',
   ]
@@ -30460,7 +30106,7 @@ export interface Operations {
          * False when the ad was read live from Meta because it is not in Zernio's store (request made with `accountId`).
          */
         synced?: boolean
-        previews?: Shape65[]
+        previews?: Shape107[]
       },
     'GET /v1/ads/{adId}/preview',
   ]
@@ -30570,23 +30216,23 @@ export interface Operations {
             /** PROHIBITED, LIMITED, FULLY_LIMITED, DESCRIPTIVE, BROADENING, AREA_OF_INTEREST_ONLY. */
             type?: string | null
             /** Google's PolicyTopicEvidence objects, verbatim. */
-            evidences?: { [key: string]: unknown }[]
+            evidences?: Record<string, unknown>[]
             /** Google's PolicyTopicConstraint objects, verbatim. */
-            constraints?: { [key: string]: unknown }[]
+            constraints?: Record<string, unknown>[]
           }[]
           /**
            * Meta only. The Ad's `ad_review_feedback`, verbatim. Both maps are empty when Meta returned no feedback (approved or in-review ad).
            */
           reviewFeedback?: {
             /** Meta `global`: policy or reason -> Meta's explanation. */
-            global?: { [key: string]: string }
+            global?: Record<string, string>
             /** Meta `placement_specific`: placement (facebook, instagram, ...) -> reason -> Meta's explanation. */
-            placementSpecific?: { [key: string]: { [key: string]: string } }
+            placementSpecific?: Record<string, Record<string, string>>
           }
           /**
            * Meta only. The Ad's `issues_info` objects (`error_code`, `error_message`, `error_summary`, `error_type`, `level`), verbatim.
            */
-          issues?: { [key: string]: unknown }[]
+          issues?: Record<string, unknown>[]
           /** When the verdict was read from the platform. */
           readAt?: string
         }
@@ -30757,8 +30403,8 @@ export interface Operations {
     {
         /** The customer the request ran against. */
         customerId?: string
-        data?: { [key: string]: unknown }[]
-        aggregateMetricResults?: { [key: string]: unknown } | null
+        data?: Record<string, unknown>[]
+        aggregateMetricResults?: Record<string, unknown> | null
         paging?: {
           /** Cursor for the next page; null when exhausted. */
           nextPageToken?: string | null
@@ -30805,8 +30451,8 @@ export interface Operations {
     {
         /** The customer the request ran against. */
         customerId?: string
-        data?: { [key: string]: unknown }[]
-        aggregateMetricResults?: { [key: string]: unknown } | null
+        data?: Record<string, unknown>[]
+        aggregateMetricResults?: Record<string, unknown> | null
       },
     'POST /v1/ads/keywords/historical-metrics',
   ]
@@ -30958,7 +30604,7 @@ export interface Operations {
         customerId?: string
         /** Google responses only: the selected fields echoed by Google. */
         fieldMask?: string | null
-        data?: { [key: string]: unknown }[]
+        data?: Record<string, unknown>[]
         paging?: {
           /** Meta cursor for the next page; null when exhausted. */
           after?: string | null
@@ -31065,7 +30711,7 @@ export interface Operations {
         dateStart?: string
         dateStop?: string
         /** Present only when status is Job Completed. */
-        data?: { [key: string]: unknown }[]
+        data?: Record<string, unknown>[]
         paging?: {
           after?: string | null
         }
@@ -31106,7 +30752,7 @@ export interface Operations {
     },
     ByStatus<{
       200: AdAnalyticsResponse
-      202: AdAnalyticsResponse & Shape56
+      202: AdAnalyticsResponse & Shape94
     }>,
     'GET /v1/ads/{adId}/analytics',
   ]
@@ -31137,15 +30783,15 @@ export interface Operations {
         /** Meta: &-joined click-URL params. */
         urlTags?: string | null
         /** Meta: third-party click-tracking template (Dynamic Ads). */
-        templateUrlSpec?: { [key: string]: unknown } | null
+        templateUrlSpec?: Record<string, unknown> | null
         /** Google. */
         trackingUrlTemplate?: string | null
         /** Google. */
         finalUrlSuffix?: string | null
         /** LinkedIn. */
-        dynamicValueParameters?: { [key: string]: unknown } | null
+        dynamicValueParameters?: Record<string, unknown> | null
         /** LinkedIn. */
-        customValueParameters?: { [key: string]: unknown } | null
+        customValueParameters?: Record<string, unknown> | null
       },
     'GET /v1/ads/{adId}/tracking-tags',
   ]
@@ -31203,9 +30849,9 @@ export interface Operations {
         /** Google only. Parse-only key=value params. */
         finalUrlSuffix?: string
         /** LinkedIn only. key -> dynamic value enum (CAMPAIGN_ID, CAMPAIGN_NAME, CREATIVE_ID, ...). */
-        dynamicValueParameters?: { [key: string]: string }
+        dynamicValueParameters?: Record<string, string>
         /** LinkedIn only. key -> static value. */
-        customValueParameters?: { [key: string]: string }
+        customValueParameters?: Record<string, string>
       }
     },
     {
@@ -31309,7 +30955,7 @@ export interface Operations {
     },
     {
         status: 'success'
-        comments: { [key: string]: unknown }[]
+        comments: Record<string, unknown>[]
         pagination: {
           hasMore?: boolean
           cursor?: string
@@ -31406,7 +31052,7 @@ export interface Operations {
         text: string
       }
     },
-    Shape66,
+    Shape108,
     'POST /v1/ads/{adId}/comments/{commentId}/reply',
   ]
   /**
@@ -31493,7 +31139,7 @@ export interface Operations {
         until?: string | Date
       }
     },
-    Shape66,
+    Shape108,
     'DELETE /v1/ads/{adId}/comments/{commentId}',
   ]
   /**
@@ -31638,7 +31284,7 @@ export interface Operations {
         after?: string
       }
     },
-    Shape67,
+    Shape109,
     'GET /v1/ads/activity',
   ]
   /**
@@ -31692,16 +31338,12 @@ export interface Operations {
         /**
          * Canonical camelCase TargetingSpec (same shape as /v1/ads/create's `targeting`). Defaults to countries: [US].
          */
-        targeting?: { [key: string]: unknown }
+        targeting?: Record<string, unknown>
         /** Meta placements object (same shape as /v1/ads/create's `placements`). */
-        placements?: { [key: string]: unknown }
+        placements?: Record<string, unknown>
       }
     },
-    {
-        adAccountId?: string
-        currency?: string
-        prediction?: RfPrediction
-      },
+    Shape111,
     'POST /v1/ads/rf-predictions',
   ]
   /**
@@ -31719,11 +31361,7 @@ export interface Operations {
         adAccountId: string
       }
     },
-    {
-        adAccountId?: string
-        currency?: string
-        prediction?: RfPrediction
-      },
+    Shape111,
     'GET /v1/ads/rf-predictions/{predictionId}',
   ]
   /**
@@ -31800,7 +31438,7 @@ export interface Operations {
         after?: string
       }
     },
-    Shape67,
+    Shape109,
     'GET /v1/ads/studies',
   ]
   /**
@@ -32072,18 +31710,12 @@ export interface Operations {
            */
           source?: 'fresh' | 'fallback'
           /** The relist error on a fallback, otherwise null. */
-          error?: {
-            tiktokCode?: number | null
-            message?: string
-          } | null
+          error?: Shape112 | null
         }
         /**
          * Set when TikTok refused both halves of a review batch the same way (for example a permission error) and the page was served from stored reviews instead of being refreshed. Null otherwise.
          */
-        reviewError?: {
-          tiktokCode?: number | null
-          message?: string
-        } | null
+        reviewError?: Shape112 | null
         /**
          * The Smart+ ads on this page split by state; the four counts add up to the Smart+ ads on this page (fewer than `pageSize` on the last page).
          */
@@ -32285,7 +31917,7 @@ export interface Operations {
           /** Platform identifiers reported by Meta. */
           supportedPlatforms: string[]
           /** Platform-keyed store URLs returned unchanged by Meta. */
-          storeUrls: { [key: string]: string }
+          storeUrls: Record<string, string>
         }[]
       },
     'GET /v1/ads/advertisable-applications',
@@ -32348,8 +31980,8 @@ export interface Operations {
       }
     },
     {
-        data?: { [key: string]: unknown }[]
-        paging?: Shape68
+        data?: Record<string, unknown>[]
+        paging?: Shape110
       },
     'GET /v1/ads/businesses',
   ]
@@ -32514,7 +32146,7 @@ export interface Operations {
     {
         /** Meta act_<n>, or the resolved Google customer id */
         adAccountId?: string
-        data?: (GoogleAdLabel | { [key: string]: unknown })[]
+        data?: (GoogleAdLabel | Record<string, unknown>)[]
         paging?: {
           /** Cursor for the next page; null when exhausted (always null on Google). */
           after?: string | null
@@ -32742,8 +32374,8 @@ export interface Operations {
     {
         /** The campaign / ad set id the schedules belong to. */
         objectId?: string
-        data?: { [key: string]: unknown }[]
-        paging?: Shape68
+        data?: Record<string, unknown>[]
+        paging?: Shape110
       },
     'GET /v1/ads/high-demand-periods',
   ]
@@ -32825,7 +32457,7 @@ export interface Operations {
         after?: string
       }
     },
-    Shape67,
+    Shape109,
     'GET /v1/ads/creatives',
   ]
   /**
@@ -32933,7 +32565,7 @@ export interface Operations {
     },
     {
         /** Raw Meta creative node */
-        creative?: { [key: string]: unknown }
+        creative?: Record<string, unknown>
       },
     'GET /v1/ads/creatives/{creativeId}',
   ]
@@ -33229,7 +32861,7 @@ export interface Operations {
         platform?: 'facebook' | 'instagram' | 'tiktok' | 'linkedin' | 'pinterest' | 'google' | 'twitter' | 'openai' | 'reddit'
       }
     },
-    Shape69,
+    Shape113,
     'GET /v1/ads/accounts/negative-keyword-lists',
   ]
   /**
@@ -33416,7 +33048,7 @@ export interface Operations {
         keywords: KeywordEntry[]
       }
     },
-    Shape70,
+    Shape114,
     'PUT /v1/ads/accounts/negative-keyword-lists/{listId}/keywords',
   ]
   /**
@@ -33435,7 +33067,7 @@ export interface Operations {
         platform?: 'facebook' | 'instagram' | 'tiktok' | 'linkedin' | 'pinterest' | 'google' | 'twitter' | 'openai' | 'reddit'
       }
     },
-    Shape69,
+    Shape113,
     'GET /v1/ads/campaigns/{campaignId}/negative-keyword-lists',
   ]
   /**
@@ -33458,7 +33090,7 @@ export interface Operations {
         listIds: string[]
       }
     },
-    Shape70,
+    Shape114,
     'PUT /v1/ads/campaigns/{campaignId}/negative-keyword-lists',
   ]
   /**
@@ -33563,10 +33195,7 @@ export interface Operations {
         }[]
       }
     },
-    {
-        updated?: number
-        customerId?: string
-      },
+    Shape115,
     'PUT /v1/ads/accounts/callouts',
   ]
   /**
@@ -33597,10 +33226,7 @@ export interface Operations {
         assetId: string
       }
     },
-    {
-        removed?: boolean
-        customerId?: string
-      },
+    Shape116,
     'DELETE /v1/ads/accounts/callouts',
   ]
   /**
@@ -33718,10 +33344,7 @@ export interface Operations {
         }[]
       }
     },
-    {
-        updated?: number
-        customerId?: string
-      },
+    Shape115,
     'PUT /v1/ads/accounts/sitelinks',
   ]
   /**
@@ -33752,10 +33375,7 @@ export interface Operations {
         assetId: string
       }
     },
-    {
-        removed?: boolean
-        customerId?: string
-      },
+    Shape116,
     'DELETE /v1/ads/accounts/sitelinks',
   ]
   /**
@@ -33862,10 +33482,7 @@ export interface Operations {
         }[]
       }
     },
-    {
-        updated?: number
-        customerId?: string
-      },
+    Shape115,
     'PUT /v1/ads/accounts/structured-snippets',
   ]
   /**
@@ -33896,10 +33513,7 @@ export interface Operations {
         assetId: string
       }
     },
-    {
-        removed?: boolean
-        customerId?: string
-      },
+    Shape116,
     'DELETE /v1/ads/accounts/structured-snippets',
   ]
   /**
@@ -34700,10 +34314,7 @@ export interface Operations {
           /** Zernio's normalized status (active, paused, ...), derived from `platformCampaignStatus`. */
           status?: string
           /** The campaign budget, same shape as the synced rows. Null when the budget lives on the ad sets. */
-          budget?: {
-            amount?: number
-            type?: 'daily' | 'lifetime'
-          } | null
+          budget?: Shape103 | null
           /**
            * Daily budget in whole units of `currency` (Meta `daily_budget`; TikTok `budget` under a daily budget mode).
            */
@@ -34741,10 +34352,7 @@ export interface Operations {
           /** Zernio's normalized status, derived from `platformAdSetStatus`. */
           status?: string
           /** The ad set budget, same shape as the synced rows. Null under a campaign budget. */
-          budget?: {
-            amount?: number
-            type?: 'daily' | 'lifetime'
-          } | null
+          budget?: Shape103 | null
           /** Daily budget in whole units of `currency`. */
           dailyBudget?: number | null
           /** Lifetime budget in whole units of `currency`. */
@@ -34770,12 +34378,12 @@ export interface Operations {
           /**
            * Meta `promoted_object` verbatim (snake_case). On TikTok `{ pixelId, customEventType, applicationId, customConversionId }` from `pixel_id`, `optimization_event`, `app_id` and `custom_conversion_id`, only the keys TikTok has set; null when none is.
            */
-          promotedObject?: { [key: string]: unknown } | null
+          promotedObject?: Record<string, unknown> | null
           /**
            * The platform's targeting verbatim (snake_case), as it reports it now: Meta `targeting`, or TikTok's ad group targeting fields (location_ids, age_groups, gender, languages, interest_category_ids, audience_ids, placements...).
            */
-          targeting?: { [key: string]: unknown } | null
-          schedule?: Shape61 | null
+          targeting?: Record<string, unknown> | null
+          schedule?: Shape102 | null
           /**
            * Meta only. The ad set's dayparting (`adset_schedule`) in the `platformSpecificData.adSchedule` shape, one window per day (a window Meta stores off the hour is widened to whole hours). Null when the ad set runs around the clock. Absent on TikTok.
            */
@@ -35104,10 +34712,7 @@ export interface Operations {
           finalUrlSuffix?: string
         }
         /** Present when defaultDsaBeneficiary was passed. */
-        dsaDefaults?: {
-          beneficiary?: string
-          payor?: string
-        }
+        dsaDefaults?: Shape117
         /** Present when name, spendCap or resetAmountSpent was passed. */
         settings?: {
           name?: string
@@ -35146,10 +34751,7 @@ export interface Operations {
     },
     {
         adAccountId?: string
-        dsaDefaults?: {
-          beneficiary?: string
-          payor?: string
-        }
+        dsaDefaults?: Shape117
       },
     'GET /v1/ads/dsa-defaults',
   ]
@@ -35440,7 +35042,7 @@ export interface Operations {
         /**
          * Meta only. A Meta-native targeting spec (e.g. `{ "geo_locations": { "cities": [{ "key": "...", "radius": 15, "distance_unit": "kilometer" }] } }`). Sent alone, it is forwarded unchanged. Use it for advanced fields the structured object does not expose (flexible_spec, excluded audiences, business...
          */
-        rawTargeting?: { [key: string]: unknown }
+        rawTargeting?: Record<string, unknown>
         /**
          * Deprecated: send it inside `platformSpecificData` instead (Meta today; TikTok's nested shape is planned). The flat field keeps working during the deprecation window; sending both shapes returns a 400.
          * @deprecated
@@ -35489,7 +35091,7 @@ export interface Operations {
         /**
          * Meta only. Verified identity IDs of the beneficiary and payer for each declared regionalRegulatedCategories value. Ignored when adSetId adds the ad to an existing ad set.
          */
-        regionalRegulationIdentities?: { [key: string]: string | number }
+        regionalRegulationIdentities?: Record<string, string | number>
         /** Website URL for non-messaging CTA buttons. Send it with `callToAction`. Omit for messaging boosts. */
         linkUrl?: string
         /**
@@ -35587,7 +35189,7 @@ export interface Operations {
         /**
          * Meta only. Ad-set attribution windows, same shape as POST /v1/ads/create. Applied on OUTCOME_SALES, OUTCOME_LEADS and OUTCOME_APP_PROMOTION campaigns (conversions, lead_conversion, lead_generation, app_promotion); other objectives keep Meta's default. Not allowed with adSetId.
          */
-        attributionSpec?: Shape71[]
+        attributionSpec?: Shape118[]
         /**
          * Meta only. Extra primary-text options Meta rotates on the boosted post (asset_feed_spec.bodies with DEGREES_OF_FREEDOM). The post keeps its own text as one of the options. Works for Facebook posts and Instagram media.
          */
@@ -35599,7 +35201,7 @@ export interface Operations {
         /**
          * TikTok only (a 400 elsewhere). TikTok Smart Targeting on the ad group: `audience` is TikTok's `smart_audience_enabled`, `interestsBehaviors` its `smart_interest_behavior_enabled`. When on, TikTok may deliver beyond the selected audiences or interests.
          */
-        smartTargeting?: Shape62
+        smartTargeting?: Shape104
         /** Ad-set optimization goal override. Meta, or TikTok with `goal: video_views`. */
         optimizationGoal?: string
         /** Meta only, with `goal: engagement` and without `adSetId` (400 otherwise). */
@@ -36023,7 +35625,7 @@ export interface Operations {
         /**
          * TikTok only (a 400 elsewhere). TikTok Smart Targeting on the ad group. When on, TikTok may deliver beyond the selected audiences or interests.
          */
-        smartTargeting?: Shape62
+        smartTargeting?: Shape104
         /** Explicit optimization goal. Supported on: */
         optimizationGoal?: string
         /**
@@ -36336,7 +35938,7 @@ export interface Operations {
         /**
          * Meta only. A raw Meta-native targeting spec (snake_case: `geo_locations`, `age_min`, `excluded_custom_audiences`, `flexible_spec`, `targeting_automation`, `user_os`, `wireless_carrier`, business places, etc.), the exact shape `GET /v1/ads/{adId}` returns for external ads.
          */
-        rawTargeting?: { [key: string]: unknown }
+        rawTargeting?: Record<string, unknown>
         /**
          * Meta only. Declares the ad's special category, required for housing, employment, credit, or
          * political/social-issue ads (Meta enforces restricted targeting for these). Note: setting a special
@@ -36358,7 +35960,7 @@ export interface Operations {
         /**
          * Meta only. Verified identity IDs of the beneficiary and payer for each declared regionalRegulatedCategories value. Ignored when adSetId adds the ad to an existing ad set.
          */
-        regionalRegulationIdentities?: { [key: string]: string | number }
+        regionalRegulationIdentities?: Record<string, string | number>
         /**
          * When the ad ends. If omitted: on a lifetime budget, the ad ends 7 days after it starts (reported in `appliedDefaults.endDate`); a daily budget runs until paused.
          */
@@ -36534,7 +36136,7 @@ export interface Operations {
         /**
          * Meta only. Conversion attribution window for the ad set, mapping 1:1 to Meta's ad-set `attribution_spec`. Only honored for conversion goals (`conversions`, `lead_generation`, `app_promotion`); ignored for awareness/traffic/engagement. Omit to use Meta's default (`7-day click` + `1-day view`).
          */
-        attributionSpec?: Shape71[]
+        attributionSpec?: Shape118[]
         /**
          * Restrict the audience by gender. 'male' targets men only, 'female' targets women only, 'all' (default) targets everyone. Applied on Meta, TikTok, Pinterest and Reddit. Ignored on Google, LinkedIn and X.
          */
@@ -36724,10 +36326,7 @@ export interface Operations {
     {
         status?: string
         leads?: AdLead[]
-        pagination?: {
-          hasMore?: boolean
-          cursor?: string | null
-        }
+        pagination?: Shape35
         meta?: {
           /**
            * Meta only, present when `accountId` is passed: when Zernio last re-read the Page's forms from Meta to catch leads the webhook missed. Null when no leads matched or before the first pass.
@@ -36824,11 +36423,8 @@ export interface Operations {
     },
     {
         status?: string
-        forms?: { [key: string]: unknown }[]
-        pagination?: {
-          hasMore?: boolean
-          cursor?: string | null
-        }
+        forms?: Record<string, unknown>[]
+        pagination?: Shape35
       },
     'GET /v1/ads/lead-forms',
   ]
@@ -36871,7 +36467,7 @@ export interface Operations {
          * Deprecated (Meta legacy shape): use platformSpecificData.questions.
          * @deprecated
          */
-        questions?: Shape72[]
+        questions?: Shape119[]
         privacyPolicyUrl: string
         /**
          * Deprecated: use platformSpecificData.privacyPolicyLinkText.
@@ -36922,7 +36518,7 @@ export interface Operations {
          * Form content; the shape is selected by the accountId's platform. Unknown fields are a 400 (strict-parsed).
          */
         platformSpecificData?: {
-          questions: Shape72[]
+          questions: Shape119[]
           privacyPolicyLinkText?: string
           followUpActionUrl?: string
           locale?: string
@@ -37047,7 +36643,7 @@ export interface Operations {
     },
     {
         status?: string
-        form?: MetaLeadForm | { [key: string]: unknown }
+        form?: MetaLeadForm | Record<string, unknown>
       },
     'GET /v1/ads/lead-forms/{formId}',
   ]
@@ -37122,14 +36718,11 @@ export interface Operations {
           createdTime?: string | null
           adId?: string | null
           formId?: string
-          fields?: { [key: string]: string }
-          fieldData?: { [key: string]: unknown }[]
+          fields?: Record<string, string>
+          fieldData?: Record<string, unknown>[]
           consents?: AdLeadConsents
         }[]
-        pagination?: {
-          hasMore?: boolean
-          cursor?: string | null
-        }
+        pagination?: Shape35
         meta?: {
           platform?: string
           accountId?: string
@@ -37236,7 +36829,7 @@ export interface Operations {
         after?: string
       }
     },
-    Shape67,
+    Shape109,
     'GET /v1/ads/images',
   ]
   /**
@@ -37322,7 +36915,7 @@ export interface Operations {
         after?: string
       }
     },
-    Shape67,
+    Shape109,
     'GET /v1/ads/videos',
   ]
   /**
@@ -37932,7 +37525,7 @@ export interface Operations {
     },
     {
         platform: 'meta' | 'linkedin'
-        data: { [key: string]: unknown }[]
+        data: Record<string, unknown>[]
         paging: {
           /** Cursor for the next page; null when exhausted. */
           after?: string | null
@@ -37975,7 +37568,7 @@ export interface Operations {
         /**
          * Meta only. A Meta-native targeting spec (snake_case: `geo_locations`, `age_min`, `flexible_spec`, `excluded_custom_audiences`, `user_os`, ...), the same field `POST /v1/ads/create` accepts, so the estimate covers the exact audience the ad set will use. Sending it for an account on another platform...
          */
-        rawTargeting?: { [key: string]: unknown }
+        rawTargeting?: Record<string, unknown>
         /**
          * Optional. The optimization goal the estimate should assume (platform's
          * own vocabulary, e.g. Meta `REACH`, `LINK_CLICKS`, `OFFSITE_CONVERSIONS`).
@@ -38056,16 +37649,8 @@ export interface Operations {
             min?: MoneyAmount
             max?: MoneyAmount
           }
-          suggestedBid?: {
-            min?: MoneyAmount
-            default?: MoneyAmount
-            max?: MoneyAmount
-          }
-          dailyBudgetLimits?: {
-            min?: MoneyAmount
-            default?: MoneyAmount
-            max?: MoneyAmount
-          }
+          suggestedBid?: Shape120
+          dailyBudgetLimits?: Shape120
         } | null
       },
     'POST /v1/ads/targeting/bid-pricing',
@@ -38317,7 +37902,7 @@ export interface Operations {
       body: {
         accountId: string
         catalogAccountId?: string
-        product: MetaCatalogProductInput & { [key: string]: unknown }
+        product: MetaCatalogProductInput & Record<string, unknown>
       }
     },
     {
@@ -38342,7 +37927,7 @@ export interface Operations {
         catalogAccountId?: string
         requests: {
           method: 'CREATE' | 'UPDATE' | 'DELETE'
-          product: MetaCatalogProductInput & { [key: string]: unknown }
+          product: MetaCatalogProductInput & Record<string, unknown>
         }[]
       }
     },
@@ -38606,7 +38191,7 @@ export interface Operations {
         catalogAccountId?: string
         name: string
         /** Meta product set filter */
-        filter: { [key: string]: unknown }
+        filter: Record<string, unknown>
       }
     },
     {
@@ -38628,7 +38213,7 @@ export interface Operations {
         accountId: string
         catalogAccountId?: string
         name?: string
-        filter?: { [key: string]: unknown }
+        filter?: Record<string, unknown>
       }
     },
     {
@@ -38813,7 +38398,7 @@ export interface Operations {
         /**
          * Required for company_list audiences (LinkedIn only). Plain-text company rows for account targeting; each row needs at least one identifier.
          */
-        companies?: Shape73[]
+        companies?: Shape121[]
         /**
          * website: the Meta pixel, TikTok pixel, Pinterest tag or Reddit pixel id. Required on those four, rejected on Google.
          */
@@ -38881,7 +38466,7 @@ export interface Operations {
         /**
          * Meta only (a 400 elsewhere). Optional raw Meta rule, replacing the one we build. Omit it for all visitors of `pixelId`, or use `urlContains` for the common page-match case.
          */
-        rule?: { [key: string]: unknown }
+        rule?: Record<string, unknown>
         /** Data source declaration for GDPR compliance (customer_list only) */
         customerFileSource?: string
       } | {
@@ -38894,10 +38479,7 @@ export interface Operations {
         spec: TargetingSpec
       }
     },
-    {
-        audience?: { [key: string]: unknown }
-        message?: string
-      },
+    Shape122,
     'POST /v1/ads/audiences',
   ]
   /**
@@ -38913,9 +38495,9 @@ export interface Operations {
   getAdAudience: [
     {},
     {
-        audience?: { [key: string]: unknown }
+        audience?: Record<string, unknown>
         /** Fresh data from the platform API */
-        platformData?: { [key: string]: unknown } | null
+        platformData?: Record<string, unknown> | null
       },
     'GET /v1/ads/audiences/{audienceId}',
   ]
@@ -38948,10 +38530,7 @@ export interface Operations {
         spec?: TargetingSpec
       }
     },
-    {
-        audience?: { [key: string]: unknown }
-        message?: string
-      },
+    Shape122,
     'PUT /v1/ads/audiences/{audienceId}',
   ]
   /**
@@ -39012,12 +38591,7 @@ export interface Operations {
    */
   addUsersToAdAudience: [
     {
-      body: {
-        users: {
-          email?: string
-          phone?: string
-        }[]
-      }
+      body: Shape123
     },
     {
         message?: string
@@ -39043,12 +38617,7 @@ export interface Operations {
    */
   removeUsersFromAdAudience: [
     {
-      body: {
-        users: {
-          email?: string
-          phone?: string
-        }[]
-      }
+      body: Shape123
     },
     {
         message?: string
@@ -39059,7 +38628,7 @@ export interface Operations {
         /**
          * A sample of the rows Meta could not read, passed through as Meta returns it. Empty when every row was valid.
          */
-        invalidEntrySamples?: { [key: string]: string }
+        invalidEntrySamples?: Record<string, string>
       },
     'DELETE /v1/ads/audiences/{audienceId}/users',
   ]
@@ -39090,7 +38659,7 @@ export interface Operations {
     {
       body: {
         /** The complete company list. Each row needs at least one of name, domain, website or linkedinPageUrl. */
-        companies: Shape73[]
+        companies: Shape121[]
       }
     },
     {
@@ -39278,7 +38847,7 @@ export interface Operations {
          */
         testCode?: string
         /** Batch-level user consent. Required by Google for EEA/UK events under the Feb 2026 restrictions. */
-        consent?: Shape74
+        consent?: Shape124
       }
     },
     {
@@ -39300,7 +38869,7 @@ export interface Operations {
            * `error_user_msg` and `fbtrace_id` when Meta sends them. `message` above
            * already ends with `error_user_msg`. Absent when Meta returned no error body.
            */
-          platformError?: { [key: string]: unknown }
+          platformError?: Record<string, unknown>
         }[]
         /**
          * Platform trace ID for debugging. fbtrace_id for Meta,
@@ -39718,11 +39287,7 @@ export interface Operations {
         conversionActionIds: string[]
       }
     },
-    {
-        customerId?: string
-        id?: string
-        resourceName?: string
-      },
+    Shape97,
     'POST /v1/ads/conversions/custom-goals',
   ]
   /**
@@ -39903,7 +39468,7 @@ export interface Operations {
           destinationId: string
         }[]
         /** Batch-level user consent, forwarded to every destination (see POST /v1/ads/conversions). */
-        consent?: Shape74
+        consent?: Shape124
         /**
          * Forwarded as each platform test code (see POST /v1/ads/conversions). A root-level `test_event_code` is accepted as an alias. Test events are not stored.
          */
@@ -40248,10 +39813,7 @@ export interface Operations {
         adAccountId: string
       }
     },
-    {
-        platform?: 'linkedinads'
-        destination?: ConversionDestination
-      },
+    Shape125,
     'GET /v1/accounts/{accountId}/conversion-destinations/{destinationId}',
   ]
   /**
@@ -40299,10 +39861,7 @@ export interface Operations {
         }
       }
     },
-    {
-        platform?: 'linkedinads'
-        destination?: ConversionDestination
-      },
+    Shape125,
     'PATCH /v1/accounts/{accountId}/conversion-destinations/{destinationId}',
   ]
   /**
@@ -40385,10 +39944,7 @@ export interface Operations {
         platform?: 'linkedinads'
         /** Numeric campaign IDs that were successfully associated. */
         succeeded?: string[]
-        failed?: {
-          campaignId?: string
-          reason?: string
-        }[]
+        failed?: Shape126[]
       },
     'POST /v1/accounts/{accountId}/conversion-destinations/{destinationId}/associations',
   ]
@@ -40416,10 +39972,7 @@ export interface Operations {
         platform?: 'linkedinads'
         /** Numeric campaign IDs that were successfully removed. */
         succeeded?: string[]
-        failed?: {
-          campaignId?: string
-          reason?: string
-        }[]
+        failed?: Shape126[]
       },
     'DELETE /v1/accounts/{accountId}/conversion-destinations/{destinationId}/associations',
   ]
@@ -40462,7 +40015,7 @@ export interface Operations {
           start?: string
           /** YYYY-MM-DD (inclusive) */
           end?: string
-          metrics?: { [key: string]: number | string }
+          metrics?: Record<string, number | string>
         }[]
       },
     'GET /v1/accounts/{accountId}/conversion-destinations/{destinationId}/metrics',
@@ -40648,7 +40201,7 @@ export interface Operations {
            * `error_user_msg` and `fbtrace_id` when Meta sends them. `message` above
            * already ends with `error_user_msg`. Absent when Meta returned no error body.
            */
-          platformError?: { [key: string]: unknown }
+          platformError?: Record<string, unknown>
         }[]
         /**
          * Meta `fbtrace_id` for debugging. Surface in support
@@ -40930,7 +40483,7 @@ export interface Operations {
         /** Meta custom_event_type, e.g. LEAD, PURCHASE, OTHER. */
         customEventType: string
         /** Meta conversion rule, forwarded verbatim. */
-        rule: { [key: string]: unknown }
+        rule: Record<string, unknown>
       }
     },
     CustomConversionResult,
@@ -41413,7 +40966,7 @@ export interface Operations {
     },
     {
         uiSkills: BusinessAgentUiSkill[]
-        paging?: { [key: string]: unknown }
+        paging?: Record<string, unknown>
       },
     'GET /v1/accounts/{accountId}/business-agent/ui-skills',
   ]
@@ -41605,8 +41158,8 @@ export interface Operations {
       }
     },
     {
-        data?: { [key: string]: unknown }[]
-        stats?: { [key: string]: unknown }
+        data?: Record<string, unknown>[]
+        stats?: Record<string, unknown>
       },
     'GET /v1/accounts/{accountId}/business-agent/connectors/{connectorId}/logs',
   ]
@@ -41804,7 +41357,7 @@ export interface Operations {
         evalIds?: string
       }
     },
-    { [key: string]: unknown },
+    Record<string, unknown>,
     'GET /v1/accounts/{accountId}/business-agent/evals',
   ]
   /**
@@ -42043,7 +41596,7 @@ export interface Operations {
         adAccountId?: string
       }
     },
-    Shape75,
+    Shape127,
     'GET /v1/accounts/{accountId}/tracking-tags/{tagId}',
   ]
   /**
@@ -42124,7 +41677,7 @@ export interface Operations {
         autoTagging?: boolean
       }
     },
-    Shape75,
+    Shape127,
     'PATCH /v1/accounts/{accountId}/tracking-tags/{tagId}',
   ]
   /**
@@ -42639,12 +42192,9 @@ export interface Operations {
    */
   createTrackingTagEvent: [
     {
-      body: TrackingTagEventInput & { [key: string]: unknown }
+      body: TrackingTagEventInput & Record<string, unknown>
     },
-    {
-        platform?: string
-        event?: TrackingTagEvent
-      },
+    Shape128,
     'POST /v1/accounts/{accountId}/tracking-tags/{tagId}/events',
   ]
   /**
@@ -42686,10 +42236,7 @@ export interface Operations {
     {
       body: TrackingTagEventInput
     },
-    {
-        platform?: string
-        event?: TrackingTagEvent
-      },
+    Shape128,
     'PATCH /v1/accounts/{accountId}/tracking-tags/{tagId}/events/{eventId}',
   ]
   /**
@@ -42940,7 +42487,7 @@ export interface Operations {
           aggregation?: string
           startTime?: number
           endTime?: number
-          rows?: { [key: string]: unknown }[]
+          rows?: Record<string, unknown>[]
         }
       },
     'GET /v1/accounts/{accountId}/tracking-tags/{tagId}/stats',
@@ -43000,10 +42547,7 @@ export interface Operations {
         handle?: string
       }
     },
-    {
-        platform?: 'shopify'
-        blog?: Blog
-      },
+    Shape129,
     'POST /v1/accounts/{accountId}/blogs',
   ]
   /**
@@ -43045,10 +42589,7 @@ export interface Operations {
         handle?: string
       }
     },
-    {
-        platform?: 'shopify'
-        blog?: Blog
-      },
+    Shape129,
     'PATCH /v1/accounts/{accountId}/blogs/{blogId}',
   ]
   /**
@@ -43177,10 +42718,7 @@ export interface Operations {
         /**
          * Shopify and Wix. Search-engine overrides: Shopify global title_tag and description_tag metafields, Wix post SEO title and meta description. WordPress rejects this field.
          */
-        seo?: {
-          title?: string
-          description?: string
-        }
+        seo?: Shape130
         /**
          * Set false for a draft or true to publish. On WordPress and Wix false takes priority over a future publishDate; omission with no date defaults to draft.
          */
@@ -43190,10 +42728,10 @@ export interface Operations {
         /**
          * Webflow only (other platforms answer 400). The collection's own fields that the Blogs API does not map, keyed by field slug, in Webflow's value format (a Reference is an item id, an Image is { url, alt }).
          */
-        fieldData?: { [key: string]: unknown }
+        fieldData?: Record<string, unknown>
       }
     },
-    Shape76,
+    Shape131,
     'POST /v1/accounts/{accountId}/blogs/{blogId}/articles',
   ]
   /**
@@ -43211,7 +42749,7 @@ export interface Operations {
    */
   getBlogArticle: [
     {},
-    Shape76,
+    Shape131,
     'GET /v1/accounts/{accountId}/blogs/{blogId}/articles/{articleId}',
   ]
   /**
@@ -43267,10 +42805,7 @@ export interface Operations {
         /**
          * Shopify and Wix. Search-engine overrides: Shopify global title_tag and description_tag metafields, Wix post SEO title and meta description. WordPress rejects this field.
          */
-        seo?: {
-          title?: string
-          description?: string
-        }
+        seo?: Shape130
         /**
          * Set false to move to draft or true to publish. On WordPress and Wix false takes priority over a future publishDate; omission preserves status unless publishDate is sent (edits to a published Wix post go live).
          */
@@ -43280,10 +42815,10 @@ export interface Operations {
         /**
          * Webflow only (other platforms answer 400). The collection's own fields that the Blogs API does not map, keyed by field slug, in Webflow's value format (a Reference is an item id, an Image is { url, alt }).
          */
-        fieldData?: { [key: string]: unknown }
+        fieldData?: Record<string, unknown>
       }
     },
-    Shape76,
+    Shape131,
     'PATCH /v1/accounts/{accountId}/blogs/{blogId}/articles/{articleId}',
   ]
   /**
@@ -43365,10 +42900,7 @@ export interface Operations {
    */
   getProduct: [
     {},
-    {
-        platform?: 'shopify'
-        product?: Product
-      },
+    Shape132,
     'GET /v1/accounts/{accountId}/products/{productId}',
   ]
   /**
@@ -43415,10 +42947,7 @@ export interface Operations {
         /** archived hides the product everywhere; draft keeps it editable but unpublished. */
         status?: 'active' | 'draft' | 'archived'
         /** Search-engine title and description overrides. */
-        seo?: {
-          title?: string
-          description?: string
-        }
+        seo?: Shape130
         /** Price changes per variant. Only the listed variants change. */
         variants?: {
           /** Variant id from the product response. */
@@ -43430,10 +42959,7 @@ export interface Operations {
         }[]
       }
     },
-    {
-        platform?: 'shopify'
-        product?: Product
-      },
+    Shape132,
     'PATCH /v1/accounts/{accountId}/products/{productId}',
   ]
   /**
@@ -43583,10 +43109,7 @@ export interface Operations {
         vendor?: string
         productType?: string
         tags?: string[]
-        seo?: {
-          title?: string
-          description?: string
-        }
+        seo?: Shape130
         status?: 'draft' | 'active'
         images?: {
           url: string
@@ -43683,10 +43206,7 @@ export interface Operations {
         vendor?: string
         productType?: string
         tags?: string[]
-        seo?: {
-          title?: string
-          description?: string
-        }
+        seo?: Shape130
       }
     },
     {
@@ -43765,10 +43285,7 @@ export interface Operations {
         descriptionHtml?: string
         handle?: string
         sortOrder?: 'manual' | 'best_selling' | 'alpha_asc' | 'alpha_desc' | 'price_asc' | 'price_desc' | 'created' | 'created_desc' | 'most_relevant'
-        seo?: {
-          title?: string
-          description?: string
-        }
+        seo?: Shape130
         image?: {
           url: string
           altText?: string
@@ -43817,10 +43334,7 @@ export interface Operations {
         descriptionHtml?: string
         handle?: string
         sortOrder?: 'manual' | 'best_selling' | 'alpha_asc' | 'alpha_desc' | 'price_asc' | 'price_desc' | 'created' | 'created_desc' | 'most_relevant'
-        seo?: {
-          title?: string
-          description?: string
-        }
+        seo?: Shape130
         image?: {
           url: string
           altText?: string
@@ -44091,10 +43605,7 @@ export interface Operations {
    */
   setCommerceProductMetafields: [
     {
-      body: {
-        accountId: string
-        metafields: CommerceMetafield[]
-      }
+      body: Shape133
     },
     {
         metafields?: CommerceMetafield[]
@@ -44133,7 +43644,7 @@ export interface Operations {
    */
   changeCommerceProductChannels: [
     {
-      body: Shape77
+      body: Shape134
     },
     {
         productId?: string
@@ -44172,10 +43683,7 @@ export interface Operations {
    */
   setCommerceCollectionMetafields: [
     {
-      body: {
-        accountId: string
-        metafields: CommerceMetafield[]
-      }
+      body: Shape133
     },
     {
         metafields?: CommerceMetafield[]
@@ -44214,7 +43722,7 @@ export interface Operations {
    */
   changeCommerceCollectionChannels: [
     {
-      body: Shape77
+      body: Shape134
     },
     {
         collectionId?: string
@@ -44420,9 +43928,7 @@ export interface Operations {
         productId: string
       }
     },
-    {
-        inventory?: CommerceInventoryItem[]
-      },
+    Shape135,
     'GET /v1/commerce/inventory',
   ]
   /**
@@ -44445,9 +43951,7 @@ export interface Operations {
         }[]
       }
     },
-    {
-        inventory?: CommerceInventoryItem[]
-      },
+    Shape135,
     'POST /v1/commerce/products/{productId}/inventory',
   ]
   /**
@@ -45456,11 +44960,7 @@ export interface Operations {
       }
     },
     {
-        permissions?: {
-          id?: string
-          permissionType?: string
-          status?: string
-        }[]
+        permissions?: Shape136[]
       },
     'GET /v1/ads/partnership-permissions',
   ]
@@ -45482,7 +44982,7 @@ export interface Operations {
         revoke?: boolean
       }
     },
-    Shape78,
+    Shape137,
     'POST /v1/ads/partnership-permissions',
   ]
   /**
@@ -46311,6 +45811,17 @@ export interface Operations {
 
 /** A shape several operations share. */
 type Shape1 = {
+  platform?: string
+  warning?: string
+}
+/** A shape several operations share. */
+type Shape2 = {
+  dimension?: string
+  /** Followers */
+  value?: number
+}
+/** A shape several operations share. */
+type Shape3 = {
   date?: string
   sent?: number
   received?: number
@@ -46318,13 +45829,24 @@ type Shape1 = {
   failed?: number
 }
 /** A shape several operations share. */
-type Shape2 = {
+type Shape4 = {
+  items?: RedditPost[]
+  after?: string | null
+  before?: string | null
+}
+/** A shape several operations share. */
+type Shape5 = {
+  success?: boolean
+  message?: string
+}
+/** A shape several operations share. */
+type Shape6 = {
   status?: 'ok' | 'failing' | 'stalled' | 'never_synced'
   /** Last successful sync. Null when never synced or the latest attempt failed. */
   lastSyncedAt?: string | null
 }
 /** A shape several operations share. */
-type Shape3 = {
+type Shape7 = {
   /** WhatsApp Cloud API error code. Null on Facebook and Instagram. */
   code?: number | null
   /** Meta error subcode (Facebook and Instagram). Null on WhatsApp. */
@@ -46336,48 +45858,95 @@ type Shape3 = {
   pausedUntil?: string | null
 }
 /** A shape several operations share. */
-type Shape4 = {
+type Shape8 = {
+  scope?: string
+  granted?: boolean
+  required?: boolean
+}
+/** A shape several operations share. */
+type Shape9 = {
+  /** The Page ID. */
+  id?: string
+  code?: string
+  message?: string
+}
+/** A shape several operations share. */
+type Shape10 = {
   success?: boolean
   accountId?: string
   locationId?: string
-  verification?: Shape5
+  verification?: Shape11
 }
 /** A shape several operations share. */
-type Shape5 = {
+type Shape11 = {
   name?: string
   method?: 'ADDRESS' | 'EMAIL' | 'PHONE_CALL' | 'SMS' | 'AUTO' | 'VETTED_PARTNER'
   state?: 'PENDING' | 'COMPLETED' | 'FAILED'
   createTime?: string
 }
 /** A shape several operations share. */
-type Shape6 = {
-  specialHourPeriods?: Shape7[]
+type Shape12 = {
+  specialHourPeriods?: Shape13[]
 }
 /** A shape several operations share. */
-type Shape7 = {
-  startDate?: {
-    year?: number
-    month?: number
-    day?: number
-  }
-  endDate?: {
-    year?: number
-    month?: number
-    day?: number
-  }
+type Shape13 = {
+  startDate?: Shape14
+  endDate?: Shape14
   openTime?: string
   closeTime?: string
   closed?: boolean
 }
 /** A shape several operations share. */
-type Shape8 = {
+type Shape14 = {
+  year?: number
+  month?: number
+  day?: number
+}
+/** A shape several operations share. */
+type Shape15 = {
+  primaryPhone?: string
+  additionalPhones?: string[]
+}
+/** A shape several operations share. */
+type Shape16 = {
+  serviceTypeId?: string
+  description?: string
+}
+/** A shape several operations share. */
+type Shape17 = {
+  currencyCode?: string
+  units?: string
+  nanos?: number
+}
+/** A shape several operations share. */
+type Shape18 = {
   openDay?: string
   openTime?: string
   closeDay?: string
   closeTime?: string
 }
 /** A shape several operations share. */
-type Shape9 = {
+type Shape19 = {
+  setValues?: string[]
+  unsetValues?: string[]
+}
+/** A shape several operations share. */
+type Shape20 = {
+  message?: string
+  account?: SocialAccount
+}
+/** A shape several operations share. */
+type Shape21 = {
+  success?: boolean
+  webhook?: Webhook
+}
+/** A shape several operations share. */
+type Shape22 = {
+  hasMore?: boolean
+  nextCursor?: string | null
+}
+/** A shape several operations share. */
+type Shape23 = {
   /** Whether the participant follows your Instagram business account */
   isFollower?: boolean | null
   /** Whether your Instagram business account follows the participant */
@@ -46390,21 +45959,18 @@ type Shape9 = {
   fetchedAt?: string | null
 }
 /** A shape several operations share. */
-type Shape10 = {
+type Shape24 = {
   accountsQueried?: number
   accountsFailed?: number
-  failedAccounts?: Shape11[]
+  failedAccounts?: Shape25[]
   lastUpdated?: string
   /**
    * Connected accounts that were not queried: their platform does not support this feature, or the account is not enabled for it
    */
-  accountsSkipped?: {
-    accountId?: string
-    platform?: string
-  }[]
+  accountsSkipped?: Shape26[]
 }
 /** A shape several operations share. */
-type Shape11 = {
+type Shape25 = {
   accountId?: string
   accountUsername?: string | null
   platform?: string
@@ -46415,43 +45981,55 @@ type Shape11 = {
   retryAfter?: number | null
 }
 /** A shape several operations share. */
-type Shape12 = {
-  labels?: {
-    /** Meta label id */
-    id?: string
-    name?: string
-  }[]
+type Shape26 = {
+  accountId?: string
+  platform?: string
 }
 /** A shape several operations share. */
-type Shape13 = {
+type Shape27 = {
+  /** Account ID */
+  accountId: string
+}
+/** A shape several operations share. */
+type Shape28 = {
+  labels?: Shape29[]
+}
+/** A shape several operations share. */
+type Shape29 = {
+  /** Meta label id */
+  id?: string
+  name?: string
+}
+/** A shape several operations share. */
+type Shape30 = {
   status?: string
   commentId?: string
   hidden?: boolean
   platform?: string
 }
 /** A shape several operations share. */
-type Shape14 = {
+type Shape31 = {
   status?: string
   commentId?: string
   pinned?: boolean
   platform?: string
 }
 /** A shape several operations share. */
-type Shape15 = {
+type Shape32 = {
   status?: string
   tweetId?: string
   retweeted?: boolean
   platform?: string
 }
 /** A shape several operations share. */
-type Shape16 = {
+type Shape33 = {
   status?: string
   tweetId?: string
   bookmarked?: boolean
   platform?: string
 }
 /** A shape several operations share. */
-type Shape17 = {
+type Shape34 = {
   id?: string
   username?: string
   displayName?: string
@@ -46459,12 +46037,23 @@ type Shape17 = {
   verifiedType?: string
 }
 /** A shape several operations share. */
-type Shape18 = {
-  success?: boolean
-  template?: Shape19
+type Shape35 = {
+  hasMore?: boolean
+  cursor?: string | null
 }
 /** A shape several operations share. */
-type Shape19 = {
+type Shape36 = {
+  id?: string
+  text?: string
+  created?: string
+}
+/** A shape several operations share. */
+type Shape37 = {
+  success?: boolean
+  template?: Shape38
+}
+/** A shape several operations share. */
+type Shape38 = {
   /** Meta template id. Unique per language variant; usable on /v1/whatsapp/templates/id/{templateId}. */
   id?: string
   name?: string
@@ -46472,16 +46061,16 @@ type Shape19 = {
   category?: string
   /** The variant actually returned. */
   language?: string
-  components?: { [key: string]: unknown }[]
+  components?: Record<string, unknown>[]
   /** Only when a custom TTL is set; absent while the category default applies. */
   message_send_ttl_seconds?: number
   /** Only when status is REJECTED. */
   rejected_reason?: string
   /** Post-approval quality (GREEN/YELLOW/RED), when Meta reports one. */
-  quality_score?: { [key: string]: unknown }
+  quality_score?: Record<string, unknown>
 }
 /** A shape several operations share. */
-type Shape20 = {
+type Shape39 = {
   accountId: string
   /** tel:+E164 / sip:... / wss://... destination */
   forwardTo: string
@@ -46500,7 +46089,7 @@ type Shape20 = {
   forwardCallerId?: 'business' | 'caller'
 }
 /** A shape several operations share. */
-type Shape21 = {
+type Shape40 = {
   success?: boolean
   callingEnabled?: boolean
   sipHostname?: string
@@ -46511,7 +46100,7 @@ type Shape21 = {
   callerIdMode?: 'business' | 'platform'
 }
 /** A shape several operations share. */
-type Shape22 = {
+type Shape41 = {
   accountId: string
   forwardTo?: string
   sipAuthUsername?: string | null
@@ -46524,26 +46113,73 @@ type Shape22 = {
   forwardCallerId?: 'business' | 'caller'
 }
 /** A shape several operations share. */
-type Shape23 = {
+type Shape42 = {
   /** CRM contact name for the counterparty, when resolved. */
   contactName?: string
 }
 /** A shape several operations share. */
-type Shape24 = {
+type Shape43 = {
+  success?: boolean
+  sender?: ImessageSenderLifecycle
+}
+/** A shape several operations share. */
+type Shape44 = {
+  success?: boolean
+  conversationId?: string
+  contact?: string
+}
+/** A shape several operations share. */
+type Shape45 = {
   /** A real person at the business who authorizes the registration. */
   name: string
   /** The carrier emails a 6-digit code here once the identity passes review. */
   email: string
 }
 /** A shape several operations share. */
-type Shape25 = {
+type Shape46 = {
+  numbers?: BrandedCallingIdentityNumber[]
+}
+/** A shape several operations share. */
+type Shape47 = {
+  /** PNG, JPG, WebP, GIF or PDF, max 4MB. */
+  file: string
+}
+/** A shape several operations share. */
+type Shape48 = {
+  /** Public URL to reference in the opt-in flow text. */
+  url?: string
+}
+/** A shape several operations share. */
+type Shape49 = {
+  wabaId?: string
+  catalogs?: {
+    id?: string
+    name?: string
+  }[]
+}
+/** A shape several operations share. */
+type Shape50 = {
+  settings?: WhatsAppCommerceSettings
+}
+/** A shape several operations share. */
+type Shape51 = {
+  /** WhatsApp account ID */
+  accountId: string
+}
+/** A shape several operations share. */
+type Shape52 = {
   /** The value you sent. */
   input?: string
   /** Resolved WhatsApp user ID. */
   waId?: string
 }
 /** A shape several operations share. */
-type Shape26 = {
+type Shape53 = {
+  input?: string
+  errors?: string[]
+}
+/** A shape several operations share. */
+type Shape54 = {
   numbers?: OwnedPhoneNumber[]
   /**
    * Connected (bring-your-own) WhatsApp numbers: your own WABA
@@ -46552,7 +46188,7 @@ type Shape26 = {
    * social-account id used by the messaging and inbox endpoints.
    * Included only on the default and `status=active` views.
    */
-  connected?: Shape27[]
+  connected?: Shape55[]
   /**
    * iMessage phone senders (see /v1/imessage/senders/order). Hosted
    * by the iMessage provider, not on your Telnyx numbers: SMS and
@@ -46567,10 +46203,10 @@ type Shape26 = {
    * The `accountId` lets you address the sandbox in compose endpoints.
    * `template` is the only template a sandbox send is allowed to use.
    */
-  sandbox?: Shape28 | null
+  sandbox?: Shape56 | null
 }
 /** A shape several operations share. */
-type Shape27 = {
+type Shape55 = {
   accountId?: string
   phoneNumber?: string | null
   displayName?: string | null
@@ -46580,7 +46216,7 @@ type Shape27 = {
   callingEnabled?: boolean
 }
 /** A shape several operations share. */
-type Shape28 = {
+type Shape56 = {
   phoneNumber?: string
   accountId?: string | null
   template?: {
@@ -46590,11 +46226,11 @@ type Shape28 = {
   isSandbox?: boolean
 }
 /** A shape several operations share. */
-type Shape29 = {
-  phoneNumber?: Shape30
+type Shape57 = {
+  phoneNumber?: Shape58
 }
 /** A shape several operations share. */
-type Shape30 = {
+type Shape58 = {
   id?: string
   phoneNumber?: string
   status?: 'pending_payment' | 'pending_regulatory' | 'regulatory_declined' | 'provisioning' | 'verifying' | 'active' | 'suspended' | 'releasing' | 'released'
@@ -46616,12 +46252,12 @@ type Shape30 = {
   sipTrunkId?: string | null
 }
 /** A shape several operations share. */
-type Shape31 = {
+type Shape59 = {
   message?: string
-  phoneNumber?: Shape32
+  phoneNumber?: Shape60
 }
 /** A shape several operations share. */
-type Shape32 = {
+type Shape60 = {
   id?: string
   phoneNumber?: string
   /** "released" */
@@ -46629,7 +46265,12 @@ type Shape32 = {
   releasedAt?: string
 }
 /** A shape several operations share. */
-type Shape33 = {
+type Shape61 = {
+  message?: string
+  checkoutUrl?: string
+}
+/** A shape several operations share. */
+type Shape62 = {
   status?: 'kyc_required'
   country?: string
   /** The type that will be ordered after KYC approval. */
@@ -46637,7 +46278,7 @@ type Shape33 = {
   kycUrl?: string
 }
 /** A shape several operations share. */
-type Shape34 = {
+type Shape63 = {
   /** Area code (national destination code), e.g. "11". */
   ndc?: string
   /** Area name: "City, ST" for US/CA (e.g. "Miami, FL"), city otherwise (e.g. "Sao Paulo"). */
@@ -46648,7 +46289,7 @@ type Shape34 = {
   count?: number
 }
 /** A shape several operations share. */
-type Shape35 = {
+type Shape64 = {
   /** Area code (national destination code). */
   ndc?: string
   /** Area name. */
@@ -46659,20 +46300,20 @@ type Shape35 = {
   preOrderable?: boolean
 }
 /** A shape several operations share. */
-type Shape36 = {
+type Shape65 = {
   /** Deliverable numbers now, deepest first. Pass `ndc` as `areaCode` to hold the order to it. */
-  inStock?: Shape37[]
+  inStock?: Shape66[]
   /**
    * The carrier lists nothing there and the number type is a document tier: submit KYC with `areaCode` and `preOrder: true`, the carrier sources one (usually 2 to 4 weeks, never guaranteed), nothing is billed until it is active.
    */
-  preOrder?: Shape38[]
+  preOrder?: Shape67[]
   /**
    * Nothing deliverable and no pre-order: `listed` > 0 is stock the carrier shows that WhatsApp refused recently (held back until it clears), 0 is a dry area of an instant tier. A stock watch (POST /v1/phone-numbers/stock-watches with `areaCode`) is the way to hear when it is back.
    */
-  outOfStock?: Shape39[]
+  outOfStock?: Shape68[]
 }
 /** A shape several operations share. */
-type Shape37 = {
+type Shape66 = {
   ndc?: string
   name?: string
   /**
@@ -46689,7 +46330,7 @@ type Shape37 = {
   aliases?: string[]
 }
 /** A shape several operations share. */
-type Shape38 = {
+type Shape67 = {
   ndc?: string
   name?: string
   /**
@@ -46702,7 +46343,7 @@ type Shape38 = {
   aliases?: string[]
 }
 /** A shape several operations share. */
-type Shape39 = {
+type Shape68 = {
   ndc?: string
   name?: string
   listed?: number
@@ -46716,7 +46357,7 @@ type Shape39 = {
   aliases?: string[]
 }
 /** A shape several operations share. */
-type Shape40 = {
+type Shape69 = {
   available?: boolean
   fromPhoneNumber?: string
   /**
@@ -46727,10 +46368,10 @@ type Shape40 = {
     value?: string
   }[]
   /** One entry per distinct approved verification, newest first. */
-  options?: Shape41[]
+  options?: Shape70[]
 }
 /** A shape several operations share. */
-type Shape41 = {
+type Shape70 = {
   /**
    * Opaque option id. Pass as `reuseOptionId` on POST. Stable selection key (a phone number is not unique across verifications).
    */
@@ -46741,10 +46382,10 @@ type Shape41 = {
    * true = group-approved, a new order activates in minutes; false = documents are reused but the order still queues for carrier review (1-3 days).
    */
   instant?: boolean
-  details?: Shape42[]
+  details?: Shape71[]
 }
 /** A shape several operations share. */
-type Shape42 = {
+type Shape71 = {
   label?: string
   value?: string
   /**
@@ -46753,7 +46394,13 @@ type Shape42 = {
   documentId?: string
 }
 /** A shape several operations share. */
-type Shape43 = {
+type Shape72 = {
+  requirementId: string
+  filename: string
+  base64: string
+}
+/** A shape several operations share. */
+type Shape73 = {
   requirementId: string
   /** Id from POST /v1/phone-numbers/kyc/upload-document. */
   documentId: string
@@ -46763,7 +46410,7 @@ type Shape43 = {
   issuedAt?: string
 }
 /** A shape several operations share. */
-type Shape44 = {
+type Shape74 = {
   requirementId?: string
   country_code?: string
   business_name?: string
@@ -46779,35 +46426,39 @@ type Shape44 = {
   postal_code?: string
 }
 /** A shape several operations share. */
-type Shape45 = {
+type Shape75 = {
   status?: 'kyc_submitted' | 'kyc_reused' | 'kyc_already_submitted'
   /** True when this submission placed a pre-order instead of an order from stock. That happens when: */
   preOrder?: boolean
   /**
    * The first/primary number, kept at the top level for backward compatibility. See `numbers` for the full set when `quantity` > 1.
    */
-  phoneNumber?: {
-    id?: string
-    status?: string
-    country?: string
-  }
+  phoneNumber?: Shape76
   /**
    * Every number provisioned from this submission. Length equals the requested `quantity` on full success (fewer if some orders failed; best-effort). The first element mirrors `phoneNumber`.
    */
-  numbers?: {
-    id?: string
-    status?: string
-    phoneNumber?: string
-    country?: string
-  }[]
+  numbers?: Shape77[]
 }
 /** A shape several operations share. */
-type Shape46 = {
+type Shape76 = {
+  id?: string
+  status?: string
+  country?: string
+}
+/** A shape several operations share. */
+type Shape77 = {
+  id?: string
+  status?: string
+  phoneNumber?: string
+  country?: string
+}
+/** A shape several operations share. */
+type Shape78 = {
   /** Reference this id in the KYC submit's documents[].documentId. */
   documentId?: string
 }
 /** A shape several operations share. */
-type Shape47 = {
+type Shape79 = {
   /** ISO 3166-1 alpha-2 country code. */
   country: string
   street_address: string
@@ -46824,13 +46475,13 @@ type Shape47 = {
   postal_code: string
 }
 /** A shape several operations share. */
-type Shape48 = {
+type Shape80 = {
   ok?: boolean
   /** true when no `administrative_area` was supplied, so no pre-check ran. */
   skipped?: boolean
 }
 /** A shape several operations share. */
-type Shape49 = {
+type Shape81 = {
   profileId: string
   /** ISO 3166-1 alpha-2 country code (must be a regulated/KYC country). */
   country: string
@@ -46843,7 +46494,7 @@ type Shape49 = {
    */
   language?: 'en' | 'es' | 'pt-BR'
   /** Optional white-label of the hosted page the end customer sees. */
-  branding?: Shape50
+  branding?: Shape82
   /**
    * Where to send the end customer's browser after a successful
    * submit. On completion Zernio appends `kyc=submitted` and
@@ -46853,7 +46504,7 @@ type Shape49 = {
   redirect_url?: string
 }
 /** A shape several operations share. */
-type Shape50 = {
+type Shape82 = {
   /** Your company name, shown on the hosted page. */
   companyName?: string
   /** Logo shown above the form. */
@@ -46862,35 +46513,54 @@ type Shape50 = {
   brandColor?: string
 }
 /** A shape several operations share. */
-type Shape51 = {
+type Shape83 = {
   /** The hosted link to send your end customer. */
   url?: string
   token?: string
   expiresAt?: string
 }
 /** A shape several operations share. */
-type Shape52 = {
-  values?: { [key: string]: string }
-  documents?: {
-    requirementId: string
-    filename: string
-    base64: string
-  } | {
-    requirementId: string
-    documentId: string
-  }[]
+type Shape84 = {
+  values?: Record<string, string>
+  documents?: (Shape72 | Shape85)[]
   /** Same shape as the KYC submit address. */
-  address?: { [key: string]: unknown }
+  address?: Record<string, unknown>
 }
 /** A shape several operations share. */
-type Shape53 = {
+type Shape85 = {
+  requirementId: string
+  documentId: string
+}
+/** A shape several operations share. */
+type Shape86 = {
+  status?: string
+  phoneNumber?: {
+    id?: string
+    status?: string
+  }
+}
+/** A shape several operations share. */
+type Shape87 = {
+  filename: string
+  /** Base64-encoded file bytes. */
+  base64: string
+}
+/** A shape several operations share. */
+type Shape88 = {
   /** Telnyx termination host the platform dials for outbound (sip.telnyx.com). */
   uri?: string
   /** SIP digest username. */
   username?: string
 }
 /** A shape several operations share. */
-type Shape54 = {
+type Shape89 = {
+  total?: number
+  limit?: number
+  skip?: number
+  hasMore?: boolean
+}
+/** A shape several operations share. */
+type Shape90 = {
   id?: string
   name?: string
   slug?: string
@@ -46899,35 +46569,65 @@ type Shape54 = {
   createdAt?: string
 }
 /** A shape several operations share. */
-type Shape55 = {
+type Shape91 = {
+  type?: string
+  url?: string
+  filename?: string
+}
+/** A shape several operations share. */
+type Shape92 = {
   field?: 'name' | 'phone' | 'email' | 'company' | 'custom'
   customValue?: string
 }
 /** A shape several operations share. */
-type Shape56 = {
+type Shape93 = {
+  success?: boolean
+  sequence?: {
+    id?: string
+    status?: string
+  }
+}
+/** A shape several operations share. */
+type Shape94 = {
   /**
    * Always true on this response. Part of the requested range is still being backfilled; retry until the request returns 200.
    */
   backfillPending: boolean
 }
 /** A shape several operations share. */
-type Shape57 = {
+type Shape95 = {
   /** Null when the last page was returned. */
   nextPageToken?: string | null
 }
 /** A shape several operations share. */
-type Shape58 = {
+type Shape96 = {
+  adAccountId: string
+  results: GoogleRecommendationResult[]
+}
+/** A shape several operations share. */
+type Shape97 = {
+  customerId?: string
+  id?: string
+  resourceName?: string
+}
+/** A shape several operations share. */
+type Shape98 = {
+  text: string
+  matchType?: 'exact' | 'phrase' | 'broad'
+}
+/** A shape several operations share. */
+type Shape99 = {
   status: 'active' | 'paused'
   platform: 'facebook' | 'instagram' | 'tiktok' | 'linkedin' | 'pinterest' | 'google' | 'twitter' | 'openai' | 'reddit' | 'microsoft'
 }
 /** A shape several operations share. */
-type Shape59 = {
+type Shape100 = {
   criterionId?: string
   text?: string
   matchType?: 'exact' | 'phrase' | 'broad'
 }
 /** A shape several operations share. */
-type Shape60 = {
+type Shape101 = {
   countries?: string[]
   regions?: (string | {
     key: string
@@ -46947,20 +46647,25 @@ type Shape60 = {
   })[]
 }
 /** A shape several operations share. */
-type Shape61 = {
+type Shape102 = {
   startDate?: string
   /** Absent when the ad set runs until it is stopped. */
   endDate?: string
 }
 /** A shape several operations share. */
-type Shape62 = {
+type Shape103 = {
+  amount?: number
+  type?: 'daily' | 'lifetime'
+}
+/** A shape several operations share. */
+type Shape104 = {
   /** TikTok smart_audience_enabled. */
   audience?: boolean
   /** TikTok smart_interest_behavior_enabled. */
   interestsBehaviors?: boolean
 }
 /** A shape several operations share. */
-type Shape63 = {
+type Shape105 = {
   /** Zernio Google Ads connection id. */
   accountId: string
   /**
@@ -46981,7 +46686,7 @@ type Shape63 = {
   images?: string[]
 }
 /** A shape several operations share. */
-type Shape64 = {
+type Shape106 = {
   /** Zernio Google Ads connection id. */
   accountId: string
   /**
@@ -46996,30 +46701,41 @@ type Shape64 = {
   updates: GoogleAssetUpdate[]
 }
 /** A shape several operations share. */
-type Shape65 = {
+type Shape107 = {
   format?: string
   /** Meta's <iframe> snippet; null when Meta returned no preview for the format. */
   html?: string | null
 }
 /** A shape several operations share. */
-type Shape66 = {
+type Shape108 = {
   status: 'success'
   /** ID of the created reply or moderated comment. */
   commentId: string
 }
 /** A shape several operations share. */
-type Shape67 = {
+type Shape109 = {
   adAccountId?: string
-  data?: { [key: string]: unknown }[]
-  paging?: Shape68
+  data?: Record<string, unknown>[]
+  paging?: Shape110
 }
 /** A shape several operations share. */
-type Shape68 = {
+type Shape110 = {
   /** Cursor for the next page; null when exhausted. */
   after?: string | null
 }
 /** A shape several operations share. */
-type Shape69 = {
+type Shape111 = {
+  adAccountId?: string
+  currency?: string
+  prediction?: RfPrediction
+}
+/** A shape several operations share. */
+type Shape112 = {
+  tiktokCode?: number | null
+  message?: string
+}
+/** A shape several operations share. */
+type Shape113 = {
   lists?: AdNegativeKeywordList[]
   /** Resolved Google Ads customer id. */
   customerId?: string
@@ -47029,7 +46745,7 @@ type Shape69 = {
   stale?: boolean
 }
 /** A shape several operations share. */
-type Shape70 = {
+type Shape114 = {
   /** New criteria or campaign links created. */
   created?: number
   /** Existing criteria or campaign links removed. */
@@ -47038,12 +46754,27 @@ type Shape70 = {
   customerId?: string
 }
 /** A shape several operations share. */
-type Shape71 = {
+type Shape115 = {
+  updated?: number
+  customerId?: string
+}
+/** A shape several operations share. */
+type Shape116 = {
+  removed?: boolean
+  customerId?: string
+}
+/** A shape several operations share. */
+type Shape117 = {
+  beneficiary?: string
+  payor?: string
+}
+/** A shape several operations share. */
+type Shape118 = {
   eventType: 'CLICK_THROUGH' | 'VIEW_THROUGH' | 'ENGAGED_VIDEO_VIEW'
   windowDays: 1 | 7 | 28
 }
 /** A shape several operations share. */
-type Shape72 = {
+type Shape119 = {
   /** EMAIL, PHONE, FULL_NAME, FIRST_NAME, LAST_NAME, CUSTOM, ... */
   type: string
   /** CUSTOM questions only. */
@@ -47057,40 +46788,99 @@ type Shape72 = {
   inline_context?: string
 }
 /** A shape several operations share. */
-type Shape73 = {
+type Shape120 = {
+  min?: MoneyAmount
+  default?: MoneyAmount
+  max?: MoneyAmount
+}
+/** A shape several operations share. */
+type Shape121 = {
   name?: string
   domain?: string
   website?: string
   linkedinPageUrl?: string
 }
 /** A shape several operations share. */
-type Shape74 = {
+type Shape122 = {
+  audience?: Record<string, unknown>
+  message?: string
+}
+/** A shape several operations share. */
+type Shape123 = {
+  users: {
+    email?: string
+    phone?: string
+  }[]
+}
+/** A shape several operations share. */
+type Shape124 = {
   adUserData?: 'GRANTED' | 'DENIED'
   adPersonalization?: 'GRANTED' | 'DENIED'
 }
 /** A shape several operations share. */
-type Shape75 = {
+type Shape125 = {
+  platform?: 'linkedinads'
+  destination?: ConversionDestination
+}
+/** A shape several operations share. */
+type Shape126 = {
+  campaignId?: string
+  reason?: string
+}
+/** A shape several operations share. */
+type Shape127 = {
   platform?: 'metaads' | 'tiktokads' | 'googleads' | 'xads' | 'openaiads' | 'linkedinads' | 'pinterestads' | 'whopads'
   tag?: TrackingTag
 }
 /** A shape several operations share. */
-type Shape76 = {
+type Shape128 = {
+  platform?: string
+  event?: TrackingTagEvent
+}
+/** A shape several operations share. */
+type Shape129 = {
+  platform?: 'shopify'
+  blog?: Blog
+}
+/** A shape several operations share. */
+type Shape130 = {
+  title?: string
+  description?: string
+}
+/** A shape several operations share. */
+type Shape131 = {
   platform?: 'shopify' | 'wordpress' | 'wix' | 'webflow'
   article?: BlogArticle
 }
 /** A shape several operations share. */
-type Shape77 = {
+type Shape132 = {
+  platform?: 'shopify'
+  product?: Product
+}
+/** A shape several operations share. */
+type Shape133 = {
+  accountId: string
+  metafields: CommerceMetafield[]
+}
+/** A shape several operations share. */
+type Shape134 = {
   accountId: string
   /** Channel ids from GET /v1/commerce/channels. */
   publish?: string[]
   unpublish?: string[]
 }
 /** A shape several operations share. */
-type Shape78 = {
-  permission?: {
-    id?: string
-    permissionType?: string
-    status?: string
-  }
+type Shape135 = {
+  inventory?: CommerceInventoryItem[]
+}
+/** A shape several operations share. */
+type Shape136 = {
+  id?: string
+  permissionType?: string
+  status?: string
+}
+/** A shape several operations share. */
+type Shape137 = {
+  permission?: Shape136
 }
 export {}

@@ -13,7 +13,7 @@ export interface CreatorPortalCampaign {
   brandName: string
   logoUrl: string | null
   /** Same keys as the `welcomeTheme` parameter of `GET /v1/connect/{platform}`. */
-  theme: { [key: string]: unknown } | null
+  theme: Record<string, unknown> | null
   status: 'draft' | 'active' | 'paused' | 'closed'
   platforms: string[]
   contentRules: string | null
@@ -321,9 +321,9 @@ export interface AdLead {
   /**
    * Question key -> answer. On LinkedIn, the key is the lowercased predefinedField, else the question name, else the numeric questionId; multiple-choice values are option labels (unlike Meta, which returns the option key).
    */
-  fields?: { [key: string]: string }
+  fields?: Record<string, string>
   /** Raw Meta field_data. */
-  fieldData?: { [key: string]: unknown }[]
+  fieldData?: Record<string, unknown>[]
   consents?: AdLeadConsents
   /**
    * Meta leads only. `contacted` is set when the first WhatsApp message of a lead_received workflow is delivered, `unreachable` when it fails or the phone number is not valid.
@@ -374,7 +374,7 @@ export interface ConnectHandoff {
     /**
      * The other params the redirect flow appends for that error, such as `is_user_fixable`, `reason`, `dashboard_url`, `request_id` and `stage`. All optional.
      */
-    details?: { [key: string]: string }
+    details?: Record<string, string>
   } | null
 }
 /** The `OAuthApp` schema. */
@@ -449,7 +449,7 @@ export interface ConnectWelcomeScreen {
   brandName?: string | null
   logoUrl?: string | null
   /** Same keys as the `welcomeTheme` parameter of `GET /v1/connect/{platform}`. */
-  theme?: { [key: string]: unknown } | null
+  theme?: Record<string, unknown> | null
 }
 /** The `AnalyticsDashboardTotals` schema. */
 export interface AnalyticsDashboardTotals {
@@ -995,7 +995,7 @@ export interface MetaProductSet {
   id?: string
   name?: string
   productCount?: number
-  filter?: { [key: string]: unknown } | null
+  filter?: Record<string, unknown> | null
 }
 /** The `WhatsAppCommerceSettings` schema. */
 export interface WhatsAppCommerceSettings {
@@ -1101,7 +1101,7 @@ export interface MetaLeadForm {
       link_text?: string
     }
     /** Set in Meta form builder only; there is no create parameter for it. */
-    custom_disclaimer?: { [key: string]: unknown }
+    custom_disclaimer?: Record<string, unknown>
   }
   context_card?: {
     id?: string
@@ -1145,9 +1145,9 @@ export interface MetaLeadForm {
      */
     conditional_questions_group_id?: string
     /** READ-ONLY. Which answers reveal the conditional group. */
-    conditional_questions_choices?: { [key: string]: unknown }[]
+    conditional_questions_choices?: Record<string, unknown>[]
     /** READ-ONLY. Questions revealed by the conditional group. */
-    dependent_conditional_questions?: { [key: string]: unknown }[]
+    dependent_conditional_questions?: Record<string, unknown>[]
   }[]
 }
 /** The `MetaInstagramIdentityRef` schema. */
@@ -1268,7 +1268,7 @@ export interface ImessageAudienceContact {
   /** Present when the thread was opened through a tracked opt-in link */
   optIn?: {
     at?: string
-    parameters?: { [key: string]: unknown }
+    parameters?: Record<string, unknown>
   } | null
 }
 /** An iMessage sender registered as an account on a profile. */
@@ -1669,7 +1669,7 @@ export interface CtwaAdRequestBody {
   /**
    * Geo to exclude, same shape as POST /v1/ads/create (countries, countryGroups, regions, cities, zips, places, neighborhoods, customLocations).
    */
-  excludedLocations?: { [key: string]: unknown }
+  excludedLocations?: Record<string, unknown>
   /**
    * Behavior ids from /v1/ads/targeting/search?dimension=behavior. Meta: each dimension is its own flexible_spec entry (OR within, AND across). TikTok: video/creator interaction categories, sent as the ad group's actions.
    */
@@ -1709,7 +1709,7 @@ export interface CtwaAdRequestBody {
   /**
    * Meta targeting spec sent as the BASE layer of the ad set's `targeting`, exactly as POST /v1/ads/create does. Use it for anything the flat fields cannot express, such as a layered `flexible_spec` (entries AND together, ids inside one entry OR).
    */
-  rawTargeting?: { [key: string]: unknown }
+  rawTargeting?: Record<string, unknown>
   /** Meta special ad categories on the new campaign. */
   specialAdCategories?: ('HOUSING' | 'EMPLOYMENT' | 'CREDIT' | 'ISSUES_ELECTIONS_POLITICS' | 'FINANCIAL_PRODUCTS_SERVICES' | 'ONLINE_GAMBLING_AND_GAMING')[]
   /** Countries the special ad category applies to. Requires specialAdCategories. */
@@ -1783,7 +1783,7 @@ export interface CtwaAdRequestBody {
   /**
    * Meta only. Verified identity IDs of the beneficiary and payer for each declared regionalRegulatedCategories value. Ignored when adSetId adds the ad to an existing ad set.
    */
-  regionalRegulationIdentities?: { [key: string]: string | number }
+  regionalRegulationIdentities?: Record<string, string | number>
 }
 /** A node in a workflow graph. `config` shape depends on `type`. */
 export interface WorkflowNode {
@@ -1800,7 +1800,7 @@ export interface WorkflowNode {
   /**
    * Type-specific settings. Every string field supports `{{variable}}` interpolation against the run's variable bag, resolved at execution time.
    */
-  config?: { [key: string]: unknown }
+  config?: Record<string, unknown>
   /** Canvas coordinates (ignored by the executor; used by the visual builder). */
   position?: {
     x?: number
@@ -1846,7 +1846,7 @@ export interface WorkflowExecutionEvent {
    *   `ai` -> `{ model, provider, inputTokens, outputTokens, responsePreview }`,
    *   `condition` -> `{...
    */
-  meta?: { [key: string]: unknown } | null
+  meta?: Record<string, unknown> | null
   /** Event timestamp (UTC) */
   at?: string
 }
@@ -1974,7 +1974,7 @@ export interface ExternalPostSummary {
   /** Thumbnail URL */
   thumbnailUrl?: string
   /** Per-item media (for carousels / multi-media posts) */
-  mediaItems?: { [key: string]: unknown }[]
+  mediaItems?: Record<string, unknown>[]
   /**
    * Instagram only: the platform media product type (e.g. FEED, REELS, STORY, AD). Absent when the platform did not report it.
    */
@@ -2217,7 +2217,7 @@ export interface ErrorResponse {
    * integrators can read provider-specific codes. For Meta this includes
    * error_subcode, error_user_title, and error_user_msg.
    */
-  platformError?: { [key: string]: unknown }
+  platformError?: Record<string, unknown>
   /**
    * Additional structured context for the error (for example field-level validation errors). What it carries depends on the endpoint and platform.
    */
@@ -2783,7 +2783,7 @@ export interface InstagramAccountInsightsResponse {
   /** Breakdown dimension used (only present when breakdown was requested) */
   breakdown?: string
   /** Object keyed by metric name. */
-  metrics?: { [key: string]: {
+  metrics?: Record<string, {
     /** Sum or aggregate value for the metric */
     total?: number
     /** Daily values (for time_series, and always on monetary metrics) */
@@ -2806,7 +2806,7 @@ export interface InstagramAccountInsightsResponse {
      * with no currency; always present on content_monetization_earnings.
      */
     currency?: string | null
-  } }
+  }>
   /**
    * Requested metrics that could not be served. Present only when at least one metric is unavailable, absent otherwise.
    */
@@ -2840,7 +2840,7 @@ export interface FacebookPostEarningsResponse {
    * One entry per served metric. A metric reported here with "total": 0 genuinely earned
    * nothing (or its Page is not enrolled, which Meta reports identically).
    */
-  metrics?: { [key: string]: {
+  metrics?: Record<string, {
     /** Lifetime earnings in "unit", exactly as Meta returned them. Never rescaled. */
     total?: number
     /**
@@ -2855,7 +2855,7 @@ export interface FacebookPostEarningsResponse {
      * monetization_approximate_earnings; always present on content_monetization_earnings.
      */
     currency?: string | null
-  } }
+  }>
   /**
    * Requested metrics Meta could not serve. Present only when at least one metric is
    * unavailable, and absent otherwise. Each listed metric is OMITTED from "metrics" rather than
@@ -2881,12 +2881,12 @@ export interface InstagramDemographicsResponse {
   /** The timeframe used for demographic data */
   timeframe?: 'this_week' | 'this_month'
   /** Object keyed by breakdown dimension (age, city, country, gender) */
-  demographics?: { [key: string]: {
+  demographics?: Record<string, {
     /** The dimension value (e.g., "25-34", "US", "M") */
     dimension?: string
     /** Count of accounts in this dimension */
     value?: number
-  }[] }
+  }[]>
   note?: string
 }
 /** The `YouTubeDemographicsResponse` schema. */
@@ -2902,12 +2902,12 @@ export interface YouTubeDemographicsResponse {
   /** Video publish date (video mode only) */
   publishedAt?: string | null
   /** Object keyed by breakdown dimension (age, gender, country) */
-  demographics?: { [key: string]: {
+  demographics?: Record<string, {
     /** The dimension value (e.g., "25-34", "US", "male") */
     dimension?: string
     /** Viewer percentage (age/gender) or view count (country) */
     value?: number
-  }[] }
+  }[]>
   dateRange?: {
     startDate?: string
     endDate?: string
@@ -2939,7 +2939,7 @@ export interface Webhook {
   /** Consecutive terminal delivery failures. Resets to 0 on any successful delivery. */
   failureCount?: number
   /** Custom headers included in webhook requests */
-  customHeaders?: { [key: string]: string }
+  customHeaders?: Record<string, string>
   /**
    * Resource groups this subscription does not receive (opt-out denylist, same vocabulary and semantics as the field on API keys).
    */
@@ -2978,7 +2978,7 @@ export interface WebhookLog {
   /** HTTP status code returned by the destination endpoint */
   statusCode?: number
   /** The JSON payload sent to the destination endpoint */
-  requestPayload?: { [key: string]: unknown }
+  requestPayload?: Record<string, unknown>
   /** Response body returned by the destination endpoint */
   responseBody?: string
   /** Error message when delivery failed */
@@ -3034,7 +3034,7 @@ export interface WebhookPayloadPost {
     /**
      * The free-form `metadata` object supplied when the post was created, echoed back so you can map events onto your own records. Omitted when the post was created without it.
      */
-    metadata?: { [key: string]: unknown }
+    metadata?: Record<string, unknown>
   }
   /**
    * UTC time at which Zernio generated this event (set once when the event payload is built, before delivery is queued). Retries and redeliveries keep the original value, so it reflects the event, not the delivery attempt.
@@ -3083,7 +3083,7 @@ export interface WebhookPayloadPostPlatform {
     /**
      * The free-form `metadata` object supplied when the post was created, echoed back so you can map events onto your own records. Omitted when the post was created without it.
      */
-    metadata?: { [key: string]: unknown }
+    metadata?: Record<string, unknown>
   }
   /** The specific platform that transitioned to a terminal state. */
   platform: {
@@ -3772,7 +3772,7 @@ export interface CreatorCampaignBranding {
   brandName?: string
   primaryColor?: string
   logoUrl?: string
-  theme?: { [key: string]: unknown }
+  theme?: Record<string, unknown>
 }
 /** Number of submissions in each status. */
 export interface CampaignSubmissionCounts {
@@ -4489,7 +4489,7 @@ export interface WebhookPayloadLead {
     /**
      * Flattened question key -> answer map. For multiple-choice questions the value is the option key (e.g. "k1"), not the display label.
      */
-    fields: { [key: string]: string }
+    fields: Record<string, string>
     /**
      * Sent on every delivery since 2026-10-25. Absent when an older event is redelivered, since redeliveries replay the stored payload.
      */
@@ -5240,7 +5240,7 @@ export interface WebhookPayloadMessage {
     /**
      * WhatsApp only. Parsed Flow response JSON, populated when `flowResponseJson` is valid JSON (otherwise omitted). Keys and value types depend on the Flow submitted.
      */
-    flowResponseData?: { [key: string]: unknown }
+    flowResponseData?: Record<string, unknown>
     /**
      * WhatsApp only. `nfm_reply.name` as Meta sent it, e.g. `flow` or
      * `address_message`. Address submissions share the `nfm_reply`
@@ -5306,7 +5306,7 @@ export interface WebhookPayloadMessage {
      * from Meta. Read `contactsOrigin` before treating any number here
      * as the sender's own.
      */
-    contacts?: { [key: string]: unknown }[]
+    contacts?: Record<string, unknown>[]
     /** WhatsApp only. How the contact card was shared. Omitted when Meta sends no origin. */
     contactsOrigin?: 'contact_request' | 'other'
     /**
@@ -5467,7 +5467,7 @@ export interface WebhookPayloadMessageSent {
        */
       url: string
       /** Additional attachment metadata */
-      payload?: { [key: string]: unknown }
+      payload?: Record<string, unknown>
     }[]
     /**
      * **On this event the sender is your own business, not the person you
@@ -5523,7 +5523,7 @@ export interface WebhookPayloadMessageSent {
     /**
      * Instagram/Facebook only. The buttons, quickReplies and/or template this outgoing message carried, as sent (tracked urls included when link tracking wrapped a button). Absent when the send carried none.
      */
-    metaInteractive?: { [key: string]: unknown }
+    metaInteractive?: Record<string, unknown>
     /** WhatsApp only. The location pin this message carries, in the same shape the inbox send API accepts. */
     location?: {
       /** Latitude in decimal degrees. */
@@ -5538,7 +5538,7 @@ export interface WebhookPayloadMessageSent {
     /**
      * WhatsApp only. The contact cards this message carries. The message `text` is only the emoji preview (`\u{d83d}\u{dc64} <name>`); the cards live here.
      */
-    contacts?: { [key: string]: unknown }[]
+    contacts?: Record<string, unknown>[]
     /** `platformMessageId` of the message this send quote-replies to. */
     quotedMessageId?: string
     /**
@@ -5560,7 +5560,7 @@ export interface WebhookPayloadMessageSent {
 export interface InboxMessageEditAttachment {
   type?: string
   url?: string
-  payload?: { [key: string]: unknown }
+  payload?: Record<string, unknown>
 }
 /** One prior version of an edited message. */
 export interface InboxMessageEditHistoryEntry {
@@ -6996,7 +6996,7 @@ export interface PlatformTarget {
   /** Optional per-platform scheduled time override (uses post.scheduledFor when omitted) */
   scheduledFor?: string
   /** The platform-specific options stored on this target, echoed back as sent. */
-  platformSpecificData?: { [key: string]: unknown }
+  platformSpecificData?: Record<string, unknown>
   /**
    * Platform-specific status: pending, processing, uploading, published, failed, cancelled (removed from the platform via POST /v1/posts/{postId}/unpublish)
    */
@@ -7078,7 +7078,7 @@ export interface Post {
    */
   mentions?: string[]
   visibility?: 'public' | 'private' | 'unlisted'
-  metadata?: { [key: string]: unknown }
+  metadata?: Record<string, unknown>
   recycling?: RecyclingState
   /** ID of the original post if this post was created via recycling */
   recycledFromPostId?: string
@@ -7232,7 +7232,7 @@ export type XArticleEntity = {
   value: {
     type: 'divider' | 'latex'
     mutability: 'immutable' | 'mutable' | 'segmented'
-    data: { [key: string]: unknown }
+    data: Record<string, unknown>
   }
 }
 /**
@@ -7586,7 +7586,7 @@ export interface FacebookPageInfo {
   /**
    * Opening hours keyed `{day}_{slot}_{open|close}`, for example `mon_1_open: "09:00"`. Empty when the Page has none.
    */
-  hours: { [key: string]: string }
+  hours: Record<string, string>
 }
 /** The `InstagramTaggedMedia` schema. */
 export interface InstagramTaggedMedia {
@@ -8568,13 +8568,13 @@ export interface EmailMessage {
   html?: string | null
   attachments?: EmailAttachment[]
   /** Only with `includeHeaders=true`. */
-  headers?: { [key: string]: string }
+  headers?: Record<string, string>
   /** MIME source, only with `raw=true`. */
   raw?: string
   date?: string
   unread?: boolean
   starred?: boolean
-  metadata?: { [key: string]: string }
+  metadata?: Record<string, string>
 }
 /** The `EmailThread` schema. */
 export interface EmailThread {
@@ -8638,8 +8638,8 @@ export interface SendEmailRequest {
   /**
    * Custom `X-` headers only. `List-Unsubscribe` is dropped on Microsoft and reported in `metadata.droppedHeaders`.
    */
-  headers?: { [key: string]: string }
-  metadata?: { [key: string]: string }
+  headers?: Record<string, string>
+  metadata?: Record<string, string>
   /** Reserved; currently rejected. */
   scheduledFor?: string
   /** Reserved; currently rejected. */
@@ -8685,7 +8685,7 @@ export interface CalendarEventFields {
   conferencing?: 'google_meet' | 'teams'
   busy?: boolean
   visibility?: 'default' | 'public' | 'private'
-  metadata?: { [key: string]: string }
+  metadata?: Record<string, string>
 }
 /** The `CreateCalendarEventRequest` schema. */
 export type CreateCalendarEventRequest = {
@@ -8730,7 +8730,7 @@ export interface CalendarEvent {
   masterEventId?: string | null
   htmlLink?: string | null
   readOnly?: boolean
-  metadata?: { [key: string]: string }
+  metadata?: Record<string, string>
   createdAt?: string | null
   updatedAt?: string | null
 }
@@ -8958,11 +8958,11 @@ export interface GoogleAnalyticsReport {
   /** Total rows matching the request, across all pages. */
   rowCount?: number
   /** Google report metadata (currency, time zone, sampling and thresholding flags). */
-  metadata?: { [key: string]: unknown }
+  metadata?: Record<string, unknown>
   /**
    * Google quota left on this property after the request (tokens per day and per hour, concurrent requests). Cached responses carry the quota from when they were fetched.
    */
-  propertyQuota?: { [key: string]: unknown }
+  propertyQuota?: Record<string, unknown>
 }
 /** The `GoogleAnalyticsReportFields` schema. */
 export interface GoogleAnalyticsReportFields {
@@ -8975,11 +8975,11 @@ export interface GoogleAnalyticsReportFields {
   /** GA4 metric API names, e.g. `sessions`, `activeUsers`, `keyEvents`, `totalRevenue`. */
   metrics: string[]
   /** A Google FilterExpression on dimensions, in Google's own shape. */
-  dimensionFilter?: { [key: string]: unknown }
+  dimensionFilter?: Record<string, unknown>
   /** A Google FilterExpression on metrics, in Google's own shape. */
-  metricFilter?: { [key: string]: unknown }
+  metricFilter?: Record<string, unknown>
   /** Google OrderBy objects, e.g. `{ "metric": { "metricName": "sessions" }, "desc": true }`. */
-  orderBys?: { [key: string]: unknown }[]
+  orderBys?: Record<string, unknown>[]
   /** Rows to return. Defaults to Google's default (10000). */
   limit?: number
 }
@@ -9038,7 +9038,7 @@ export interface SocialAccount {
    */
   rateLimitedUntil?: string | null
   /** Platform-specific metadata. Fields vary by platform. */
-  metadata?: { [key: string]: unknown }
+  metadata?: Record<string, unknown>
 }
 /** The `AccountWithFollowerStats` schema. */
 export type AccountWithFollowerStats = SocialAccount & {
@@ -9383,7 +9383,7 @@ export interface UsageStats {
      * via `GET /v1/billing/x-pricing`. This is the canonical source: it
      * covers every price tier including the $0.200 URL...
      */
-    xApiCallsByOperation?: { [key: string]: number }
+    xApiCallsByOperation?: Record<string, number>
   }
   /** Usage-based billing only. Current-period spend summary. */
   spend?: {
@@ -9511,15 +9511,15 @@ export interface PostAnalytics {
   /**
    * Share of views by surface, as fractions 0 to 1. Only for TikTok accounts connected through the TikTok for Business app (T+24-48h, only for posts active in the last 7 days).
    */
-  impressionSources?: { [key: string]: number }
+  impressionSources?: Record<string, number>
   /**
    * TikTok accounts connected through the TikTok for Business app only: two viewer splits as fractions 0 to 1 (T+24-48h).
    */
-  audienceTypes?: { [key: string]: number }
+  audienceTypes?: Record<string, number>
   /**
    * TikTok accounts connected through the TikTok for Business app only: share of views by viewer country, as fractions 0 to 1, keyed by upper-case ISO-3166 alpha-2 code. Available T+24-48h, only for posts active in the last 7 days.
    */
-  audienceCountries?: { [key: string]: number }
+  audienceCountries?: Record<string, number>
   /**
    * Facebook Reels only: plays that were replays (Meta fb_reels_replay_count). Summed across accounts. 0 for other media and platforms.
    */
@@ -9527,7 +9527,7 @@ export interface PostAnalytics {
   /**
    * Facebook Reels and TikTok business lane: share of viewers still watching at each second of playback, as fractions 0 to 1. Keys are whole seconds from the start of a play ("3" is the share still watching at 3 s). Empty object for other media and platforms.
    */
-  retentionCurve?: { [key: string]: number }
+  retentionCurve?: Record<string, number>
   /**
    * Reposts of the media by other users, minus deleted reposts, on feed posts, reels and stories. Instagram accounts connected with Facebook Login only.
    */
@@ -9752,21 +9752,21 @@ export interface AnalyticsDeltaEntry {
     /**
      * TikTok business lane: share of views by surface (forYou, follow, search, personalProfile, sound, directMessage, other), fractions 0 to 1. Empty object elsewhere.
      */
-    impressionSources: { [key: string]: number }
+    impressionSources: Record<string, number>
     /**
      * TikTok business lane: follower / nonFollower and newViewer / returnViewer shares, fractions 0 to 1. Empty object elsewhere.
      */
-    audienceTypes: { [key: string]: number }
+    audienceTypes: Record<string, number>
     /**
      * TikTok business lane: viewer-country shares keyed by ISO-3166 alpha-2, fractions 0 to 1, top 20 with the tail in `other`. Empty object elsewhere.
      */
-    audienceCountries: { [key: string]: number }
+    audienceCountries: Record<string, number>
     /** Facebook Reels only: plays that were replays. 0 elsewhere. */
     replays?: number
     /**
      * Share of viewers still watching at each second of playback, as fractions 0 to 1. Filled for Facebook Reels and the TikTok business lane; an empty object for other media and platforms.
      */
-    retentionCurve?: { [key: string]: number }
+    retentionCurve?: Record<string, number>
   }
 }
 /** The `AnalyticsDeltaResponse` schema. */
@@ -10049,7 +10049,7 @@ export interface AccountsListResponse {
   /**
    * Only with profileIds and perProfile. Accounts matching the filters per profile ID; a profile with none is absent.
    */
-  profileTotals?: { [key: string]: number }
+  profileTotals?: Record<string, number>
   /** Only with includeStatusCounts=true. Counts over every filter of the request except status. */
   statusCounts?: {
     /** Accounts matching the filters in any status. */
@@ -10067,10 +10067,10 @@ export interface AccountCursorPagination {
 /** The `FollowerStatsResponse` schema. */
 export interface FollowerStatsResponse {
   accounts?: AccountWithFollowerStats[]
-  stats?: { [key: string]: {
+  stats?: Record<string, {
     date?: string
     followers?: number
-  }[] }
+  }[]>
   dateRange?: {
     from?: string
     to?: string
@@ -10228,7 +10228,7 @@ export interface AdsTimelineResponse {
   /** Meta only. Present and true while historical data is being backfilled. */
   backfillPending?: boolean
   /** Only with `compare=previous`. The daily rows of `previousRange`, in the same shape as `rows`. */
-  previousRows?: { [key: string]: unknown }[]
+  previousRows?: Record<string, unknown>[]
   /** Only with `compare=previous`. The period of the same length that ends the day before `fromDate`. */
   previousRange?: {
     fromDate?: string
@@ -10265,9 +10265,9 @@ export interface AdsTimelineResponse {
     allConversions?: number
     costPerConversion?: number
     /** Per-action-type counts merged across all ads on this day. Keys are platform-native action types. */
-    actions?: { [key: string]: number }
+    actions?: Record<string, number>
     /** Monetary mirror of `actions` in native currency. */
-    actionValues?: { [key: string]: number }
+    actionValues?: Record<string, number>
     /** Sum of purchase-type action values on this day, native currency. */
     purchaseValue?: number
     /** Derived purchaseValue / spend. */
@@ -10350,7 +10350,7 @@ export interface CampaignAnalyticsResponse {
      * platform per request and never stored, so these rows can carry fields the
      * stored `summary` and `daily` series do not.
      */
-    breakdowns?: { [key: string]: { [key: string]: unknown }[] }
+    breakdowns?: Record<string, Record<string, unknown>[]>
     /**
      * Requested breakdowns this platform cannot break down by (e.g. region on TikTok, any breakdown on Google). Absent when every requested breakdown is supported.
      */
@@ -10358,7 +10358,7 @@ export interface CampaignAnalyticsResponse {
     /**
      * Guidance for some names in unsupportedBreakdowns, keyed by that name (e.g. placement on Meta points at publisher_platform and platform_position; platform_position on TikTok points at placement). Absent when no unsupported name has a hint.
      */
-    breakdownHints?: { [key: string]: string }
+    breakdownHints?: Record<string, string>
     /**
      * TikTok only: breakdowns the platform failed to return (rate limit, permission, rejected query). Each one is an empty array under breakdowns; summary and daily are unaffected. Absent when every breakdown answered.
      */
@@ -10370,7 +10370,7 @@ export interface CampaignAnalyticsResponse {
     /**
      * TikTok only: TikTok metric names TikTok refused for a breakdown, keyed by the requested breakdown (e.g. total_purchase and total_purchase_value have no relation to platform, ac or language). Absent when no metric was refused.
      */
-    breakdownDroppedMetrics?: { [key: string]: string[] }
+    breakdownDroppedMetrics?: Record<string, string[]>
     /**
      * TikTok only, present when the requested range is longer than the 365 days TikTok serves per breakdown: the window the breakdowns cover (the last 365 days of the range). summary and daily still cover the full range.
      */
@@ -10404,7 +10404,7 @@ export interface AdAnalyticsResponse {
      * platform per request and never stored, so these rows can carry fields the
      * stored `summary` and `daily` series do not.
      */
-    breakdowns?: { [key: string]: { [key: string]: unknown }[] }
+    breakdowns?: Record<string, Record<string, unknown>[]>
     /**
      * Requested breakdowns this platform cannot break down by (e.g. region on TikTok, any breakdown on Google). Absent when every requested breakdown is supported.
      */
@@ -10412,7 +10412,7 @@ export interface AdAnalyticsResponse {
     /**
      * Guidance for some names in unsupportedBreakdowns, keyed by that name (e.g. placement on Meta points at publisher_platform and platform_position; platform_position on TikTok points at placement). Absent when no unsupported name has a hint.
      */
-    breakdownHints?: { [key: string]: string }
+    breakdownHints?: Record<string, string>
     /**
      * TikTok only: breakdowns the platform failed to return (rate limit, permission, rejected query). Each one is an empty array under breakdowns; summary and daily are unaffected. Absent when every breakdown answered.
      */
@@ -10424,7 +10424,7 @@ export interface AdAnalyticsResponse {
     /**
      * TikTok only: metric names TikTok refused for a breakdown, keyed by the requested breakdown (e.g. total_purchase and total_purchase_value have no relation to platform, ac or language). Absent when no metric was refused.
      */
-    breakdownDroppedMetrics?: { [key: string]: string[] }
+    breakdownDroppedMetrics?: Record<string, string[]>
     /**
      * TikTok only, present when the requested range is longer than the 365 days TikTok serves per breakdown: the window the breakdowns cover (the last 365 days of the range). summary and daily still cover the full range.
      */
@@ -10461,11 +10461,11 @@ export interface AdMetrics {
   /**
    * Per-action-type counts summed over the date range, keyed by the platform's action-type names. Keys differ by platform, so branch on the ad's platform when interpreting them. Empty object when no actions are reported.
    */
-  actions?: { [key: string]: number }
+  actions?: Record<string, number>
   /**
    * Monetary mirror of `actions`, from Meta's Insights `action_values[]` array. Meta and TikTok; other platforms return {}. Same history note as `actions`.
    */
-  actionValues?: { [key: string]: number }
+  actionValues?: Record<string, number>
   /**
    * Convenience sum of purchase-type action values, in ad-account native currency. 0 when the campaign has no purchase event configured.
    */
@@ -10477,7 +10477,7 @@ export interface AdMetrics {
   /**
    * Derived `spend / actions[type]` for every action type with a non-zero count, in ad-account native currency. Same keys as `actions`.
    */
-  costPerAction?: { [key: string]: number }
+  costPerAction?: Record<string, number>
   /**
    * Clicks leading off Meta's surfaces to the advertiser's destination. Meta-only; other platforms report 0.
    */
@@ -11215,11 +11215,11 @@ export interface MetaPlacementAssets {
 /**
  * Meta Advantage+ creative enhancements. Map snake_case feature names to OPT_IN or OPT_OUT; Meta validates supported keys and unspecified features default to OPT_OUT. auto_promotion_tag is an Advantage+ enhancement, not the Ads Manager Promotion setting. The deprecated standard_enhancements bundle is rejected by Meta.
  */
-export interface MetaCreativeFeatures { [key: string]: 'OPT_IN' | 'OPT_OUT' }
+export type MetaCreativeFeatures = Record<string, 'OPT_IN' | 'OPT_OUT'>
 /**
  * Not supported. Send null or omit the field, and set the Promotion on the ad in Ads Manager. Any object is rejected with 400 invalid_field_value.
  */
-export type MetaPromotion = { [key: string]: unknown } | null
+export type MetaPromotion = Record<string, unknown> | null
 /** The `GoogleSitelink` schema. */
 export interface GoogleSitelink {
   text: string
@@ -11462,7 +11462,7 @@ export interface GoogleListingGroupFilterNode {
   /**
    * Google's case value for the node, such as { productBrand: { value: 'Acme' } }. A dimension with no value is the everything-else node. Null for the root.
    */
-  dimension: { [key: string]: unknown } | null
+  dimension: Record<string, unknown> | null
 }
 /**
  * Link one asset to the asset group. Send exactly one of asset (an existing asset), text, imageUrl or youtubeVideoId (new content, created in the same request).
@@ -11566,7 +11566,7 @@ export interface GoogleRecommendation {
   /**
    * The type-specific recommendation payload exactly as Google returns it (camelCase, amounts in micros), for example recommendedTargetCpaMicros or budgetOptions.
    */
-  details: { [key: string]: unknown } | null
+  details: Record<string, unknown> | null
 }
 /** The `GoogleRecommendationResult` schema. */
 export interface GoogleRecommendationResult {
@@ -11890,7 +11890,7 @@ export interface Ad {
   /**
    * The ad set's targeting (age, gender, geo, interests, placements, audience inclusions/exclusions). May be absent if the ad set exposes no targeting or the lookup fails.
    */
-  targeting?: { [key: string]: unknown }
+  targeting?: Record<string, unknown>
   /**
    * Delivery window as UTC instants. For ads created through Zernio this is the start and end the platform stored (on TikTok, read back from the ad group, whose schedule times TikTok keeps in UTC); `startDate` is the creation time only when no start was requested.
    */
@@ -12002,7 +12002,7 @@ export interface AdTreeAdSet {
   /**
    * Meta only. Verified identity IDs per regional regulation role (Meta `regional_regulation_identities`), keyed by Meta's role name. IDs are strings because they can exceed a JSON number's precision. As of the last sync; null on other platforms, for ad sets not yet synced and when Meta reports none.
    */
-  regionalRegulationIdentities?: { [key: string]: string } | null
+  regionalRegulationIdentities?: Record<string, string> | null
   /**
    * Individual ads within this ad set (capped at 100). With more than 100 ads these are the 100 highest-spending over the requested date range, so the array depends on `fromDate`/`toDate`. `adCount` is always the true ad set size.
    */
@@ -12017,7 +12017,7 @@ export interface AdTreeCampaign {
   /**
    * Only with `results=true`. The values you sent for this campaign over the range, plus each formula they allow, by metric key. A metric with no value is absent.
    */
-  results?: { [key: string]: number }
+  results?: Record<string, number>
   platformCampaignId?: string
   platform?: 'facebook' | 'instagram' | 'tiktok' | 'linkedin' | 'pinterest' | 'google' | 'twitter' | 'openai' | 'reddit' | 'microsoft'
   campaignName?: string
@@ -12044,7 +12044,7 @@ export interface AdTreeCampaign {
   /**
    * Platform-reported campaign issues (Meta `issues_info[]`). Populated only when the platform has delivery issues to report; contains the specific error codes and messages.
    */
-  campaignIssuesInfo?: { [key: string]: unknown }[] | null
+  campaignIssuesInfo?: Record<string, unknown>[] | null
   /** Total ads across all ad sets */
   adCount?: number
   adSetCount?: number
@@ -12141,13 +12141,13 @@ export interface AdCampaign {
   /**
    * TikTok only, only on GET /v1/ads/campaigns with `live=true` and only on campaigns read live. A fixed subset of TikTok's campaign/get record, not the whole record, each field with TikTok's own value and present only when TikTok returns it:
    */
-  nativeSettings?: { [key: string]: unknown }
+  nativeSettings?: Record<string, unknown>
   /**
    * Only on GET /v1/ads/campaigns with `live=true`. When `nativeSettings` was read from the platform. Null whenever native settings were not read now.
    */
   configReadAt?: string | null
   /** Platform-reported campaign issues (Meta `issues_info[]`). */
-  campaignIssuesInfo?: { [key: string]: unknown }[] | null
+  campaignIssuesInfo?: Record<string, unknown>[] | null
   adCount?: number
   /** Effective budget. Google metadata arrives after the next successful sync. */
   budget?: AdCampaignBudget | null
@@ -12721,7 +12721,7 @@ export interface ConversionEvent {
    * `num_items`) always win on collision, and `user_data` (hashed
    * match keys) is never touched. Use first-class...
    */
-  platformData?: { [key: string]: unknown }
+  platformData?: Record<string, unknown>
 }
 /**
  * A discoverable conversion destination on an ad platform: a Meta pixel,
@@ -12809,7 +12809,7 @@ export interface ConversionAction {
 export interface CtwaSingleResponse {
   adType: 'single'
   /** The persisted Ad document. */
-  ad: { [key: string]: unknown }
+  ad: Record<string, unknown>
   message: string
   /** Present when Meta created the ad set differently from the request: */
   warnings?: string[]
@@ -12826,7 +12826,7 @@ export interface CtwaMultiResponse {
    * The persisted Ad documents (one per creative), all sharing the same
    * `platformCampaignId` and `platformAdSetId`.
    */
-  ads: { [key: string]: unknown }[]
+  ads: Record<string, unknown>[]
   platformCampaignId: string
   platformAdSetId: string
   message: string
@@ -12838,7 +12838,7 @@ export interface CustomConversion {
   id?: string
   name?: string | null
   /** Meta's rule, parsed back from the string Meta stores. */
-  rule?: { [key: string]: unknown } | null
+  rule?: Record<string, unknown> | null
   customEventType?: string | null
   /** Meta's event_source_id, the pixel the rule reads from. */
   pixelId?: string | null
@@ -13215,7 +13215,7 @@ export interface CommerceOrder {
     trackingUrl?: string | null
   }[]
   /** Platform-only fields. Null when the platform has none. */
-  platformData?: { [key: string]: unknown } | null
+  platformData?: Record<string, unknown> | null
 }
 /** The `CommerceDiscount` schema. */
 export interface CommerceDiscount {
@@ -13256,7 +13256,7 @@ export interface CommerceDiscount {
   status?: 'active' | 'scheduled' | 'expired'
   platformStatus?: string
   summary?: string
-  platformData?: { [key: string]: unknown } | null
+  platformData?: Record<string, unknown> | null
 }
 /** The `CommerceRedirect` schema. */
 export interface CommerceRedirect {
@@ -13411,7 +13411,7 @@ export interface CommerceProduct {
   updatedAt?: string | null
   publishedAt?: string | null
   /** Platform-only fields. Null when the platform has none. */
-  platformData?: { [key: string]: unknown } | null
+  platformData?: Record<string, unknown> | null
 }
 /** The `WebhookPayloadCommerceProduct` schema. */
 export interface WebhookPayloadCommerceProduct {
@@ -13684,7 +13684,7 @@ export interface CommerceCollection {
     description?: string | null
   }
   updatedAt?: string | null
-  platformData?: { [key: string]: unknown } | null
+  platformData?: Record<string, unknown> | null
 }
 /** A store kept in sync with an ad-platform product catalog. */
 export interface CommerceCatalogSync {
@@ -13790,7 +13790,7 @@ export interface BusinessAgentFaqInput {
   question: string
   /** Self-contained; the agent retrieves entries independently. */
   answer: string
-  metadata?: { [key: string]: string }
+  metadata?: Record<string, string>
 }
 /** The `BusinessAgentFaq` schema. */
 export type BusinessAgentFaq = BusinessAgentFaqInput & {
@@ -13908,8 +13908,8 @@ export interface BusinessAgentConnectorInput {
 /** The `BusinessAgentConnector` schema. */
 export type BusinessAgentConnector = BusinessAgentConnectorInput & {
   id: string
-  mcp_tool_sync?: { [key: string]: unknown }
-  mtls_config?: { [key: string]: unknown }
+  mcp_tool_sync?: Record<string, unknown>
+  mtls_config?: Record<string, unknown>
   connection_status?: {
     /** ACTIVE, PENDING_OAUTH, EXPIRED or ERROR. */
     status?: string
@@ -13924,10 +13924,10 @@ export interface BusinessAgentConnectorToolInput {
   /**
    * Meta request definition: method, path, path_parameters, query_parameters, headers and a typed body schema (content_type, params, required).
    */
-  request_definition: { [key: string]: unknown }
+  request_definition: Record<string, unknown>
   user_auth_required?: boolean
-  user_auth_action_config?: { [key: string]: unknown }
-  transformation_spec?: { [key: string]: unknown }
+  user_auth_action_config?: Record<string, unknown>
+  transformation_spec?: Record<string, unknown>
 }
 /** The `BusinessAgentConnectorTool` schema. */
 export type BusinessAgentConnectorTool = BusinessAgentConnectorToolInput & {

@@ -9,7 +9,6 @@
  */
 
 const { inspect } = require('node:util')
-const { STATUS_CODES } = require('node:http')
 const { LateClient, SEND } = require('../client.js')
 const { LateApiError } = require('../errors.js')
 const { operationRequest, searchParams } = require('../operations.js')
@@ -82,7 +81,7 @@ async function result(res, req, sentHeaders, binary) {
       if (!response) {
         const noBody = res.status === 204 || res.status === 205 || res.status === 304
         const body = noBody ? null : binary ? res.data : res.raw.text
-        response = new Response(body, { status: res.status, statusText: STATUS_CODES[res.status] || '', headers: res.headers })
+        response = new Response(body, { status: res.status, statusText: require('node:http').STATUS_CODES[res.status] || '', headers: res.headers })
         Object.defineProperty(response, 'url', { value: url })
         Object.defineProperty(response, 'type', { value: 'basic' })
       }

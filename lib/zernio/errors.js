@@ -8,7 +8,6 @@
  * `rateLimit`), so both kinds of `catch` work.
  */
 
-const { STATUS_CODES } = require('node:http')
 const { LateApiError } = require('../errors.js')
 
 function envelope(body) {
@@ -124,7 +123,7 @@ function parseApiError(response, body) {
 /** A late-native `LateApiError` as the official SDK would have thrown it, keeping late-native's fields. */
 function fromLateApiError(e) {
   const headers = new Headers(e.headers || {})
-  const z = parseApiError({ status: e.status, statusText: STATUS_CODES[e.status] || '', headers }, e.body)
+  const z = parseApiError({ status: e.status, statusText: require('node:http').STATUS_CODES[e.status] || '', headers }, e.body)
   z.requestId = e.requestId
   z.headers = e.headers
   z.retryAfterMs = e.retryAfterMs

@@ -165,8 +165,8 @@ class TsEmitter {
     const required = new Set(s.required || [])
     const extra = s.additionalProperties
     if (!names.length) {
-      if (extra && typeof extra === 'object' && Object.keys(extra).length) return `{ [key: string]: ${this.type(extra, indent)} }`
-      return '{ [key: string]: unknown }'
+      if (extra && typeof extra === 'object' && Object.keys(extra).length) return `Record<string, ${this.type(extra, indent)}>`
+      return 'Record<string, unknown>'
     }
     const inner = `${indent}  `
     let out = '{\n'
