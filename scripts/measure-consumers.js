@@ -40,9 +40,12 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
-/** Milliseconds `require(target)` takes in a fresh node process (the process start not included). */
+/**
+ * The CPU milliseconds (user + system) `require(target)` takes in a fresh node process, the
+ * process start not included: CPU time, not wall time, so other work on the machine moves it less.
+ */
 function importOnce(target) {
-  const code = `const t = process.hrtime.bigint(); ${target ? `require(${JSON.stringify(target)})` : ''}; console.log(Number(process.hrtime.bigint() - t) / 1e6)`
+  const code = `const c = process.cpuUsage(); ${target ? `require(${JSON.stringify(target)})` : ''}; const d = process.cpuUsage(c); console.log((d.user + d.system) / 1000)`
   const r = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`require(${target}) failed: ${r.stderr}`)
   return Number(r.stdout.trim())
@@ -132,7 +135,7 @@ if (require.main === module) {
   console.log(`node ${process.version}, typescript ${ts}, ${os.cpus().length} CPUs (${os.cpus()[0].model}), ${new Date().toISOString().slice(0, 10)}`)
   if (args.import) {
     const runs = args.runs || 15
-    console.log(`\nrequire() in a fresh process, median of ${runs} (ms):`)
+    console.log(`\nrequire() in a fresh process, CPU ms, median of ${runs}:`)
     for (const { name, ms } of measureImports(runs, args.baseline)) console.log(`  ${name.padEnd(34)} ${ms.toFixed(2)}`)
   }
   if (args.types) {
