@@ -186,3 +186,23 @@ test('late-native/zernio from CommonJS is the same module, default export includ
   assert.equal(Compat.LateApiError, Compat.ZernioApiError)
   assert.equal(Compat.Late, Zernio)
 })
+
+test('underneath late-native/zernio: retries under one Idempotency-Key, a timeout that fires, signal, per-call options', async (t) => {
+  let n = 0
+  const rec = await startRecorder((r) => {
+    if (r.path === '/v1/posts/slow') return new Promise(() => {})
+    return ++n === 1 ? { status: 503, headers: { 'retry-after': '0' }, body: { error: 'busy' } } : { status: 201, body: { post: { _id: 'p1' } } }
+  })
+  t.after(() => rec.close())
+  const zernio = new Zernio({ apiKey: KEY, baseURL: rec.baseUrl, timeout: 300 })
+  const { data, response } = await zernio.posts.createPost({ body: { content: 'x' } })
+  assert.equal(response.status, 201)
+  assert.deepEqual(data, { post: { _id: 'p1' } })
+  const [first, second] = rec.take()
+  assert.ok(first.headers['idempotency-key'])
+  assert.equal(first.headers['idempotency-key'], second.headers['idempotency-key'])
+  const started = Date.now()
+  await assert.rejects(zernio.posts.getPost({ path: { postId: 'slow' } }, { maxRetries: 0 }), (e) => e.name === 'LateTimeoutError')
+  assert.ok(Date.now() - started < 1_300, `the 300 ms timeout fired after ${Date.now() - started} ms`)
+  await assert.rejects(zernio.posts.getPost({ path: { postId: 'slow' }, signal: AbortSignal.timeout(50) }, { timeoutMs: 10_000 }), (e) => e.name === 'AbortError')
+})

@@ -13,6 +13,11 @@ export type Mode = 'late' | 'zernio'
 /**
  * A file on disk for a multipart field or a raw (`application/octet-stream`) body: Rust streams it
  * from disk when the request is sent, so it never enters the JS heap. Made by {@link fileFromPath}.
+ * @example
+ * ```ts
+ * const csv = fileFromPath('./posts.csv')
+ * console.log(csv.name, csv.type) // 'posts.csv' 'text/csv'
+ * ```
  */
 export declare class LateFile {
   private constructor()
@@ -93,12 +98,23 @@ export type PathArgs<R> = [PathNames<R>] extends [never] ? {} : { path: { [P in 
 /**
  * The argument of operation `K` (`{ path, query, body, headers }`): `OperationArgs<'getPost'>`. Plain
  * string path parameters come from the route; typed ones (enums, integers) are in the entry.
+ * @example
+ * ```ts
+ * const args: OperationArgs<'getPost'> = { path: { postId } }
+ * await late.posts.getPost(args)
+ * ```
  */
 export type OperationArgs<K extends keyof Operations> = Operations[K][0] extends { path: unknown }
   ? Operations[K][0]
   : PathArgs<Operations[K][2]> & Operations[K][0]
 
-/** Every success body of operation `K` (a union over its 2xx statuses). */
+/**
+ * Every success body of operation `K` (a union over its 2xx statuses).
+ * @example
+ * ```ts
+ * function show(analytics: SuccessBody<'getAnalytics'>) { console.log(analytics) }
+ * ```
+ */
 export type SuccessBody<K extends keyof Operations> = Operations[K][1] extends ByStatus<infer S> ? S[keyof S] : Operations[K][1]
 
 /** The success body of operation `K` for one status (`200` unless given; the only one when there is one). */
@@ -116,7 +132,13 @@ export type OpParams<M extends Mode, A> = {} extends A
 /** The methods of operations `K`, named by operationId (their documentation is the `Operations` entries'). */
 export type OpsOf<M extends Mode, K extends keyof Operations> = { [P in keyof Pick<Operations, K>]: Op<M, P> }
 
-/** Every operation of the API: `'METHOD /path'` → its operationId. */
+/**
+ * Every operation of the API: `'METHOD /path'` → its operationId.
+ * @example
+ * ```ts
+ * const id: Routes['GET /v1/posts/{postId}'] = 'getPost'
+ * ```
+ */
 export type Routes = { [K in keyof Operations as Operations[K][2]]: K }
 
 /** An operation of the API as `'METHOD /path'`, e.g. `'GET /v1/accounts/{accountId}/health'`. */
