@@ -16,7 +16,9 @@ const { installNamespaces } = require('../namespaces.js')
 const { ZernioApiError, fromLateApiError } = require('./errors.js')
 
 const DEFAULT_BASE_URL = 'https://zernio.com/api'
-const OPTION_KEYS = ['apiKey', 'baseURL', 'timeout', 'defaultHeaders', 'maxRetries', 'maxRetryWaitMs', 'maxResponseBytes']
+/** late-native's client options that `Zernio` passes through as they are. */
+const PASSED = ['maxRetries', 'maxRetryWaitMs', 'maxResponseBytes', 'ca', 'proxy', 'http2', 'logger', 'logLevel', 'onAttempt']
+const OPTION_KEYS = ['apiKey', 'baseURL', 'timeout', 'defaultHeaders', ...PASSED]
 const MISSING_KEY =
   "The ZERNIO_API_KEY environment variable is missing or empty; either provide it, or instantiate the Zernio client with an apiKey option, like new Zernio({ apiKey: 'sk_...' }). LATE_API_KEY is also supported for backwards compatibility."
 
@@ -123,7 +125,8 @@ function zernioMethod(zernio, index) {
  * A client of the Zernio API with the official SDK's shape. Options: `apiKey` (default: env
  * `ZERNIO_API_KEY`, then `LATE_API_KEY`), `baseURL` (default: env `ZERNIO_BASE_URL`, then
  * `LATE_BASE_URL`, then `https://zernio.com/api`), `timeout` (ms per attempt, default 60 000),
- * `defaultHeaders`; late-native's `maxRetries`, `maxRetryWaitMs`, `maxResponseBytes` too.
+ * `defaultHeaders`; late-native's `maxRetries`, `maxRetryWaitMs`, `maxResponseBytes`, `ca`, `proxy`,
+ * `http2`, `logger`, `logLevel` and `onAttempt` too.
  */
 class Zernio {
   constructor(options = {}) {
@@ -138,15 +141,8 @@ class Zernio {
     const apiKey = options.apiKey ?? env('ZERNIO_API_KEY') ?? env('LATE_API_KEY')
     if (!apiKey) throw new ZernioApiError(MISSING_KEY, 401, 'missing_api_key')
     const baseURL = options.baseURL ?? env('ZERNIO_BASE_URL') ?? env('LATE_BASE_URL') ?? DEFAULT_BASE_URL
-    const late = new LateClient({
-      apiKey,
-      baseUrl: baseURL,
-      timeoutMs: options.timeout,
-      defaultHeaders: options.defaultHeaders,
-      maxRetries: options.maxRetries,
-      maxRetryWaitMs: options.maxRetryWaitMs,
-      maxResponseBytes: options.maxResponseBytes,
-    })
+    const passed = Object.fromEntries(PASSED.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]))
+    const late = new LateClient({ apiKey, baseUrl: baseURL, timeoutMs: options.timeout, defaultHeaders: options.defaultHeaders, ...passed })
     clients.set(this, { late, apiKey, baseURL, defaultHeaders: { ...(options.defaultHeaders || {}) } })
   }
 
