@@ -305,8 +305,11 @@ export interface ListAccountsParams {
 /** Every operation of the API as `'METHOD /path'`, e.g. `'GET /v1/accounts/{accountId}/health'`. */
 export type { Route, Routes } from './lib/operations'
 
-/** The success body of a route (every 2xx status of the spec). */
-export type RouteResponse<R extends Route> = SuccessBody<Routes[R]>
+/**
+ * The success body of a route (every 2xx status of the spec). `request()` reads JSON: the five file
+ * downloads (a PDF, an attachment) come whole only through their named methods, as a `Buffer`.
+ */
+export type RouteResponse<R extends Route> = SuccessBody<Routes[R]> extends Buffer ? unknown : SuccessBody<Routes[R]>
 
 type ParamsOf<A> = A extends { path: infer P } ? Omit<A, 'path'> & { params: P } : A
 
