@@ -196,7 +196,7 @@ test('LateFile: the name and type sent, overridable; made only by fileFromPath',
   assert.deepEqual([f.path, f.name, f.type], [file, 'rows.csv', 'text/csv'])
   const g = fileFromPath(file, { filename: 'x.bin', contentType: 'application/x-thing' })
   assert.deepEqual([g.name, g.type], ['x.bin', 'application/x-thing'])
-  assert.throws(() => new LateFile(), TypeError)
+  assert.throws(() => new LateFile(), (e) => e instanceof LateValidationError && e.param === 'LateFile')
 })
 
 test('the simulator takes a CSV bulk upload: dry run, created posts, a 207 mix, and a 400 for a CSV without its columns', async (t) => {

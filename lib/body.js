@@ -54,7 +54,7 @@ class LateFile {
   #type
 
   constructor(token, filePath, name, type) {
-    if (token !== TOKEN) throw new TypeError('use fileFromPath(path) to make a LateFile')
+    if (token !== TOKEN) throw new LateValidationError('invalid `LateFile`: make one with fileFromPath(path)', { param: 'LateFile' })
     this.#path = filePath
     this.#name = name
     this.#type = type

@@ -356,12 +356,16 @@ class LateClient {
   /**
    * `late.connect(platform, params?, options?)`: the URL where a customer connects an account of
    * `platform`. The function also carries the official `connect` namespace
-   * (`late.connect.getConnectUrl(…)`, `late.connect.facebook.…`), added by lib/namespaces.js. It is
-   * bound to its client, so it may be passed around detached.
+   * (`late.connect.getConnectUrl(…)`, `late.connect.facebook.…`), added by lib/namespaces.js.
    */
   get connect() {
     LateClient.#own(this, 'connect')
-    const connect = (platform, params, options) => this.#connect(platform, params, options)
+    const client = this
+    // A method like the others: called detached (`const { connect } = late`), it names `this`.
+    const connect = function connect(platform, params, options) {
+      if (this !== client) return Promise.reject(detached('connect', this))
+      return client.#connect(platform, params, options)
+    }
     Object.defineProperty(this, 'connect', { value: connect, enumerable: false, writable: false, configurable: false })
     return connect
   }
@@ -427,7 +431,8 @@ class LateClient {
   }
 
   /** Internal: sends a checked operation request; `how.binary` keeps the body as bytes, `how.raw` the text. */
-  [SEND](request, options, how) {
+  async [SEND](request, options, how) {
+    LateClient.#own(this, 'send')
     return this.#send(request, options, undefined, how)
   }
 

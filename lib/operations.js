@@ -11,7 +11,7 @@
 
 const { LateValidationError } = require('./errors.js')
 const v = require('./validate.js')
-const { queryPairs, isPlainObject } = require('./query.js')
+const { queryPairs } = require('./query.js')
 const { isFileLike, multipart, raw } = require('./body.js')
 
 let table
@@ -52,7 +52,7 @@ function operationBody(id, flags, FLAGS, body) {
     if (!form) throw fail('body', `${id} takes JSON, not FormData`)
     return body
   }
-  if (form && isPlainObject(body) && (!json || flags & FLAGS.multipartFirst || hasFile(body))) return multipart(body)
+  if (form && v.isRecord(body) && (!json || flags & FLAGS.multipartFirst || hasFile(body))) return multipart(body)
   if (form && !json) throw fail('body', `${id} takes multipart/form-data: an object of fields or a FormData`)
   if (isFileLike(body)) throw fail('body', `${id} takes JSON; file data goes in a multipart operation or media.upload`)
   return JSON.stringify(body)
@@ -73,22 +73,22 @@ function operationRequest(index, args, { compat = false } = {}) {
   const { OPERATIONS, FLAGS } = operations()
   const [id, route, flags, requiredQuery = [], requiredHeaders = [], styles] = OPERATIONS[index]
   if (args === undefined || args === null) args = {}
-  if (!isPlainObject(args)) throw fail('args', `${id} takes an object { path, query, body, headers }`)
+  if (!v.isRecord(args)) throw fail('args', `${id} takes an object { path, query, body, headers }, got ${v.describe(args)}`)
+  // One plain copy, read once: a getter or Proxy trap that throws is a LateValidationError.
+  args = v.record(args, 'args')
   v.knownKeys(args, compat ? COMPAT_KEYS : ARG_KEYS, 'args')
   const space = route.indexOf(' ')
   const method = route.slice(0, space)
   const template = route.slice(space + 1)
-  const given = args.path
-  if (given !== undefined && given !== null && !isPlainObject(given)) throw fail('path', 'expected an object of path parameters')
+  const given = args.path === undefined || args.path === null ? undefined : v.record(args.path, 'path')
   const names = new Set()
   const path = template.replace(/\{([^}]+)\}/g, (_, name) => {
     names.add(name)
     const value = given ? given[name] : undefined
     if (value === undefined || value === null) throw fail(`path.${name}`, `required by ${id} (${route})`)
-    if ((typeof value !== 'string' && typeof value !== 'number') || value === '') {
-      throw fail(`path.${name}`, 'expected a non-empty string')
-    }
-    return encodeURIComponent(String(value))
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+    if (typeof value !== 'string' || value === '') throw fail(`path.${name}`, `expected a non-empty string, got ${v.describe(value)}`)
+    return encodeURIComponent(v.checkText(value, `path.${name}`))
   })
   if (given) {
     for (const k of Object.keys(given)) {
@@ -109,7 +109,7 @@ function operationRequest(index, args, { compat = false } = {}) {
     method,
     path,
     query,
-    body: operationBody(id, flags, FLAGS, args.body),
+    body: v.reading('body', () => operationBody(id, flags, FLAGS, args.body)),
     headers,
     binary: Boolean(flags & FLAGS.binaryResponse),
     partialPublish: Boolean(flags & FLAGS.partialPublish),

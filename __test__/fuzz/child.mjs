@@ -5,6 +5,7 @@
 // with adversarial arguments and prints one line `FUZZ-RESULT {json}`: calls made, raw errors,
 // hangs, uncaught exceptions and unhandled rejections. A watchdog thread reports a call that
 // blocks the event loop (`FUZZ-BLOCKED …`), so the parent can name it before killing the process.
+import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import { VALUES, GetterSentinel, CallbackSentinel, plausibleObject } from './values.mjs'
@@ -77,6 +78,7 @@ const instances = {
   apiPromise,
   sim,
   store: late.createMemoryEventStore(),
+  file: late.fileFromPath(fileURLToPath(import.meta.url)),
 }
 const handler = late.createWebhookHandler({ secret: 'whsec_x' })
 

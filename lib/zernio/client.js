@@ -29,6 +29,20 @@ function env(name) {
 
 const clients = new WeakMap()
 
+/** Throws unless `self` is a Zernio client: a namespace is only ever pinned on a client. */
+function own(self, name) {
+  if (!clients.has(self)) {
+    const { LateValidationError } = require('../errors.js')
+    throw new LateValidationError(`invalid \`this\`: \`${name}\` was read on something that is not a Zernio client`, { param: 'this' })
+  }
+}
+
+/** The state of client `self` (a LateValidationError naming `this` when it is not one). */
+function state(self, name) {
+  own(self, name)
+  return clients.get(self)
+}
+
 /** A Blob of `body` typed as fetch types it (the response's MIME type, serialized). */
 function blobOf(body, type) {
   return new Response(body, { headers: type ? { 'content-type': type } : {} }).blob()
@@ -105,7 +119,7 @@ function sentHeaders(defaults, req, res) {
 /** One method of a namespace: `(args, options?) => Promise<{ data, request, response }>`. */
 function zernioMethod(zernio, index) {
   return async (args, options) => {
-    const { late, defaultHeaders } = clients.get(zernio)
+    const { late, defaultHeaders } = state(zernio, 'a method')
     const req = operationRequest(index, args, { compat: true })
     const signal = args && args.signal
     const call = signal ? { ...(options || {}), signal } : options
@@ -130,7 +144,7 @@ function zernioMethod(zernio, index) {
  */
 class Zernio {
   constructor(options = {}) {
-    installNamespaces(Zernio.prototype, zernioMethod)
+    installNamespaces(Zernio.prototype, zernioMethod, own)
     if (options === null || typeof options !== 'object') options = {}
     for (const key of Object.keys(options)) {
       if (!OPTION_KEYS.includes(key)) {
@@ -148,17 +162,17 @@ class Zernio {
 
   /** The API key (as the official SDK exposes it); never shown by `util.inspect` or `JSON.stringify`. */
   get apiKey() {
-    return clients.get(this).apiKey
+    return state(this, 'apiKey').apiKey
   }
 
   /** Base URL requests go to. */
   get baseURL() {
-    return clients.get(this).baseURL
+    return state(this, 'baseURL').baseURL
   }
 
   /** The `LateClient` underneath (same connection pool): late-native's hand-shaped methods, `request()`, … */
   get late() {
-    return clients.get(this).late
+    return state(this, 'late').late
   }
 
   toJSON() {
