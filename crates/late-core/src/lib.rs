@@ -16,6 +16,7 @@ mod default_profile;
 pub mod error;
 pub mod headers;
 pub mod http_client;
+pub mod json_split;
 pub mod observe;
 pub mod platform;
 pub mod profiles;
