@@ -107,12 +107,6 @@ export declare class NativeSimulator {
   grantConsent(authUrl: string, allow: boolean, username?: string | undefined | null): Promise<string>
 }
 
-/**
- * Internal, for the package's own tests: panics inside the native runtime, to prove a panic
- * rejects the promise instead of crashing Node. Not part of the public API.
- */
-export declare function __panicForTest(): Promise<void>
-
 /** Per-call options. */
 export interface CallOptions {
   /** Per-attempt timeout in ms for this call. */

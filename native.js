@@ -838,7 +838,6 @@ module.exports = nativeBinding
 module.exports.CancelToken = nativeBinding.CancelToken
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeSimulator = nativeBinding.NativeSimulator
-module.exports.__panicForTest = nativeBinding.__panicForTest
 module.exports.countPemCertificates = nativeBinding.countPemCertificates
 module.exports.signWebhookPayload = nativeBinding.signWebhookPayload
 module.exports.verifyWebhookSignature = nativeBinding.verifyWebhookSignature

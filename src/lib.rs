@@ -26,7 +26,9 @@ pub fn count_pem_certificates(pem: String, source: String) -> napi::Result<u32> 
 }
 
 /// Internal, for the package's own tests: panics inside the native runtime, to prove a panic
-/// rejects the promise instead of crashing Node. Not part of the public API.
+/// rejects the promise instead of crashing Node. Only in test builds (`--features test-hooks`),
+/// never in the published `.node`.
+#[cfg(feature = "test-hooks")]
 #[napi_derive::napi(js_name = "__panicForTest")]
 pub async fn panic_for_test() -> napi::Result<()> {
     let values: Vec<u32> = Vec::new();
