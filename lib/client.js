@@ -8,6 +8,7 @@
 
 const { inspect } = require('node:util')
 const { native, callOptions, deadlineLeft, invoke, fromNative, parseBody } = require('./transport.js')
+const { parseJsonBody, excerpt } = require('./response-json.js')
 const { LateValidationError, LateApiError } = require('./errors.js')
 const v = require('./validate.js')
 const { installResources } = require('./resources/index.js')
@@ -199,21 +200,15 @@ const MAX_PAGES = 10_000
  * profile) and hands over its text untouched; JS parses it with one `JSON.parse` and follows
  * `pagination` with the same rule as every other list (`nextQuery` of lib/pagination.js).
  */
-async function collectAccounts(fetchPage) {
+async function collectAccounts(fetchPage, secret) {
   let all
   let sent = {}
   let seen
   for (let n = 0; n < MAX_PAGES; n++) {
     const text = await fetchPage(n === 0 ? undefined : sent)
-    let body
-    try {
-      body = JSON.parse(text)
-    } catch {
-      body = undefined
-    }
+    const body = parseJsonBody(text, { status: 200, secret })
     if (!body || typeof body !== 'object' || !Array.isArray(body.accounts)) {
-      const excerpt = text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text
-      throw new LateApiError(`the accounts response is not an account list: ${excerpt}`, { status: 200, code: 'invalid_response' })
+      throw new LateApiError(`the accounts response is not an account list: ${excerpt(text, secret)}`, { status: 200, code: 'invalid_response' })
     }
     if (all === undefined) all = body.accounts
     else for (const a of body.accounts) all.push(a)
@@ -405,7 +400,7 @@ class LateClient {
     // One deadline for the whole list: each page gets what is left of it.
     const started = Date.now()
     const fetchPage = (next) => invoke(deadlineLeft(call, started), (o, token) => this.#native.accountsPage(p, next, o, token))
-    return collectAccounts(fetchPage)
+    return collectAccounts(fetchPage, this.#options.apiKey)
   }
 
   /** The id of the account's default profile (looked up once, then cached). */
@@ -493,7 +488,7 @@ class LateClient {
       throw e
     }
     const result = {
-      data: how.binary ? res.bytes : how.raw ? undefined : parseBody(res),
+      data: how.binary ? res.bytes : how.raw ? undefined : parseBody(res, this.#options.apiKey),
       status: res.status,
       headers: res.headers,
       requestId: res.requestId ?? undefined,

@@ -7,6 +7,7 @@
 
 const native = require('./load-native.js')
 const errors = require('./errors.js')
+const { parseJsonBody } = require('./response-json.js')
 const v = require('./validate.js')
 
 const CALL_OPTION_KEYS = ['signal', 'timeoutMs', 'maxRetries', 'maxRetryWaitMs', 'deadlineMs', 'idempotencyKey', 'headers']
@@ -192,20 +193,10 @@ function fromNative(e) {
   }
 }
 
-/** Parses a success body; a body that is not JSON is a LateApiError with a short excerpt. */
-function parseBody(res) {
+/** Parses a success body; a body that is not valid JSON is a LateApiError saying where it broke. */
+function parseBody(res, secret) {
   if (res.body === '') return undefined
-  try {
-    return JSON.parse(res.body)
-  } catch {
-    const excerpt = res.body.length > 200 ? `${res.body.slice(0, 200)}… (${res.body.length} characters)` : res.body
-    throw new errors.LateApiError(`the API returned a ${res.status} response whose body is not JSON: ${excerpt}`, {
-      status: res.status,
-      code: 'invalid_response',
-      requestId: res.requestId ?? undefined,
-      headers: res.headers,
-    })
-  }
+  return parseJsonBody(res.body, { status: res.status, requestId: res.requestId, headers: res.headers, secret })
 }
 
 module.exports = { native, callOptions, deadlineLeft, invoke, fromNative, parseBody }

@@ -14,6 +14,7 @@ const { LateApiError } = require('../errors.js')
 const { operationRequest, searchParams } = require('../operations.js')
 const { installNamespaces } = require('../namespaces.js')
 const { ZernioApiError, fromLateApiError } = require('./errors.js')
+const { describeInvalidJson } = require('../response-json.js')
 
 const DEFAULT_BASE_URL = 'https://zernio.com/api'
 /** late-native's client options that `Zernio` passes through as they are. */
@@ -49,7 +50,7 @@ function blobOf(body, type) {
 }
 
 /** The `data` of a response, parsed as the official SDK does (by status and content type). */
-async function dataOf(res, binary) {
+async function dataOf(res, binary, secret) {
   const type = res.headers['content-type'] || ''
   if (binary) return blobOf(res.data, type)
   const text = res.raw.text
@@ -58,9 +59,10 @@ async function dataOf(res, binary) {
   if (mime.startsWith('application/json') || mime.endsWith('+json') || mime === '') {
     try {
       return JSON.parse(text)
-    } catch {
+    } catch (e) {
       if (mime !== '') {
-        throw new ZernioApiError(`the API returned a ${res.status} response whose body is not JSON`, res.status, 'invalid_response')
+        const where = describeInvalidJson(text, secret, e.message)
+        throw new ZernioApiError(`the API returned a ${res.status} response whose body is not valid JSON: ${where}`, res.status, 'invalid_response')
       }
       return text
     }
@@ -79,8 +81,8 @@ function urlOf(raw) {
 }
 
 /** `{ data, request, response }`; `request` and `response` are built on first access. */
-async function result(res, req, sentHeaders, binary) {
-  const data = await dataOf(res, binary)
+async function result(res, req, sentHeaders, binary, secret) {
+  const data = await dataOf(res, binary, secret)
   const url = urlOf(res.raw)
   let request
   let response
@@ -119,7 +121,7 @@ function sentHeaders(defaults, req, res) {
 /** One method of a namespace: `(args, options?) => Promise<{ data, request, response }>`. */
 function zernioMethod(zernio, index) {
   return async (args, options) => {
-    const { late, defaultHeaders } = state(zernio, 'a method')
+    const { late, defaultHeaders, apiKey } = state(zernio, 'a method')
     const req = operationRequest(index, args, { compat: true })
     const signal = args && args.signal
     const call = signal ? { ...(options || {}), signal } : options
@@ -131,7 +133,7 @@ function zernioMethod(zernio, index) {
       if (e instanceof LateApiError && !(e instanceof ZernioApiError)) throw fromLateApiError(e)
       throw e
     }
-    return result(res, req, sentHeaders(defaultHeaders, req, res), req.binary)
+    return result(res, req, sentHeaders(defaultHeaders, req, res), req.binary, apiKey)
   }
 }
 

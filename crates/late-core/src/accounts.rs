@@ -103,7 +103,7 @@ pub fn next_request(first: &Request, next: &NextPage) -> Request {
 pub fn collect_page(resp: &Response, out: &mut Vec<String>) -> Result<Option<NextPage>> {
     let text = std::str::from_utf8(&resp.body).map_err(|_| decode(resp, "is not UTF-8"))?;
     let page: Page<'_> = serde_json::from_str(text)
-        .map_err(|e| decode(resp, &format!("is not an account list ({e})")))?;
+        .map_err(|e| crate::body_error::body_error(resp, "an account list", &e))?;
     out.extend(page.accounts.iter().map(|a| a.get().to_string()));
     let Some(p) = page.pagination else {
         return Ok(None);

@@ -71,6 +71,11 @@ impl Client {
         self.transport.config()
     }
 
+    /// A decode error with this client's key redacted from its excerpt.
+    fn redact(&self, err: Error) -> Error {
+        crate::body_error::redact(err, &self.config().api_key)
+    }
+
     /// Rate-limit headers of the most recent response.
     pub fn last_rate_limit(&self) -> Option<RateLimit> {
         self.transport.last_rate_limit()
@@ -109,7 +114,7 @@ impl Client {
                 .transport
                 .execute(&profiles::list_request(), &o, cancel)
                 .await?;
-            profiles::pick_default(&resp)
+            profiles::pick_default(&resp).map_err(|e| self.redact(e))
         };
         self.default_profile
             .get(opts, self.config().timeout, cancel, lookup)
@@ -152,7 +157,7 @@ impl Client {
             .transport
             .execute(&req, &opts.left_since(started)?, cancel)
             .await?;
-        connect::map_response(&resp)
+        connect::map_response(&resp).map_err(|e| self.redact(e))
     }
 
     /// One page of `GET /v1/accounts`: the first (`next: None`) or the one `next` points to.
@@ -192,7 +197,8 @@ impl Client {
         let mut seen = HashSet::new();
         let mut resp = self.accounts_page(params, None, opts, cancel).await?;
         for _ in 0..MAX_PAGES {
-            let Some(next) = accounts::collect_page(&resp, &mut out)? else {
+            let Some(next) = accounts::collect_page(&resp, &mut out).map_err(|e| self.redact(e))?
+            else {
                 return Ok(accounts::join(&out));
             };
             if !seen.insert(format!("{next:?}")) {

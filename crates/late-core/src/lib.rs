@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod body;
+pub mod body_error;
 pub mod client;
 pub mod config;
 pub mod connect;

@@ -213,17 +213,11 @@ impl Response {
         crate::transport::header_list(&self.headers)
     }
 
-    /// Parses the body as JSON into `T`, with a key-free excerpt in the error.
+    /// Parses the body as JSON into `T`. Broken JSON is an [`Error::Decode`] saying where it
+    /// broke, with an excerpt around the place (see [`crate::body_error::body_error`]).
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
-        serde_json::from_slice(&self.body).map_err(|e| Error::Decode {
-            message: format!(
-                "the API returned a {} response whose body is not the expected JSON ({e}): {}",
-                self.status,
-                crate::error::excerpt(&String::from_utf8_lossy(&self.body), 200)
-            ),
-            status: self.status,
-            request_id: self.request_id.clone(),
-        })
+        serde_json::from_slice(&self.body)
+            .map_err(|e| crate::body_error::body_error(self, "the expected JSON", &e))
     }
 }
 
