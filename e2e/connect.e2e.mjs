@@ -1,13 +1,17 @@
 // End-to-end: the customer journey of the integration guide in a real Next.js app, in Chromium.
 //
-//   simulator (late-native/testing) ── webhook subscription ──▶ examples/nextjs (next build + next start)
+//   simulator (late-native/testing) ── webhook subscription ──▶ examples/nextjs (next build, output: standalone)
 //   Chromium: home → "Connect Instagram" → simulator consent page → Allow → /connected → home lists the account
+//   Chromium: /server (Server Component list behind Suspense) → Server Action → consent → Allow → listed,
+//             once more with JavaScript disabled
 //
-// Also: the webhook reached POST /api/late/webhook and was verified; bad signatures get 400; and
-// examples/express does the same server side. Run with `npm run test:e2e` (scripts/e2e.js).
+// Both run against `next start` and against the standalone server copied to a clean directory
+// outside the repository and started with `node server.js` (what examples/nextjs/Dockerfile runs).
+// Also: the webhook reached POST /api/late/webhook and was verified; bad signatures get 400; error
+// states of both patterns; and examples/express does the same server side. Run with `npm test -- e2e` (or `npm run test:e2e`).
 import assert from 'node:assert/strict'
 import { createHmac, randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,6 +31,7 @@ import {
   startProcess,
   waitForHttp,
 } from './lib.mjs'
+import { missingTool } from '../__test__/helpers/platform.mjs'
 
 const require = createRequire(import.meta.url)
 const { startSimulator } = require('../testing.js')
@@ -107,106 +112,206 @@ after(() => {
   console.log(`# timings (s): ${JSON.stringify(timings)}`)
 })
 
-describe('examples/nextjs in Chromium', { timeout: 900_000 }, () => {
+/**
+ * A fresh Chromium page that records its requests and console errors, and lets nothing but loopback
+ * through (any other request is aborted and fails the test).
+ */
+async function openPage(context) {
+  const page = await context.newPage()
+  page.setDefaultTimeout(20_000)
+  page.setDefaultNavigationTimeout(30_000)
+  const seen = { requests: [], blocked: [], consoleErrors: [] }
+  await page.route(/.*/, (route) => {
+    const { hostname, protocol } = new URL(route.request().url())
+    if (['127.0.0.1', 'localhost', '[::1]'].includes(hostname) || protocol === 'data:' || protocol === 'blob:') return route.continue()
+    seen.blocked.push(route.request().url())
+    return route.abort()
+  })
+  page.on('request', (r) => seen.requests.push({ url: r.url(), method: r.method(), headers: r.headers(), type: r.resourceType() }))
+  page.on('console', (m) => m.type() === 'error' && seen.consoleErrors.push(m.text()))
+  page.on('pageerror', (e) => seen.consoleErrors.push(e.message))
+  return { page, seen }
+}
+
+/** The browser never talked to the Late API, never saw the key, and reached nothing but loopback. */
+function assertKeptOnServer(seen, sim) {
+  assert.deepEqual(seen.blocked, [], 'requests to anything but loopback')
+  assert.deepEqual(seen.requests.filter((r) => r.url.startsWith(`${sim.baseUrl}/`)), [], 'the browser must only call its own backend')
+  assert.ok(!seen.requests.some((r) => JSON.stringify(r).includes(sim.apiKey)), 'the API key reached the browser')
+}
+
+/** On Late's (the simulator's) consent page: type the username, Allow, and land on `<origin>/connected`. */
+async function allowOnConsentPage(page, origin, username) {
+  await page.fill('#username', username)
+  await Promise.all([page.waitForURL((u) => u.origin === origin && u.pathname === '/connected'), page.click('#allow')])
+  const landed = new URL(page.url())
+  assert.equal(landed.searchParams.get('connected'), 'instagram')
+  assert.equal(landed.searchParams.get('username'), username)
+  const accountId = landed.searchParams.get('accountId')
+  assert.ok(accountId, 'the redirect carries the accountId')
+  await page.getByRole('heading', { name: 'Instagram connected' }).waitFor()
+  assert.match(await page.getByRole('status').innerText(), new RegExp(`@${username} is now connected \\(account ${accountId}\\)`))
+  return accountId
+}
+
+/**
+ * The client-side pattern (home page: the ConnectInstagram component calling the route handlers):
+ * home → "Connect Instagram" → consent page → Allow → /connected → back home, the account listed.
+ */
+async function clientJourney({ context, origin, sim, username, shot }) {
+  const { page, seen } = await openPage(context)
+  await page.goto(`${origin}/`)
+  await page.getByRole('heading', { name: 'Connected Instagram accounts' }).waitFor()
+  await page.locator('text=Loading accounts…').waitFor({ state: 'detached' })
+  await Promise.all([
+    page.waitForURL((u) => u.href.startsWith(`${sim.origin}/__sim/consent/`)),
+    page.getByRole('button', { name: 'Connect Instagram' }).click(),
+  ])
+  const accountId = await allowOnConsentPage(page, origin, username)
+  await page.screenshot({ path: join(OUT, `${shot}-connected.png`) })
+
+  await Promise.all([page.waitForURL(`${origin}/`), page.getByRole('link', { name: /Back to your accounts/ }).click()])
+  const item = page.locator(`[data-account-id="${accountId}"]`)
+  await item.waitFor()
+  assert.match(await item.innerText(), new RegExp(`@${username}`))
+  assert.equal(await page.getByRole('button', { name: 'Connect Instagram' }).isEnabled(), true)
+  await page.screenshot({ path: join(OUT, `${shot}-final.png`), fullPage: true })
+
+  assert.ok(sim.state().accounts.some((a) => a._id === accountId && a.platform === 'instagram' && a.username === username))
+  assertKeptOnServer(seen, sim)
+  const appCalls = seen.requests.filter((r) => r.url.startsWith(`${origin}/api/late/`)).map((r) => `${r.method} ${new URL(r.url).pathname}`)
+  assert.deepEqual([...new Set(appCalls)].sort(), ['GET /api/late/accounts', 'POST /api/late/connect'])
+  assert.deepEqual(seen.consoleErrors, [], 'errors in the browser console')
+  await page.close()
+  return accountId
+}
+
+/**
+ * The App Router pattern (/server): the Server Component lists the accounts behind a Suspense
+ * fallback (shown while listAccounts is slow), and the Server Action form connects. With
+ * `javaScript: false` the form posts as plain HTML and the server answers with the redirect; the
+ * streamed list is then in the HTML but stays hidden (revealing it takes a script).
+ */
+async function serverJourney({ context, origin, sim, username, shot, javaScript = true }) {
+  const { page, seen } = await openPage(context)
+  // listAccounts answers slowly once: the streamed page shows the Suspense fallback first.
+  sim.faults.inject({ route: 'GET /v1/accounts', delayMs: 1500, times: 1 })
+  await page.goto(`${origin}/server`, { waitUntil: 'commit' })
+  await page.getByText('Loading accounts…').waitFor()
+  const list = page.getByText('No Instagram account connected yet.').or(page.getByTestId('accounts'))
+  if (javaScript) {
+    await list.waitFor()
+    assert.equal(await page.getByText('Loading accounts…').count(), 0, 'the fallback was replaced by the list')
+  } else {
+    // Streaming reveals the list with a script: without JavaScript it arrives in the HTML, hidden.
+    await list.waitFor({ state: 'attached' })
+  }
+
+  await Promise.all([
+    page.waitForURL((u) => u.href.startsWith(`${sim.origin}/__sim/consent/`)),
+    page.getByRole('button', { name: 'Connect Instagram' }).click(),
+  ])
+  const action = seen.requests.find((r) => r.method === 'POST' && new URL(r.url).pathname === '/server')
+  assert.ok(action, 'the Server Action posted to /server')
+  if (javaScript) assert.ok(action.headers['next-action'], 'with JavaScript the action is called by fetch (Next-Action header)')
+  else assert.equal(action.type, 'document', 'without JavaScript the form posts as a plain HTML form')
+  const accountId = await allowOnConsentPage(page, origin, username)
+
+  await page.goto(`${origin}/server`)
+  const item = page.locator(`[data-account-id="${accountId}"]`)
+  await item.waitFor({ state: javaScript ? 'visible' : 'attached' })
+  assert.match(await item.textContent(), new RegExp(`@${username}`))
+  await page.screenshot({ path: join(OUT, `${shot}.png`), fullPage: true })
+  assertKeptOnServer(seen, sim)
+  assert.deepEqual(seen.requests.filter((r) => new URL(r.url).pathname.startsWith('/api/late/')), [], 'no route handler is involved')
+  if (javaScript) assert.deepEqual(seen.consoleErrors, [], 'errors in the browser console')
+  await page.close()
+  return accountId
+}
+
+/** A Chromium profile of its own (removed by `close`). */
+async function launchChromium(label, options = {}) {
+  const dir = mkdtempSync(join(tmpdir(), `late-e2e-chromium-${label}-`))
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000, viewport: { width: 900, height: 700 }, ...options })
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => {})
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * The standalone server (`output: 'standalone'`) copied to a fresh directory outside the repository,
+ * with the static assets beside it: what the Dockerfile's last stage holds.
+ */
+function copyStandalone() {
+  const dir = mkdtempSync(join(tmpdir(), 'late-nextjs-standalone-'))
+  cpSync(join(NEXT_DIR, '.next', 'standalone'), dir, { recursive: true })
+  cpSync(join(NEXT_DIR, '.next', 'static'), join(dir, '.next', 'static'), { recursive: true })
+  const addon = join(dir, 'node_modules', 'late-native')
+  assert.ok(existsSync(join(addon, 'index.js')), 'the standalone output has late-native')
+  assert.ok(readdirSync(addon).some((f) => /^late-native\..+\.node$/.test(f)), 'the standalone output has the native addon (.node)')
+  return dir
+}
+
+// Without Chromium this suite skips locally, naming the install; under CI=true that skip fails the run.
+const noChromium = existsSync(CHROMIUM) ? false : missingTool(`Chromium at ${CHROMIUM}`, 'apt-get install -y chromium, or set CHROMIUM_PATH')
+
+describe('examples/nextjs in Chromium', { timeout: 1_200_000, skip: noChromium }, () => {
   const webhookSecret = `whsec_e2e_${randomBytes(12).toString('hex')}`
   const username = `e2e_${randomBytes(3).toString('hex')}`
   let sim
   let app
   let appOrigin
-  let context
-  let userDataDir
+  let standalone
+  let standaloneDir
+  let standaloneOrigin
+  let browser
   let accountId
-  const pageRequests = []
-  const blocked = []
 
   before(async () => {
     sim = await startSimulator()
-    const port = await freePort()
-    appOrigin = `http://127.0.0.1:${port}`
+    appOrigin = `http://127.0.0.1:${await freePort()}`
+    standaloneOrigin = `http://127.0.0.1:${await freePort()}`
     const late = new LateClient({ apiKey: sim.apiKey, baseUrl: sim.baseUrl, maxRetries: 0 })
-    await late.request('POST /v1/webhooks/settings', {
-      body: { name: 'nextjs-e2e', url: `${appOrigin}/api/late/webhook`, events: ['account.connected'], secret: webhookSecret, isActive: true },
-    })
+    for (const [name, origin] of [['nextjs-e2e', appOrigin], ['nextjs-standalone-e2e', standaloneOrigin]]) {
+      await late.request('POST /v1/webhooks/settings', {
+        body: { name, url: `${origin}/api/late/webhook`, events: ['account.connected'], secret: webhookSecret, isActive: true },
+      })
+    }
 
     if (!skipBuild) {
       await time('nextjs npm install', () => installExample(NEXT_DIR, tarball, 'nextjs-npm-install'))
       await time('next build', () => run('next-build', process.execPath, ['node_modules/next/dist/bin/next', 'build'], { cwd: NEXT_DIR, timeoutMs: 600_000 }))
     }
-    app = startProcess('next-start', process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)], {
-      cwd: NEXT_DIR,
-      env: childEnv({ LATE_API_KEY: sim.apiKey, LATE_BASE_URL: sim.baseUrl, LATE_WEBHOOK_SECRET: webhookSecret, NODE_ENV: 'production' }),
+    const env = childEnv({ LATE_API_KEY: sim.apiKey, LATE_BASE_URL: sim.baseUrl, LATE_WEBHOOK_SECRET: webhookSecret, NODE_ENV: 'production' })
+    app = startProcess('next-start', process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', new URL(appOrigin).port], { cwd: NEXT_DIR, env })
+    standaloneDir = copyStandalone()
+    standalone = startProcess('next-standalone', process.execPath, ['server.js'], {
+      cwd: standaloneDir,
+      env: { ...env, HOSTNAME: '127.0.0.1', PORT: new URL(standaloneOrigin).port },
     })
     await time('next start', () => waitForHttp(`${appOrigin}/`, { proc: app, timeoutMs: 60_000 }))
-
-    userDataDir = mkdtempSync(join(tmpdir(), 'late-e2e-chromium-'))
-    context = await time('chromium launch', () =>
-      chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000, viewport: { width: 900, height: 700 } }),
-    )
-    // Nothing but loopback: any other request from the page is aborted and fails the test.
-    await context.route(/.*/, (route) => {
-      const { hostname, protocol } = new URL(route.request().url())
-      if (['127.0.0.1', 'localhost', '[::1]'].includes(hostname) || protocol === 'data:' || protocol === 'blob:') return route.continue()
-      blocked.push(route.request().url())
-      return route.abort()
-    })
-    context.on('request', (r) => pageRequests.push({ url: r.url(), method: r.method(), headers: r.headers() }))
-  }, { timeout: 900_000 })
+    await time('standalone start', () => waitForHttp(`${standaloneOrigin}/`, { proc: standalone, timeoutMs: 60_000 }))
+    browser = await time('chromium launch', () => launchChromium('js'))
+  }, { timeout: 1_200_000 })
 
   after(async () => {
-    await context?.close().catch(() => {})
+    await browser?.close()
     await app?.stop()
+    await standalone?.stop()
     await sim?.close()
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true })
+    if (standaloneDir) rmSync(standaloneDir, { recursive: true, force: true })
   })
 
-  test('connect Instagram: home → consent page → Allow → /connected → the account is listed', { timeout: 120_000 }, async () => {
-    const page = await context.newPage()
-    page.setDefaultTimeout(15_000)
-    page.setDefaultNavigationTimeout(30_000)
-    const consoleErrors = []
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
-    page.on('pageerror', (e) => consoleErrors.push(e.message))
-
-    await page.goto(`${appOrigin}/`)
-    await page.getByText('No Instagram account connected yet.').waitFor()
-
-    await Promise.all([
-      page.waitForURL((u) => u.href.startsWith(`${sim.origin}/__sim/consent/`)),
-      page.getByRole('button', { name: 'Connect Instagram' }).click(),
-    ])
-    await page.fill('#username', username)
-    await Promise.all([page.waitForURL((u) => u.origin === appOrigin && u.pathname === '/connected'), page.click('#allow')])
-
-    const landed = new URL(page.url())
-    assert.equal(landed.searchParams.get('connected'), 'instagram')
-    assert.equal(landed.searchParams.get('username'), username)
-    accountId = landed.searchParams.get('accountId')
-    assert.ok(accountId, 'the redirect carries the accountId')
-    await page.getByRole('heading', { name: 'Instagram connected' }).waitFor()
-    assert.match(await page.getByRole('status').innerText(), new RegExp(`@${username} is now connected \\(account ${accountId}\\)`))
-    await page.screenshot({ path: join(OUT, 'nextjs-connected.png') })
-
-    await Promise.all([page.waitForURL(`${appOrigin}/`), page.getByRole('link', { name: /Back to your accounts/ }).click()])
-    const item = page.locator(`[data-account-id="${accountId}"]`)
-    await item.waitFor()
-    assert.match(await item.innerText(), new RegExp(`@${username}`))
-    assert.equal(await page.getByRole('button', { name: 'Connect Instagram' }).isEnabled(), true)
-    await page.screenshot({ path: join(OUT, 'nextjs-final.png'), fullPage: true })
-
-    // The account really exists at "Late", and the browser never talked to the Late API or saw the key.
-    assert.ok(sim.state().accounts.some((a) => a._id === accountId && a.platform === 'instagram' && a.username === username))
-    assert.deepEqual(blocked, [], 'requests to anything but loopback')
-    const apiCalls = pageRequests.filter((r) => r.url.startsWith(`${sim.baseUrl}/`))
-    assert.deepEqual(apiCalls, [], 'the browser must only call its own backend')
-    assert.ok(!pageRequests.some((r) => JSON.stringify(r).includes(sim.apiKey)), 'the API key reached the browser')
-    const appCalls = pageRequests.filter((r) => r.url.startsWith(`${appOrigin}/api/late/`)).map((r) => `${r.method} ${new URL(r.url).pathname}`)
-    assert.deepEqual([...new Set(appCalls)].sort(), ['GET /api/late/accounts', 'POST /api/late/connect'])
-    assert.deepEqual(consoleErrors, [], 'errors in the browser console')
-    await page.close()
+  test('connect Instagram (client component + route handlers): home → consent page → Allow → /connected → the account is listed', { timeout: 120_000 }, async () => {
+    accountId = await clientJourney({ context: browser.context, origin: appOrigin, sim, username, shot: 'nextjs' })
   })
 
-  test('the account.connected webhook reached the app and was verified', { timeout: 30_000 }, async (t) => {
-    if (!accountId) return t.skip('no account was connected')
+  test('the account.connected webhook reached the app and was verified', { timeout: 30_000 }, async () => {
+    assert.ok(accountId, 'the connect test above did not connect an account')
     const recorded = await eventually(
       async () => (await getJson(`${appOrigin}/api/late/webhook-events`)).events.find((e) => e.event === 'account.connected' && e.payload?.account?.accountId === accountId),
       { timeoutMs: 15_000, what: 'the account.connected event at /api/late/webhook-events' },
@@ -214,7 +319,7 @@ describe('examples/nextjs in Chromium', { timeout: 900_000 }, () => {
     assert.equal(recorded.verified, true)
     assert.equal(recorded.payload.account.platform, 'instagram')
     assert.equal(recorded.payload.account.username, username)
-    // The simulator's delivery log: one attempt, answered 2xx by the Next route.
+    // The simulator's delivery log: answered 2xx by the Next route.
     const deliveries = sim.state().webhookLogs.filter((l) => l.eventId === recorded.id)
     assert.ok(deliveries.length >= 1, 'the simulator logged the delivery')
     assert.ok(deliveries.every((l) => l.statusCode >= 200 && l.statusCode < 300), `delivery statuses: ${deliveries.map((l) => l.statusCode)}`)
@@ -224,7 +329,31 @@ describe('examples/nextjs in Chromium', { timeout: 900_000 }, () => {
     await checkWebhookRejections(appOrigin, webhookSecret)
   })
 
-  test('ConnectInstagram shows its error states when Late cannot be reached', { timeout: 90_000 }, async () => {
+  test('server-rendered (/server): Suspense fallback, then the Server Component list; the Server Action connects', { timeout: 120_000 }, async () => {
+    await serverJourney({ context: browser.context, origin: appOrigin, sim, username: `${username}_sc`, shot: 'nextjs-server' })
+  })
+
+  test('the Server Action works with JavaScript disabled', { timeout: 120_000 }, async () => {
+    const noJs = await launchChromium('nojs', { javaScriptEnabled: false })
+    try {
+      await serverJourney({ context: noJs.context, origin: appOrigin, sim, username: `${username}_nojs`, shot: 'nextjs-server-nojs', javaScript: false })
+    } finally {
+      await noJs.close()
+    }
+  })
+
+  test('standalone build (output: standalone), copied out of the repository and run with `node server.js`: the same journeys and the webhook', { timeout: 180_000 }, async () => {
+    const id = await clientJourney({ context: browser.context, origin: standaloneOrigin, sim, username: `${username}_sa`, shot: 'nextjs-standalone' })
+    await serverJourney({ context: browser.context, origin: standaloneOrigin, sim, username: `${username}_sa_sc`, shot: 'nextjs-standalone-server' })
+    const recorded = await eventually(
+      async () => (await getJson(`${standaloneOrigin}/api/late/webhook-events`)).events.find((e) => e.payload?.account?.accountId === id),
+      { timeoutMs: 15_000, what: 'the account.connected event at the standalone server' },
+    )
+    assert.equal(recorded.verified, true)
+    await checkWebhookRejections(standaloneOrigin, webhookSecret)
+  })
+
+  test('both patterns show their error states when Late cannot be reached', { timeout: 120_000 }, async () => {
     const port = await freePort()
     const deadPort = await freePort() // nothing listens there
     const origin = `http://127.0.0.1:${port}`
@@ -234,8 +363,7 @@ describe('examples/nextjs in Chromium', { timeout: 900_000 }, () => {
     })
     try {
       await waitForHttp(`${origin}/`, { proc: broken, timeoutMs: 60_000 })
-      const page = await context.newPage()
-      page.setDefaultTimeout(20_000)
+      const { page } = await openPage(browser.context)
       await page.goto(`${origin}/`)
       await page.getByText('Could not load accounts: Late could not be reached').waitFor()
       await page.getByRole('button', { name: 'Connect Instagram' }).click()
@@ -243,6 +371,14 @@ describe('examples/nextjs in Chromium', { timeout: 900_000 }, () => {
       assert.equal(new URL(page.url()).origin, origin, 'stays on the app')
       assert.equal(await page.getByRole('button', { name: 'Connect Instagram' }).isEnabled(), true, 'the button is usable again')
       await page.screenshot({ path: join(OUT, 'nextjs-error-state.png') })
+
+      // The Server Component's error reaches the error boundary; the Server Action redirects back with the problem.
+      await page.goto(`${origin}/server`)
+      await page.getByText(/Could not load accounts \(error \w+, see the server log\)/).waitFor()
+      await Promise.all([page.waitForURL((u) => u.pathname === '/server' && u.searchParams.get('connectError') === 'unreachable'), page.getByRole('button', { name: 'Connect Instagram' }).click()])
+      await page.getByText('Could not start the connection: Late could not be reached').waitFor()
+      await page.getByText(/Could not load accounts \(error \w+, see the server log\)/).waitFor()
+      await page.screenshot({ path: join(OUT, 'nextjs-server-error-state.png') })
       await page.close()
     } finally {
       await broken.stop()

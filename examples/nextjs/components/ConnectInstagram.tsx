@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react'
 import type { InstagramAccount } from '@/lib/types'
+import { AccountItems } from './AccountItems'
 
 type AccountsState =
   | { status: 'loading' }
@@ -73,25 +74,7 @@ export function ConnectInstagram() {
           Could not load accounts: {accounts.message}
         </p>
       ) : null}
-      {accounts.status === 'ready' && accounts.accounts.length === 0 ? (
-        <p className="muted">No Instagram account connected yet.</p>
-      ) : null}
-      {accounts.status === 'ready' && accounts.accounts.length > 0 ? (
-        <ul className="accounts" data-testid="accounts">
-          {accounts.accounts.map((a) => (
-            <li key={a.id} data-account-id={a.id}>
-              <span className="avatar" aria-hidden="true">
-                {(a.username ?? '?').charAt(0).toUpperCase()}
-              </span>
-              <span>
-                <strong>{a.username ? `@${a.username}` : a.id}</strong>
-                {a.displayName && a.displayName !== a.username ? <span className="muted"> · {a.displayName}</span> : null}
-              </span>
-              <span className={a.isActive ? 'badge ok' : 'badge'}>{a.isActive ? 'active' : 'inactive'}</span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      {accounts.status === 'ready' ? <AccountItems accounts={accounts.accounts} /> : null}
     </section>
   )
 }

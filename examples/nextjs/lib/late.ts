@@ -25,20 +25,38 @@ export const profileId = (): string | undefined => process.env.LATE_PROFILE_ID |
  * that is `localhost` whatever the browser's address was.
  */
 export function appOrigin(req: Request): string {
+  return originFromHeaders(req.headers, new URL(req.url))
+}
+
+/** The same from request headers alone (a Server Action reads them with `await headers()`). */
+export function originFromHeaders(headers: Headers, url?: URL): string {
   if (process.env.APP_URL) return process.env.APP_URL.replace(/\/+$/, '')
-  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host') ?? new URL(req.url).host
-  const proto = req.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() ?? new URL(req.url).protocol.slice(0, -1)
+  const host = headers.get('x-forwarded-host') ?? headers.get('host') ?? url?.host
+  const proto = headers.get('x-forwarded-proto')?.split(',')[0]?.trim() ?? url?.protocol.slice(0, -1) ?? 'http'
   return `${proto}://${host}`
+}
+
+/** What went wrong with a Late call, in words fit for the browser (no internals). */
+export type LateProblem = 'unreachable' | 'api' | 'internal'
+
+export function lateProblem(err: unknown): LateProblem {
+  if (err instanceof LateApiError) return 'api'
+  if (err instanceof LateConnectionError) return 'unreachable'
+  return 'internal'
+}
+
+export const PROBLEM_TEXT: Record<LateProblem, string> = {
+  unreachable: 'Late could not be reached',
+  api: 'Late answered with an error',
+  internal: 'Internal error',
 }
 
 /** Logs a failed Late call and answers the browser without internals. */
 export function lateErrorResponse(err: unknown): Response {
   console.error('[late]', err)
+  const problem = lateProblem(err)
   if (err instanceof LateApiError) {
     return Response.json({ error: `Late answered ${err.status}`, requestId: err.requestId }, { status: 502 })
   }
-  if (err instanceof LateConnectionError) {
-    return Response.json({ error: 'Late could not be reached' }, { status: 502 })
-  }
-  return Response.json({ error: 'Internal error' }, { status: 500 })
+  return Response.json({ error: PROBLEM_TEXT[problem] }, { status: problem === 'internal' ? 500 : 502 })
 }

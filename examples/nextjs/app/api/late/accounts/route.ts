@@ -1,5 +1,5 @@
-import { late, lateErrorResponse, profileId } from '@/lib/late'
-import type { InstagramAccount } from '@/lib/types'
+import { lateErrorResponse } from '@/lib/late'
+import { listInstagramAccounts } from '@/lib/accounts'
 
 export const runtime = 'nodejs'
 export const dynamic = 'force-dynamic'
@@ -7,15 +7,7 @@ export const dynamic = 'force-dynamic'
 /** GET /api/late/accounts → { accounts }: the profile's connected Instagram accounts. */
 export async function GET(): Promise<Response> {
   try {
-    const found = await late().listAccounts({ profileId: profileId(), platform: 'instagram' })
-    const accounts: InstagramAccount[] = found.map((a) => ({
-      id: a._id,
-      username: a.username ?? null,
-      displayName: a.displayName ?? null,
-      profilePicture: a.profilePicture ?? null,
-      isActive: a.isActive,
-    }))
-    return Response.json({ accounts })
+    return Response.json({ accounts: await listInstagramAccounts() })
   } catch (err) {
     return lateErrorResponse(err)
   }
