@@ -6,6 +6,8 @@
 //   node scripts/build-cross.js                      # x86_64-unknown-linux-gnu via --use-napi-cross (glibc 2.17 floor)
 //   node scripts/build-cross.js aarch64-unknown-linux-gnu
 //   node scripts/build-cross.js x86_64-unknown-linux-musl   # via -x (cargo-zigbuild + zig), see docs/packaging.md
+//   node scripts/build-cross.js aarch64-apple-darwin        # on macOS; x86_64-pc-windows-msvc on Windows
+// .github/workflows/release.yml builds all seven `napi.targets` with this script.
 //
 // Output: target/napi-cross/late-native.<platform>.node (+ native.js / native.d.ts there, unused).
 // Cargo dir: target/cross (override with CARGO_TARGET_DIR). Then `node scripts/check-glibc.js` checks a gnu build.
@@ -75,8 +77,10 @@ if (/-linux-gnu/.test(target)) {
   args.push('--use-napi-cross')
 } else if (/-linux-musl/.test(target)) {
   args.push('--cross-compile') // cargo-zigbuild + zig on PATH
+} else if ((/-apple-darwin$/.test(target) && process.platform === 'darwin') || (/-windows-msvc$/.test(target) && process.platform === 'win32')) {
+  // macOS and Windows targets build on their own OS (both macOS arches from either Mac), no cross toolchain.
 } else {
-  console.error(`late-native: ${target} is built on its own OS in CI (see docs/packaging.md)`)
+  console.error(`late-native: ${target} is built on its own OS in CI (.github/workflows/release.yml, docs/packaging.md)`)
   process.exit(2)
 }
 fs.mkdirSync(path.join(root, outDir), { recursive: true })
