@@ -67,8 +67,9 @@ const steps = {
 
 async function main() {
   const argv = process.argv.slice(2)
-  const only = argv.filter((a) => a in steps)
   const files = argv.filter((a) => !(a in steps))
+  // Files alone run in the `node` step (`npm test -- __test__/x.test.mjs`).
+  const only = argv.filter((a) => a in steps).concat(files.length && !argv.some((a) => a in steps) ? ['node'] : [])
   const unknown = files.filter((f) => !/\.(mjs|cjs|js)$/.test(f))
   if (unknown.length) {
     console.error(`unknown step(s): ${unknown.join(', ')}; steps: ${Object.keys(steps).join(', ')}`)
