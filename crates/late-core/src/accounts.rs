@@ -151,18 +151,9 @@ pub fn join(accounts: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
 
     fn resp(body: &str) -> Response {
-        Response {
-            status: 200,
-            headers: http::HeaderMap::new(),
-            body: Bytes::from(body.to_string()),
-            request_id: None,
-            attempts: 1,
-            rate_limit: None,
-            idempotency_key: None,
-        }
+        Response::ok_for_test(body)
     }
 
     #[test]

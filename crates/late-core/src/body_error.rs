@@ -131,19 +131,10 @@ fn visible(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
     use serde_json::Value;
 
     fn resp(body: &str) -> Response {
-        Response {
-            status: 200,
-            headers: http::HeaderMap::new(),
-            body: Bytes::from(body.to_string()),
-            request_id: Some("req_1".into()),
-            attempts: 1,
-            rate_limit: None,
-            idempotency_key: None,
-        }
+        Response::ok_for_test(body)
     }
 
     fn message(body: &str) -> String {

@@ -45,18 +45,9 @@ pub fn pick_default(resp: &Response) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
 
     fn resp(body: &'static str) -> Response {
-        Response {
-            status: 200,
-            headers: http::HeaderMap::new(),
-            body: Bytes::from_static(body.as_bytes()),
-            request_id: None,
-            attempts: 1,
-            rate_limit: None,
-            idempotency_key: None,
-        }
+        Response::ok_for_test(body)
     }
 
     #[test]

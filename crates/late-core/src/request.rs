@@ -219,6 +219,20 @@ impl Response {
         serde_json::from_slice(&self.body)
             .map_err(|e| crate::body_error::body_error(self, "the expected JSON", &e))
     }
+
+    /// A 200 response with `body` and nothing else, for the core's unit tests.
+    #[cfg(test)]
+    pub(crate) fn ok_for_test(body: &str) -> Self {
+        Self {
+            status: 200,
+            headers: http::HeaderMap::new(),
+            body: Bytes::from(body.to_string()),
+            request_id: None,
+            attempts: 1,
+            rate_limit: None,
+            idempotency_key: None,
+        }
+    }
 }
 
 #[cfg(test)]
