@@ -28,6 +28,40 @@ export declare const DEFAULT_API_KEY: 'sk_test_late_sim_0001'
 export declare const DEFAULT_WEBHOOK_SECRET: 'whsec_test_late_sim'
 
 /**
+ * A team limit: at most `limit` requests in any sliding window of `windowMs` (default 60000),
+ * across all clients. `limit: 0` disables it.
+ *
+ * @example
+ * ```ts
+ * const sim = await startSimulator({ rateLimit: { limit: 120, windowMs: 2000 } })
+ * ```
+ */
+export interface SimulatorRateLimit {
+  limit: number
+  windowMs?: number
+}
+
+/**
+ * What the team limit did since the start, the last `reset()` or `setRateLimit()`.
+ *
+ * @example
+ * ```ts
+ * const { allowed, limited } = sim.rateLimitStats()
+ * console.log(`${((100 * limited) / (allowed + limited)).toFixed(2)} % of requests drew a 429`)
+ * ```
+ */
+export interface SimulatorRateLimitStats {
+  /** Requests per window (`0`: no limit). */
+  limit: number
+  /** The window, in milliseconds. */
+  windowMs: number
+  /** `/api` requests let through. */
+  allowed: number
+  /** `/api` requests refused with `429 rate_limited`. */
+  limited: number
+}
+
+/**
  * Options of {@link startSimulator}. Every field is optional.
  *
  * @example
@@ -47,6 +81,11 @@ export interface SimulatorOptions {
   webhookSecret?: string
   /** Requests allowed per sliding minute across all `/api` routes. Default 600; `0` disables. */
   rateLimitPerMinute?: number
+  /**
+   * The team limit with its window, enforced for every client of the key together like the real
+   * API (which uses a minute): `{ limit: 120, windowMs: 2000 }`. Instead of `rateLimitPerMinute`.
+   */
+  rateLimit?: SimulatorRateLimit
   /** A webhook URL registered at start for `account.*`, `post.*` and `webhook.test` events. */
   webhookUrl?: string
   /** Page size of `GET /v1/accounts` cursor pages requested without `limit` (the API uses 500). */
@@ -244,8 +283,23 @@ export declare class Simulator {
   }
   /** Back to a fresh state: only a new default profile; faults, request log and rate window cleared. */
   reset(): void
-  /** Changes the per-minute request limit (`0` disables it) and clears the window. */
-  setRateLimit(perMinute: number): void
+  /**
+   * Changes the team limit — requests per minute, or `{ limit, windowMs }` — (`0` disables it)
+   * and clears the window and its counts.
+   * @example
+   * ```ts
+   * sim.setRateLimit({ limit: 100, windowMs: 1000 })
+   * ```
+   */
+  setRateLimit(limit: number | SimulatorRateLimit): void
+  /**
+   * The team limit and its counts (`limited`: the 429s it sent); also `GET /__sim/ratelimit`.
+   * @example
+   * ```ts
+   * assert.equal(sim.rateLimitStats().limited, 0)
+   * ```
+   */
+  rateLimitStats(): SimulatorRateLimitStats
   /**
    * Adds an account directly, without the consent flow or a webhook; returns the `SocialAccount`.
    * @example
@@ -298,3 +352,13 @@ export declare function startSimulator(options?: SimulatorOptions): Promise<Simu
  * ```
  */
 export declare function validateFault(fault: Fault): Fault
+
+/**
+ * Parses a team limit as the `late-sim` CLI's `--rate-limit` takes it: `N` (per minute) or
+ * `N/WINDOW` with the window in `ms`, `s` or `m`. Throws a `TypeError` for anything else.
+ * @example
+ * ```ts
+ * parseRateLimit('120/2s') // { limit: 120, windowMs: 2000 }
+ * ```
+ */
+export declare function parseRateLimit(text: string): { limit: number; windowMs: number }

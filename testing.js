@@ -27,6 +27,7 @@ const OPTION_KINDS = {
   apiKey: 'string',
   webhookSecret: 'string',
   rateLimitPerMinute: 'uint',
+  rateLimit: 'rateLimit',
   webhookUrl: 'url',
   accountsPageDefault: 'posint',
   webhookAttempts: 'posint',
@@ -107,6 +108,27 @@ function isCleanText(v) {
   return typeof v === 'string' && v.isWellFormed() && !/[\0-\x1f\x7f]/.test(v)
 }
 
+/**
+ * Checks a team limit `{ limit, windowMs? }` and returns `[limit, windowMs]`; `param` names the
+ * argument in the error.
+ */
+function teamLimit(value, param) {
+  const copy = plainCopy(value, param, 'an object like { limit: 120, windowMs: 2000 }')
+  for (const key of Object.keys(copy)) {
+    if (key !== 'limit' && key !== 'windowMs') {
+      throw invalidArg(`${param}.${key.slice(0, 40)}`, `${param}.${key.slice(0, 40)} is not a known field. Known fields: limit, windowMs`)
+    }
+  }
+  if (!isUint(copy.limit)) {
+    throw invalidArg(`${param}.limit`, `${param}.limit must be a non-negative integer (0 disables the limit), got ${describe(copy.limit)}`)
+  }
+  const windowMs = copy.windowMs ?? 60_000
+  if (!isUint(windowMs) || windowMs === 0) {
+    throw invalidArg(`${param}.windowMs`, `${param}.windowMs must be a positive integer (milliseconds), got ${describe(copy.windowMs)}`)
+  }
+  return [copy.limit, windowMs]
+}
+
 function validateOptions(options) {
   if (options === undefined || options === null) return {}
   const copy = plainCopy(options, 'options', 'an object')
@@ -139,6 +161,13 @@ function validateOptions(options) {
       case 'url':
         if (!isCleanText(value) || !/^https?:\/\/[^/\s]+/i.test(value)) throw bad('an absolute http(s) URL')
         break
+    }
+    if (kind === 'rateLimit') {
+      if (copy.rateLimitPerMinute !== undefined) {
+        throw invalidArg('options.rateLimit', 'startSimulator(options): set options.rateLimit or options.rateLimitPerMinute, not both')
+      }
+      ;[out.rateLimitPerMinute, out.rateLimitWindowMs] = teamLimit(value, 'options.rateLimit')
+      continue
     }
     out[key] = value
   }
@@ -308,11 +337,27 @@ class Simulator {
     this.#native.reset()
   }
 
-  /** Changes the per-minute request limit (`0` disables it) and clears the window. */
-  setRateLimit(perMinute) {
+  /**
+   * Changes the team limit — a number of requests per minute, or `{ limit, windowMs }` — (`0`
+   * disables it) and clears the window and its counts.
+   */
+  setRateLimit(limit) {
     Simulator.#own(this, 'setRateLimit')
-    if (!isUint(perMinute)) throw invalidArg('perMinute', `setRateLimit(perMinute): perMinute must be a non-negative integer, got ${describe(perMinute)}`)
-    this.#native.setRateLimit(perMinute)
+    if (typeof limit === 'object' && limit !== null) {
+      this.#native.setRateLimit(...teamLimit(limit, 'limit'))
+      return
+    }
+    if (!isUint(limit)) throw invalidArg('perMinute', `setRateLimit(perMinute): perMinute must be a non-negative integer, got ${describe(limit)}`)
+    this.#native.setRateLimit(limit)
+  }
+
+  /**
+   * The team limit and what it did since the start, the last `reset()` or `setRateLimit()`:
+   * `{ limit, windowMs, allowed, limited }`, `limited` being the number of 429s it sent.
+   */
+  rateLimitStats() {
+    Simulator.#own(this, 'rateLimitStats')
+    return JSON.parse(this.#native.rateLimitStats())
   }
 
   /** Adds an account directly, without the consent flow or a webhook. Returns the `SocialAccount`. */
@@ -396,4 +441,21 @@ async function startSimulator(options) {
   return new Simulator(n)
 }
 
-module.exports = { startSimulator, Simulator, validateFault, DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET }
+/**
+ * Parses a team limit as the `late-sim` CLI takes it — `N` (per minute) or `N/WINDOW` such as
+ * `120/2s`, `100/500ms`, `600/1m` — into `{ limit, windowMs }`; throws the documented TypeError
+ * (`param: 'text'`) otherwise.
+ * @param {string} text
+ */
+function parseRateLimit(text) {
+  if (!isCleanText(text)) throw invalidArg('text', `parseRateLimit(text): text must be a string like "120/2s", got ${describe(text)}`)
+  let parsed
+  try {
+    parsed = native.parseSimRateLimit(text)
+  } catch (e) {
+    throw invalidArg('text', `parseRateLimit(text): ${e.message}`, e)
+  }
+  return { limit: parsed[0], windowMs: parsed[1] }
+}
+
+module.exports = { startSimulator, Simulator, validateFault, parseRateLimit, DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET }

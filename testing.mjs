@@ -4,5 +4,5 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const testing = require('./testing.js')
 
-export const { startSimulator, Simulator, validateFault, DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET } = testing
+export const { startSimulator, Simulator, validateFault, parseRateLimit, DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET } = testing
 export default testing

@@ -2,12 +2,12 @@
 'use strict'
 
 /**
- * `npx late-sim [--port 4010] [--api-key KEY] [--webhook-secret S] [--rate-limit N] [--webhook-url URL]`
+ * `npx late-sim [--port 4010] [--api-key KEY] [--webhook-secret S] [--rate-limit N[/WINDOW]] [--webhook-url URL]`
  *
  * Runs the Late / Zernio API simulator on 127.0.0.1 until SIGINT (Ctrl-C) or SIGTERM.
  */
 
-const { startSimulator } = require('../testing.js')
+const { startSimulator, parseRateLimit } = require('../testing.js')
 
 const USAGE = `Usage: late-sim [options]
 
@@ -17,7 +17,8 @@ Options:
   --port N              TCP port (default 4010; 0 picks a free port)
   --api-key KEY         accepted API key (default sk_test_late_sim_0001)
   --webhook-secret S    default webhook signing secret (default whsec_test_late_sim)
-  --rate-limit N        requests per minute (default 600; 0 disables)
+  --rate-limit N[/W]    the team limit: N requests per sliding window W, for all clients
+                        together (default 600/1m; W in ms, s or m, e.g. 120/2s; 0 disables)
   --webhook-url URL     register a webhook for account.* and post.* events at start
   -h, --help            show this help`
 
@@ -57,7 +58,7 @@ function parseArgs(argv) {
         opts.webhookSecret = next()
         break
       case '--rate-limit':
-        opts.rateLimitPerMinute = int('--rate-limit')
+        opts.rateLimit = parseRateLimit(next())
         break
       case '--webhook-url':
         opts.webhookUrl = next()
@@ -93,6 +94,8 @@ async function main() {
   console.log(`  LATE_API_KEY=${sim.apiKey}`)
   console.log(`  webhook secret: ${sim.webhookSecret}`)
   console.log(`  admin: ${sim.origin}/__sim/state`)
+  const { limit, windowMs } = sim.rateLimitStats()
+  console.log(`  team limit: ${limit ? `${limit} requests per ${windowMs} ms (429s counted at ${sim.origin}/__sim/ratelimit)` : 'off'}`)
   console.log('Press Ctrl-C to stop.')
 
   // The native server does not keep the event loop alive by itself.

@@ -16,8 +16,11 @@ pub struct SimOptions {
     pub api_key: Option<String>,
     /// Default webhook signing secret (default `whsec_test_late_sim`).
     pub webhook_secret: Option<String>,
-    /// Requests per sliding minute across `/api` routes (default 600; `0` disables).
+    /// Requests per sliding window across `/api` routes, for all clients together (default
+    /// 600; `0` disables).
     pub rate_limit_per_minute: Option<u32>,
+    /// The window of that limit in milliseconds (default 60000).
+    pub rate_limit_window_ms: Option<u32>,
     /// A webhook URL registered at start for `account.*`, `post.*` and `webhook.test`.
     pub webhook_url: Option<String>,
     /// Page size of `GET /v1/accounts` cursor pages sent without `limit` (default 500).
@@ -48,6 +51,9 @@ fn to_config(o: SimOptions) -> Result<late_sim::SimConfig> {
     if let Some(r) = o.rate_limit_per_minute {
         c.rate_limit_per_minute = r;
     }
+    if let Some(ms) = o.rate_limit_window_ms {
+        c.rate_limit_window = std::time::Duration::from_millis(ms.max(1).into());
+    }
     c.webhook_url = o.webhook_url;
     c.accounts_page_default = o.accounts_page_default;
     if let Some(n) = o.webhook_attempts {
@@ -64,6 +70,16 @@ fn to_config(o: SimOptions) -> Result<late_sim::SimConfig> {
 
 fn to_json_text(v: &serde_json::Value) -> Result<String> {
     serde_json::to_string(v).map_err(|e| Error::from_reason(e.to_string()))
+}
+
+/// Parses a CLI team limit, `N` (per minute) or `N/WINDOW` (`120/2s`, `100/500ms`, `600/1m`),
+/// into `[limit, windowMs]`. Throws a message naming the expected form.
+// napi-derive drops the registration of free functions from `cfg(test)` builds.
+#[cfg_attr(test, allow(dead_code))]
+#[napi]
+pub fn parse_sim_rate_limit(text: String) -> Result<Vec<u32>> {
+    let (limit, window) = late_sim::parse_rate_limit(&text).map_err(invalid_arg)?;
+    Ok(vec![limit, window.as_millis().min(u32::MAX as u128) as u32])
 }
 
 /// An in-memory Late API simulator listening on 127.0.0.1 (see `late-native/testing`).
@@ -185,10 +201,18 @@ impl NativeSimulator {
         self.inner.reset();
     }
 
-    /// Changes the per-minute request limit (`0` disables it) and clears the window.
+    /// Changes the team limit to `limit` requests per `window_ms` (default a minute; `limit` 0
+    /// disables it) and clears the window and its counts.
     #[napi]
-    pub fn set_rate_limit(&self, per_minute: u32) {
-        self.inner.set_rate_limit(per_minute);
+    pub fn set_rate_limit(&self, limit: u32, window_ms: Option<u32>) {
+        let window = std::time::Duration::from_millis(window_ms.unwrap_or(60_000).max(1).into());
+        self.inner.set_rate_limit_window(limit, window);
+    }
+
+    /// The team limit and its counts as JSON text: `{limit, windowMs, allowed, limited}`.
+    #[napi]
+    pub fn rate_limit_stats(&self) -> Result<String> {
+        to_json_text(&self.inner.rate_limit_stats())
     }
 
     /// Adds an account without the consent flow. `json` is

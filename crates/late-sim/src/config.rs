@@ -21,8 +21,11 @@ pub struct SimConfig {
     /// Secret given to webhooks created without a `secret` field, so deliveries are signed by
     /// default. Creating a webhook with `secret: ""` makes it unsigned, as on the real API.
     pub webhook_secret: String,
-    /// Requests allowed per sliding minute across all `/api` routes; `0` disables the limit.
+    /// Requests allowed per sliding window (`rate_limit_window`) across all `/api` routes, for
+    /// every client of the key together, like the real API's team limit; `0` disables it.
     pub rate_limit_per_minute: u32,
+    /// The length of that window: a minute on the real API, shorter in tests.
+    pub rate_limit_window: Duration,
     /// Page size of `GET /v1/accounts` cursor pages when `cursor` is sent without `limit`
     /// (the real API uses 500).
     pub accounts_page_default: Option<u32>,
@@ -48,6 +51,7 @@ impl Default for SimConfig {
             api_key: DEFAULT_API_KEY.to_string(),
             webhook_secret: DEFAULT_WEBHOOK_SECRET.to_string(),
             rate_limit_per_minute: 600,
+            rate_limit_window: Duration::from_secs(60),
             accounts_page_default: None,
             webhook_attempts: 3,
             webhook_retry_delay: Duration::from_millis(200),

@@ -15,7 +15,7 @@
 //! ```
 //!
 //! Admin routes (no auth): `GET|POST|DELETE /__sim/faults`, `GET|DELETE /__sim/requests`,
-//! `GET /__sim/state`, `POST /__sim/reset`, `POST /__sim/accounts`.
+//! `GET /__sim/state`, `GET /__sim/ratelimit`, `POST /__sim/reset`, `POST /__sim/accounts`.
 
 #![deny(missing_docs)]
 
@@ -41,6 +41,7 @@ mod webhook_delivery;
 pub use config::{SimConfig, DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET};
 pub use error::SimError;
 pub use faults::{Fault, FaultAction};
+pub use ratelimit::parse_limit as parse_rate_limit;
 pub use recorder::RecordedRequest;
 pub use routes::connect::{ConsentOutcome, CONNECT_PLATFORMS};
 pub use simulator::Simulator;

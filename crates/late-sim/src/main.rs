@@ -1,20 +1,21 @@
 //! `late-sim`: run the Late API simulator from the command line.
 //!
 //! ```text
-//! late-sim [--port 4010] [--api-key K] [--webhook-secret S] [--rate-limit N] [--webhook-url URL]
+//! late-sim [--port 4010] [--api-key K] [--webhook-secret S] [--rate-limit N[/WINDOW]] [--webhook-url URL]
 //! ```
 
 use std::process::ExitCode;
 
 use late_sim::SimConfig;
 
-const USAGE: &str = "Usage: late-sim [--port N] [--api-key KEY] [--webhook-secret SECRET] [--rate-limit N] [--webhook-url URL]
+const USAGE: &str = "Usage: late-sim [--port N] [--api-key KEY] [--webhook-secret SECRET] [--rate-limit N[/WINDOW]] [--webhook-url URL]
 
 Runs an in-memory Late / Zernio API simulator on 127.0.0.1 until Ctrl-C.
   --port N              TCP port (default 4010; 0 picks a free port)
   --api-key KEY         accepted API key (default sk_test_late_sim_0001)
   --webhook-secret S    default webhook signing secret (default whsec_test_late_sim)
-  --rate-limit N        requests per minute (default 600; 0 disables)
+  --rate-limit N[/W]    the team limit: N requests per sliding window W, for all clients
+                        together (default 600/1m; W in ms, s or m, e.g. 120/2s; 0 disables)
   --webhook-url URL     register a webhook for account.* and post.* events at start";
 
 fn parse(args: &[String]) -> Result<Option<SimConfig>, String> {
@@ -46,9 +47,8 @@ fn parse(args: &[String]) -> Result<Option<SimConfig>, String> {
             "--api-key" => c.api_key = value()?,
             "--webhook-secret" => c.webhook_secret = value()?,
             "--rate-limit" => {
-                c.rate_limit_per_minute = value()?
-                    .parse()
-                    .map_err(|_| "--rate-limit must be a non-negative integer".to_string())?
+                (c.rate_limit_per_minute, c.rate_limit_window) =
+                    late_sim::parse_rate_limit(&value()?)?
             }
             "--webhook-url" => c.webhook_url = Some(value()?),
             other => return Err(format!("unknown option {other}")),

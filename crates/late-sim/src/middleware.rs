@@ -57,6 +57,7 @@ fn is_admin_path(path: &str) -> bool {
         "/__sim/faults",
         "/__sim/requests",
         "/__sim/state",
+        "/__sim/ratelimit",
         "/__sim/reset",
         "/__sim/accounts",
         "/__sim/health",
@@ -197,8 +198,10 @@ pub(crate) async fn common(State(app): State<Shared>, req: Request, next: Next) 
             "rate_limit_error",
             "rate_limited",
             format!(
-                "Rate limit exceeded: {} requests per minute. Retry after {} seconds.",
-                r.limit, r.retry_after
+                "Rate limit exceeded: {} requests per {}. Retry after {} seconds.",
+                r.limit,
+                window_text(lock(&app.limiter).window()),
+                r.retry_after
             ),
         )
         .header(header::RETRY_AFTER, r.retry_after.to_string());
@@ -272,6 +275,15 @@ pub(crate) async fn common(State(app): State<Shared>, req: Request, next: Next) 
         sleep_or_shutdown(&app, d).await;
     }
     finish(resp)
+}
+
+/// `minute` for the real API's window, else the window in seconds or milliseconds.
+fn window_text(w: Duration) -> String {
+    match w.as_millis() {
+        60_000 => "minute".to_string(),
+        ms if ms % 1000 == 0 => format!("{} s", ms / 1000),
+        ms => format!("{ms} ms"),
+    }
 }
 
 fn set_header(resp: &mut Response, name: HeaderName, value: &str) {

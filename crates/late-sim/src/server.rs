@@ -89,7 +89,10 @@ pub(crate) async fn start(config: SimConfig) -> Result<Shared, SimError> {
         state: Mutex::new(state),
         faults: Mutex::new(FaultSet::default()),
         recorder: Mutex::new(Recorder::new(config.max_recorded_requests)),
-        limiter: Mutex::new(RateLimiter::new(config.rate_limit_per_minute)),
+        limiter: Mutex::new(RateLimiter::new(
+            config.rate_limit_per_minute,
+            config.rate_limit_window,
+        )),
         tracker: TaskTracker::new(),
         shutdown: CancellationToken::new(),
         http,

@@ -126,9 +126,19 @@ impl Simulator {
 
     /// Changes the per-minute request limit (`0` disables it).
     pub fn set_rate_limit(&self, per_minute: u32) {
-        let mut l = lock(&self.app.limiter);
-        l.set_limit(per_minute);
-        l.reset();
+        self.set_rate_limit_window(per_minute, crate::ratelimit::DEFAULT_WINDOW);
+    }
+
+    /// Changes the team limit to `limit` requests per sliding `window` (`0` disables it);
+    /// clears the window and the counts.
+    pub fn set_rate_limit_window(&self, limit: u32, window: std::time::Duration) {
+        lock(&self.app.limiter).configure(limit, window);
+    }
+
+    /// `{limit, windowMs, allowed, limited}`: the team limit, and how many `/api` requests it
+    /// let through and refused with a 429 since the start, the last reset or the last change.
+    pub fn rate_limit_stats(&self) -> Value {
+        lock(&self.app.limiter).stats()
     }
 
     /// Does what the consent page's Allow/Deny button does for the connect behind `auth_url`

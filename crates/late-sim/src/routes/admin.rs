@@ -75,6 +75,12 @@ pub(crate) async fn state(State(app): State<Shared>) -> Json<Value> {
     Json(app.state().snapshot())
 }
 
+/// `GET /__sim/ratelimit`: `{limit, windowMs, allowed, limited}` (`limited` counts the 429s the
+/// team limit sent).
+pub(crate) async fn rate_limit(State(app): State<Shared>) -> Json<Value> {
+    Json(lock(&app.limiter).stats())
+}
+
 /// Resets data, faults, the request log and the rate-limit window.
 pub(crate) fn reset_all(app: &Shared) {
     *app.state() = SimState::new(&app.ids);

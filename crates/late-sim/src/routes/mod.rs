@@ -110,6 +110,7 @@ pub(crate) fn router(app: Shared) -> Router {
             get(admin::list_requests).delete(admin::clear_requests),
         )
         .route("/__sim/state", get(admin::state))
+        .route("/__sim/ratelimit", get(admin::rate_limit))
         .route("/__sim/reset", post(admin::reset))
         .route("/__sim/accounts", post(admin::add_account))
         .fallback(api_not_found)
