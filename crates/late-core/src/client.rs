@@ -12,6 +12,7 @@ use crate::connect::{self, ConnectParams, ConnectResult};
 use crate::default_profile::DefaultProfile;
 use crate::error::{Error, Result};
 use crate::http_client::HttpClient;
+use crate::pacing::{Pacer, PacingStats};
 use crate::profiles;
 use crate::rate_limit::RateLimit;
 use crate::request::{CallOptions, Request, Response};
@@ -34,15 +35,17 @@ impl Client {
     pub fn new(mut config: ClientConfig) -> Result<Self> {
         config.validate()?;
         let http = HttpClient::build(config.network.clone(), config.is_https())?;
+        let pacer = Pacer::new(&config.rate_limit, &config.api_key);
         Ok(Self {
-            transport: Transport::new(http, Arc::new(config))?,
+            transport: Transport::new(http, Arc::new(config), pacer)?,
             default_profile: Arc::default(),
         })
     }
 
     /// A client with another configuration that shares this one's connection pool (unless the
     /// trust, proxy, HTTP/2 setting or the base URL's scheme changed: then it gets a pool of its
-    /// own). The default-profile cache is shared only when the key and base URL are unchanged.
+    /// own). The default-profile cache is shared only when the key and base URL are unchanged;
+    /// the pacer (so a 429's pause) when the key and the `rateLimit` option are.
     pub fn with_config(&self, mut config: ClientConfig) -> Result<Self> {
         config.validate()?;
         let shared = self.transport.http_client();
@@ -60,10 +63,22 @@ impl Client {
         } else {
             Arc::default()
         };
+        let pacer = if config.api_key == self.config().api_key
+            && self.transport.pacer().is_for(&config.rate_limit)
+        {
+            self.transport.pacer().clone()
+        } else {
+            Pacer::new(&config.rate_limit, &config.api_key)
+        };
         Ok(Self {
-            transport: Transport::new(http, Arc::new(config))?,
+            transport: Transport::new(http, Arc::new(config), pacer)?,
             default_profile,
         })
+    }
+
+    /// What pacing does and did (mode, limit, queue, waits, Redis fallbacks).
+    pub fn pacing_stats(&self) -> PacingStats {
+        self.transport.pacer().stats()
     }
 
     /// The configuration.

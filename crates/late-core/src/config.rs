@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 use crate::http_client::NetworkSettings;
 use crate::observe::AttemptObserver;
+use crate::pacing::PacingConfig;
 use crate::secret::ApiKey;
 
 /// The API's default base URL. Paths such as `/v1/accounts` are appended to it.
@@ -44,6 +45,8 @@ pub struct ClientConfig {
     pub network: NetworkSettings,
     /// Receives a record of each attempt (logs, metrics), if set.
     pub observer: Option<Arc<dyn AttemptObserver>>,
+    /// Pacing under the team's rate limit (the `rateLimit` option).
+    pub rate_limit: PacingConfig,
 }
 
 impl ClientConfig {
@@ -60,6 +63,7 @@ impl ClientConfig {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             network: NetworkSettings::default(),
             observer: None,
+            rate_limit: PacingConfig::default(),
         }
     }
 
@@ -108,6 +112,7 @@ impl ClientConfig {
                 "must be a positive number of milliseconds",
             ));
         }
+        self.rate_limit.validate()?;
         crate::headers::check_all("defaultHeaders", &self.default_headers)
     }
 }

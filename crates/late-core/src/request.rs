@@ -204,6 +204,8 @@ pub struct Response {
     pub rate_limit: Option<RateLimit>,
     /// The `Idempotency-Key` that was sent, if any.
     pub idempotency_key: Option<String>,
+    /// How long the call waited for the rate limit (all attempts).
+    pub queued: Duration,
 }
 
 impl Response {
@@ -231,6 +233,7 @@ impl Response {
             attempts: 1,
             rate_limit: None,
             idempotency_key: None,
+            queued: Duration::ZERO,
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::decode::{Body, BodyError, Encoding, ACCEPT_ENCODING};
 use crate::error::{ApiError, ConnectionKind, Error, Result};
 use crate::http_client::HttpClient;
 use crate::observe::{Attempt, ObserveLevel};
+use crate::pacing::{self, Pacer};
 use crate::rate_limit::RateLimit;
 use crate::request::{CallOptions, Method, Request, Response};
 use crate::retry;
@@ -30,6 +31,7 @@ pub struct Transport {
     /// The base URL's path without a trailing slash (`/api`, or empty).
     base_path: String,
     last_rate_limit: Arc<Mutex<Option<RateLimit>>>,
+    pacer: Pacer,
 }
 
 /// What one attempt saw, for the observer.
@@ -57,8 +59,9 @@ pub struct Warmup {
 }
 
 impl Transport {
-    /// A transport over `http` (shared pool) with `config` (already validated).
-    pub fn new(http: HttpClient, config: Arc<ClientConfig>) -> Result<Self> {
+    /// A transport over `http` (shared pool) with `config` (already validated), paced by
+    /// `pacer` (shared with the clones that keep the same key and `rateLimit`).
+    pub fn new(http: HttpClient, config: Arc<ClientConfig>, pacer: Pacer) -> Result<Self> {
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", config.api_key.expose()))
             .map_err(|_| {
                 Error::validation(
@@ -83,7 +86,13 @@ impl Transport {
             base,
             base_path,
             last_rate_limit: Arc::new(Mutex::new(None)),
+            pacer,
         })
+    }
+
+    /// The pacer.
+    pub fn pacer(&self) -> &Pacer {
+        &self.pacer
     }
 
     /// The configuration.
@@ -189,8 +198,18 @@ impl Transport {
         let observer = self.config.observer.as_ref();
 
         let mut attempt: u32 = 0;
+        let mut queued = Duration::ZERO;
         loop {
             attempt += 1;
+            // Pacing (crate::pacing): wait for a slot of the team's rate limit.
+            let budget = pacing::Budget {
+                max_wait,
+                deadline,
+                attempts: attempt - 1,
+                rate_limit: self.last_rate_limit(),
+            };
+            let permit = self.pacer.acquire(&budget, cancel).await?;
+            queued += permit.waited();
             let attempt_timeout = match deadline {
                 Some(d) => timeout.min(d.saturating_duration_since(Instant::now())),
                 None => timeout,
@@ -218,11 +237,13 @@ impl Transport {
                     }
                 }
             };
+            permit.complete(pacing::Seen::of(&outcome));
             let (err, server_wait) = match outcome {
                 Ok(mut resp) => {
                     report(None, None, seen);
                     resp.attempts = attempt;
                     resp.idempotency_key = idempotency_key;
+                    resp.queued = queued;
                     return Ok(resp);
                 }
                 Err((err, wait)) => (err.with_attempts(attempt), wait),
@@ -458,6 +479,7 @@ impl Transport {
                 attempts: 0,
                 rate_limit,
                 idempotency_key: None,
+                queued: Duration::ZERO,
             });
         }
         let wait = retry::server_wait(&headers, status, SystemTime::now());

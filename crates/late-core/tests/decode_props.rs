@@ -17,6 +17,7 @@ fn response(body: Vec<u8>, status: u16) -> Response {
         attempts: 1,
         rate_limit: None,
         idempotency_key: None,
+        queued: std::time::Duration::ZERO,
     }
 }
 
