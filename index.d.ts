@@ -40,6 +40,10 @@ export {
   createMemoryEventStore,
 } from './lib/webhook'
 export type * from './lib/webhook'
+export { createRedisEventStore } from './lib/redis-store'
+export type { RedisEventStore, RedisEventStoreOptions } from './lib/redis-store'
+import type { RateLimitOption, PacingStats } from './lib/rate-limit'
+export type { RateLimitOption, RateLimitSettings, PacingStats } from './lib/rate-limit'
 export { Paginator } from './lib/pagination'
 export { fileFromPath, LateFile } from './lib/operations'
 export type {
@@ -90,7 +94,8 @@ export interface LateClientOptions {
   maxRetries?: number
   /**
    * Longest wait between two attempts, in ms: caps the client's own backoff; a server asking for
-   * longer (`Retry-After`) fails the call at once with `retryAfterMs` set. Default 60 000.
+   * longer (`Retry-After`), or a slot of the rate limit further away (pacing), fails the call at
+   * once with `retryAfterMs` set. Default 60 000.
    */
   maxRetryWaitMs?: number
   /**
@@ -134,6 +139,11 @@ export interface LateClientOptions {
    * ```
    */
   onAttempt?: (attempt: LateAttempt) => void
+  /**
+   * Pacing under the team's rate limit, on by default; `false` turns it off,
+   * `{ redis: 'redis://…' }` shares one window with every process on the key. See {@link RateLimitOption}.
+   */
+  rateLimit?: RateLimitOption
 }
 
 /** Log levels, most verbose first. */
@@ -384,6 +394,8 @@ export interface WithResponse<T> {
   rateLimit?: RateLimitInfo
   attempts: number
   idempotencyKey?: string
+  /** How long the call waited for the rate limit, in ms (all attempts). */
+  queuedMs: number
 }
 
 /** `late.connect(platform, params?, options?)`: the connection URL for `platform`. */
@@ -417,6 +429,15 @@ export declare class LateClient {
   readonly maxRetries: number
   /** Rate-limit state of the latest response, if the server sent one. */
   readonly rateLimit: RateLimitInfo | undefined
+  /**
+   * What pacing under the rate limit does and did (shared with `withOptions` clones that keep
+   * the key and `rateLimit`).
+   * @example
+   * ```ts
+   * console.log(late.pacing.mode, late.pacing.queued)
+   * ```
+   */
+  readonly pacing: PacingStats
   /** Media uploads. */
   readonly media: MediaResource & Namespaces['media']
   /**

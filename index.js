@@ -13,6 +13,7 @@ const errors = require('./lib/errors.js')
 const { LateClient, getDefaultClient, DEFAULT_BASE_URL } = require('./lib/client.js')
 const { parseConnectCallback } = require('./lib/callback.js')
 const webhook = require('./lib/webhook.js')
+const { createRedisEventStore } = require('./lib/redis-store.js')
 const { Paginator } = require('./lib/pagination.js')
 const { ApiPromise } = require('./lib/resources/index.js')
 const { fileFromPath, LateFile } = require('./lib/body.js')
@@ -37,6 +38,7 @@ module.exports = {
   signWebhook: webhook.signWebhook,
   createWebhookHandler: webhook.createWebhookHandler,
   createMemoryEventStore: webhook.createMemoryEventStore,
+  createRedisEventStore,
   Paginator,
   ApiPromise,
   fileFromPath,

@@ -13,6 +13,7 @@ export const {
   signWebhook,
   createWebhookHandler,
   createMemoryEventStore,
+  createRedisEventStore,
   Paginator,
   ApiPromise,
   fileFromPath,

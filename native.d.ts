@@ -38,6 +38,8 @@ export declare class NativeClient {
   warmup(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeWarmup>
   /** Rate-limit state of the most recent response, if the server sent it. */
   get rateLimit(): NativeRateLimit | null
+  /** What pacing under the rate limit does and did. */
+  get pacing(): NativePacingStats
   /** Any API request, with retries, timeouts and cancellation. */
   request(request: NativeRequest, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeResponse>
   /** `GET /v1/connect/{platform}` → JSON text `{connectUrl, state, ...}`. */
@@ -55,6 +57,16 @@ export declare class NativeClient {
    * progress callbacks `(progress) => void`, retries and an inactivity timeout.
    */
   upload(upload: NativeUpload, options?: CallOptions | undefined | null, onProgress?: ((progress: NativeUploadProgress) => void) | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeUploadResult>
+}
+
+/** Ids of handled webhook events in Redis (`SET NX PX`), shared by every instance. */
+export declare class NativeRedisEventStore {
+  /** A store at `url` (`redis://` or `rediss://`); connects on first use. */
+  constructor(url: string, ttlMs: number, keyPrefix: string)
+  /** `true` if `id` was not handled yet (and is now recorded), `false` for a duplicate. */
+  claim(id: string): Promise<boolean>
+  /** Forgets `id`, so that a retry of the event is handled. */
+  release(id: string): Promise<void>
 }
 
 /** An in-memory Late API simulator listening on 127.0.0.1 (see `late-native/testing`). */
@@ -92,8 +104,13 @@ export declare class NativeSimulator {
   state(): string
   /** Back to a fresh state (a new default profile; faults, request log and rate window cleared). */
   reset(): void
-  /** Changes the per-minute request limit (`0` disables it) and clears the window. */
-  setRateLimit(perMinute: number): void
+  /**
+   * Changes the team limit to `limit` requests per `window_ms` (default a minute; `limit` 0
+   * disables it) and clears the window and its counts.
+   */
+  setRateLimit(limit: number, windowMs?: number | undefined | null): void
+  /** The team limit and its counts as JSON text: `{limit, windowMs, allowed, limited}`. */
+  rateLimitStats(): string
   /**
    * Adds an account without the consent flow. `json` is
    * `{platform, profileId?, username?, displayName?, isActive?, needsReconnection?}`;
@@ -149,6 +166,8 @@ export interface ClientOptions {
   proxyDisabled?: boolean
   /** Whether HTTP/2 may be negotiated (default true). */
   http2?: boolean
+  /** Pacing under the team's rate limit (on by default). */
+  rateLimit?: RateLimitOptions
 }
 
 /**
@@ -236,6 +255,46 @@ export interface NativeNextPage {
   limit?: number
 }
 
+/** What pacing does and did: `LateClient.pacing`. */
+export interface NativePacingStats {
+  /** `off`, `local`, `redis` or `fallback` (Redis configured but away). */
+  mode: string
+  /** The limit in use (learned from the headers or configured); absent until known. */
+  limit?: number
+  /** The window in ms. */
+  windowMs: number
+  /** Processes seen on the shared window lately (1 without Redis). */
+  processes: number
+  /** Calls waiting for a slot now. */
+  queued: number
+  /** Slots granted (one per attempt). */
+  calls: number
+  /** Slots granted after a wait. */
+  delayed: number
+  /** Total wait of those, in ms. */
+  waitedMs: number
+  /**
+   * Calls failed at once with a `RateLimitError` because the wait exceeded `maxRetryWaitMs`
+   * or the deadline.
+   */
+  refused: number
+  /** 429s that paused every call. */
+  pauses: number
+  /** Times Redis failed and pacing went local. */
+  fallbacks: number
+  /** Times Redis came back. */
+  rejoins: number
+  /** Redis round trips (commands sent). */
+  redisCalls: number
+  /** Redis calls that failed or timed out. */
+  redisErrors: number
+  /**
+   * Requests the API counted that this client did not send (from `X-RateLimit-Remaining`,
+   * without Redis).
+   */
+  absorbed: number
+}
+
 /** One multipart part: text (`text`), bytes (`data`) or a file (`path`). */
 export interface NativePart {
   /** The form field name. */
@@ -298,6 +357,8 @@ export interface NativeResponse {
   idempotencyKey?: string
   /** `X-RateLimit-*` headers of the response. */
   rateLimit?: NativeRateLimit
+  /** How long the call waited for the rate limit, in ms (all attempts). */
+  queuedMs: number
 }
 
 /** What to upload and where. */
@@ -343,6 +404,24 @@ export interface NativeWarmup {
 }
 
 /**
+ * Parses a CLI team limit, `N` (per minute) or `N/WINDOW` (`120/2s`, `100/500ms`, `600/1m`),
+ * into `[limit, windowMs]`. Throws a message naming the expected form.
+ */
+export declare function parseSimRateLimit(text: string): Array<number>
+
+/** The `rateLimit` client option, resolved by the facade (`false` → `enabled: false`). */
+export interface RateLimitOptions {
+  /** `false` turns pacing off. */
+  enabled: boolean
+  /** The team's window in ms (default 60000). */
+  windowMs?: number
+  /** Requests per window, instead of what `X-RateLimit-Limit` says. */
+  limit?: number
+  /** `redis://` or `rediss://` URL of the Redis every process on the key shares. */
+  redis?: string
+}
+
+/**
  * Signs a webhook body the way Zernio does: the lowercase hex HMAC-SHA256 of the raw bytes,
  * keyed by `secret`. For tests that send webhooks to an application.
  */
@@ -356,8 +435,13 @@ export interface SimOptions {
   apiKey?: string
   /** Default webhook signing secret (default `whsec_test_late_sim`). */
   webhookSecret?: string
-  /** Requests per sliding minute across `/api` routes (default 600; `0` disables). */
+  /**
+   * Requests per sliding window across `/api` routes, for all clients together (default
+   * 600; `0` disables).
+   */
   rateLimitPerMinute?: number
+  /** The window of that limit in milliseconds (default 60000). */
+  rateLimitWindowMs?: number
   /** A webhook URL registered at start for `account.*`, `post.*` and `webhook.test`. */
   webhookUrl?: string
   /** Page size of `GET /v1/accounts` cursor pages sent without `limit` (default 500). */

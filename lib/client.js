@@ -17,6 +17,7 @@ const { encodeBody } = require('./body.js')
 const { installNamespaces } = require('./namespaces.js')
 const logging = require('./logging.js')
 const trust = require('./trust.js')
+const { checkRateLimit, nativeRateLimit } = require('./rate-limit.js')
 
 /** The API's base URL when neither the option nor an env variable sets one. */
 const DEFAULT_BASE_URL = 'https://zernio.com/api'
@@ -37,6 +38,7 @@ const CLIENT_OPTION_KEYS = [
   'logger',
   'logLevel',
   'onAttempt',
+  'rateLimit',
 ]
 const CONNECT_KEYS = [
   'profileId',
@@ -113,6 +115,7 @@ function resolveOptions(options) {
     logger,
     logLevel: logging.resolveLevel(options.logLevel, logger),
     onAttempt: options.onAttempt,
+    rateLimit: checkRateLimit(options.rateLimit),
   }
 }
 
@@ -147,6 +150,7 @@ function toNativeOptions(o) {
     proxyUrl: typeof o.proxy === 'string' ? o.proxy : undefined,
     proxyDisabled: o.proxy === false ? true : undefined,
     http2: o.http2,
+    rateLimit: nativeRateLimit(o.rateLimit),
   }
 }
 
@@ -309,6 +313,15 @@ class LateClient {
   /** Rate-limit state (`limit`, `remaining`, `resetAt` in Unix seconds) of the latest response, if sent. */
   get rateLimit() {
     return this.#native.rateLimit ?? undefined
+  }
+
+  /**
+   * Pacing under the team's rate limit: `{ mode, limit, windowMs, processes, queued, calls,
+   * delayed, waitedMs, refused, pauses, fallbacks, rejoins, redisCalls, redisErrors, absorbed }`.
+   * `mode` is `off`, `local`, `redis`, or `fallback` while a configured Redis is away.
+   */
+  get pacing() {
+    return this.#native.pacing
   }
 
   /** A client with some options changed that shares this one's connection pool. */
@@ -495,6 +508,7 @@ class LateClient {
       rateLimit: res.rateLimit ?? undefined,
       attempts: res.attempts,
       idempotencyKey: res.idempotencyKey ?? undefined,
+      queuedMs: res.queuedMs,
     }
     // The compat layer (late-native/zernio) builds a Response from the raw answer.
     if (how.raw) Object.defineProperty(result, 'raw', { value: { text: res.body, url: `${this.#options.baseUrl}${path}`, query: req.query } })

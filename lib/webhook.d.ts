@@ -139,8 +139,8 @@ export declare function signWebhook(
 
 /**
  * Where {@link createWebhookHandler} remembers the event ids it has processed. Either an atomic
- * `claim` (preferred; e.g. Redis `SET key 1 NX EX 259200`), or `has` + `add` (a `Set` works, but
- * the check-then-add is not atomic across processes).
+ * `claim` (preferred; `createRedisEventStore` shares one across instances), or `has` + `add` (a
+ * `Set` works, but the check-then-add is not atomic across processes).
  */
 export type WebhookEventStore =
   | {
@@ -182,7 +182,8 @@ export interface MemoryEventStoreOptions {
 
 /**
  * Creates the bounded, expiring, per-process store of seen event ids that
- * {@link createWebhookHandler} uses by default. With several server instances use a shared store.
+ * {@link createWebhookHandler} uses by default. With several server instances use a shared store:
+ * `createRedisEventStore({ url })`.
  *
  * @param options - Size and expiry.
  * @returns A store for {@link WebhookHandlerOptions.store}.

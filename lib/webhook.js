@@ -304,7 +304,7 @@ function headerText(s) {
 /**
  * An in-memory store of seen event ids for {@link createWebhookHandler}: bounded (oldest ids are
  * dropped past `maxEntries`) and expiring (ids are forgotten after `ttlMs`). Per process only:
- * with several instances, pass a shared store (e.g. Redis `SET id 1 NX EX ttl` as `claim`).
+ * with several instances, pass a shared store (`createRedisEventStore` of lib/redis-store.js).
  *
  * @param {{ maxEntries?: number, ttlMs?: number, now?: () => number }} [options]
  */

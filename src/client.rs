@@ -71,6 +71,8 @@ pub struct NativeResponse {
     pub idempotency_key: Option<String>,
     /// `X-RateLimit-*` headers of the response.
     pub rate_limit: Option<NativeRateLimit>,
+    /// How long the call waited for the rate limit, in ms (all attempts).
+    pub queued_ms: f64,
 }
 
 impl NativeResponse {
@@ -90,6 +92,7 @@ impl NativeResponse {
             attempts: r.attempts,
             idempotency_key: r.idempotency_key,
             rate_limit: r.rate_limit.map(Into::into),
+            queued_ms: r.queued.as_secs_f64() * 1000.0,
         }
     }
 }
@@ -231,6 +234,12 @@ impl NativeClient {
     #[napi(getter)]
     pub fn rate_limit(&self) -> Option<NativeRateLimit> {
         self.inner.last_rate_limit().map(Into::into)
+    }
+
+    /// What pacing under the rate limit does and did.
+    #[napi(getter)]
+    pub fn pacing(&self) -> crate::pacing::NativePacingStats {
+        self.inner.pacing_stats().into()
     }
 
     /// Any API request, with retries, timeouts and cancellation.

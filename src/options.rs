@@ -35,6 +35,8 @@ pub struct ClientOptions {
     pub proxy_disabled: Option<bool>,
     /// Whether HTTP/2 may be negotiated (default true).
     pub http2: Option<bool>,
+    /// Pacing under the team's rate limit (on by default).
+    pub rate_limit: Option<crate::pacing::RateLimitOptions>,
 }
 
 /// Per-call options.
@@ -117,6 +119,9 @@ impl ClientOptions {
             },
             http2: self.http2.unwrap_or(true),
         };
+        if let Some(r) = &self.rate_limit {
+            c.rate_limit = r.to_core()?;
+        }
         Ok(c)
     }
 }

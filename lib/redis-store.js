@@ -1,0 +1,62 @@
+'use strict'
+
+/**
+ * `createRedisEventStore`: the webhook event store for several server instances. Each event id
+ * is claimed in Redis with `SET … NX PX ttl` through the Rust core's Redis client (no Redis
+ * package in JS), so one instance handles it; a handler that throws releases the id so that
+ * Zernio's retry is handled.
+ */
+
+const native = require('./load-native.js')
+const { fromNative } = require('./transport.js')
+const { LateValidationError } = require('./errors.js')
+const v = require('./validate.js')
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const KEYS = ['url', 'ttlMs', 'keyPrefix']
+
+/**
+ * A store of handled webhook event ids in Redis, for {@link createWebhookHandler}'s `store`.
+ *
+ * @param {{ url: string, ttlMs?: number, keyPrefix?: string }} options `url`: `redis://` or
+ *   `rediss://` (TLS); `ttlMs`: how long an id is remembered (default 24 h); `keyPrefix`: before
+ *   each id (default `late-native:webhook:`).
+ * @returns {{ claim(id: string): Promise<boolean>, release(id: string): Promise<void> }}
+ */
+function createRedisEventStore(options) {
+  if (options === undefined) {
+    throw new LateValidationError('invalid `options`: expected { url, ttlMs?, keyPrefix? }', { param: 'options' })
+  }
+  // A plain copy: getters and Proxy traps run once, and what they throw names `options`.
+  options = v.record(options, 'options')
+  v.knownKeys(options, KEYS, 'options')
+  if (typeof options.url !== 'string' || !/^(rediss?|valkeys?):\/\/./i.test(options.url)) {
+    // Never echoed: the URL may carry a password.
+    throw new LateValidationError('invalid `url`: expected a redis:// or rediss:// URL', { param: 'url' })
+  }
+  const ttlMs = v.optionalPositiveNumber(options.ttlMs, 'ttlMs') ?? DAY_MS
+  const keyPrefix = v.optionalString(options.keyPrefix, 'keyPrefix') ?? 'late-native:webhook:'
+  let store
+  try {
+    store = new native.NativeRedisEventStore(options.url, ttlMs, keyPrefix)
+  } catch (e) {
+    throw fromNative(e)
+  }
+  const call = async (fn) => {
+    try {
+      return await fn()
+    } catch (e) {
+      throw fromNative(e)
+    }
+  }
+  return Object.freeze({
+    /** `true` if no instance handled `id` within `ttlMs` (it is now recorded); `false` for a duplicate. */
+    claim: (id) => call(() => store.claim(String(id))),
+    /** Forgets `id`, so that a retry of the event is handled. */
+    release: (id) => call(() => store.release(String(id))),
+    toJSON: () => ({ kind: 'redis', ttlMs, keyPrefix }),
+    [require('node:util').inspect.custom]: () => `RedisEventStore { ttlMs: ${ttlMs}, keyPrefix: '${keyPrefix}' }`,
+  })
+}
+
+module.exports = { createRedisEventStore }

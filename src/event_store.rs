@@ -1,0 +1,43 @@
+//! `NativeRedisEventStore`: the Redis store behind `createRedisEventStore` (lib/redis-store.js).
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::errors::to_napi;
+
+/// Ids of handled webhook events in Redis (`SET NX PX`), shared by every instance.
+#[napi]
+pub struct NativeRedisEventStore {
+    inner: Arc<late_core::RedisEventStore>,
+}
+
+#[napi]
+impl NativeRedisEventStore {
+    /// A store at `url` (`redis://` or `rediss://`); connects on first use.
+    #[napi(constructor)]
+    pub fn new(url: String, ttl_ms: f64, key_prefix: String) -> Result<Self> {
+        let target = late_core::RedisTarget::parse(&url, "url").map_err(to_napi)?;
+        let ttl = crate::options::duration("ttlMs", Some(ttl_ms))?
+            .unwrap_or(late_core::event_store::DEFAULT_TTL);
+        let inner = late_core::RedisEventStore::new(target, ttl, key_prefix).map_err(to_napi)?;
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// `true` if `id` was not handled yet (and is now recorded), `false` for a duplicate.
+    #[napi(ts_return_type = "Promise<boolean>")]
+    pub fn claim(&self, env: &Env, id: String) -> Result<AsyncBlock<bool>> {
+        let store = self.inner.clone();
+        AsyncBlockBuilder::new(async move { store.claim(&id).await.map_err(to_napi) }).build(env)
+    }
+
+    /// Forgets `id`, so that a retry of the event is handled.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn release(&self, env: &Env, id: String) -> Result<AsyncBlock<()>> {
+        let store = self.inner.clone();
+        AsyncBlockBuilder::new(async move { store.release(&id).await.map_err(to_napi) }).build(env)
+    }
+}
