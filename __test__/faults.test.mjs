@@ -86,6 +86,8 @@ test('429 + Retry-After: waited, then success; with retries off a RateLimitError
 
 test('the simulator rate limit: 429 rate_limited past the per-minute limit, honoured and retried', async () => {
   sim.setRateLimit(3)
+  // Pacing off: this is about the simulator's answer (rate-limit.test.mjs covers pacing).
+  client = client.withOptions({ rateLimit: false })
   for (let i = 0; i < 3; i++) await client.request('GET /v1/auth/verify')
   assert.equal(client.rateLimit.remaining, 0)
   await assert.rejects(client.request('GET /v1/auth/verify', undefined, { maxRetries: 0 }), (e) => {
