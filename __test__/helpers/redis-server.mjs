@@ -84,6 +84,10 @@ export async function startRedis() {
       stdio: ['ignore', 'ignore', 'pipe'],
     })
     child.stderr.on('data', (d) => (stderr += d))
+    // Never outlive the test process, even when it ends without calling stop().
+    const orphan = () => child.kill('SIGKILL')
+    process.once('exit', orphan)
+    child.once('exit', () => process.removeListener('exit', orphan))
     const until = Date.now() + 10_000
     while (Date.now() < until) {
       if (child.exitCode !== null) throw new Error(`${bin} exited with ${child.exitCode}: ${stderr}`)
