@@ -42,18 +42,21 @@ function createRedisEventStore(options) {
   } catch (e) {
     throw fromNative(e)
   }
-  const call = async (fn) => {
+  const call = async (id, fn) => {
+    if (typeof id !== 'string' || id === '' || !id.isWellFormed()) {
+      throw new LateValidationError('invalid `id`: expected the event id, a non-empty string', { param: 'id' })
+    }
     try {
-      return await fn()
+      return await fn(id)
     } catch (e) {
       throw fromNative(e)
     }
   }
   return Object.freeze({
     /** `true` if no instance handled `id` within `ttlMs` (it is now recorded); `false` for a duplicate. */
-    claim: (id) => call(() => store.claim(String(id))),
+    claim: (id) => call(id, (i) => store.claim(i)),
     /** Forgets `id`, so that a retry of the event is handled. */
-    release: (id) => call(() => store.release(String(id))),
+    release: (id) => call(id, (i) => store.release(i)),
     toJSON: () => ({ kind: 'redis', ttlMs, keyPrefix }),
     [require('node:util').inspect.custom]: () => `RedisEventStore { ttlMs: ${ttlMs}, keyPrefix: '${keyPrefix}' }`,
   })
