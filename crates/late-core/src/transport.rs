@@ -205,6 +205,7 @@ impl Transport {
             let budget = pacing::Budget {
                 max_wait,
                 deadline,
+                deadline_total: opts.deadline,
                 attempts: attempt - 1,
                 rate_limit: self.last_rate_limit(),
             };

@@ -44,6 +44,11 @@ use window::{Check, Holder, Window};
 /// The API's window.
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(60);
 
+/// While the limit is unknown, how long a call waits for the first call's answer before it goes
+/// too: a first call that hangs (or fails without an answer) holds the others back this long at
+/// most.
+pub const FIRST_ANSWER_PATIENCE: Duration = Duration::from_millis(500);
+
 /// The `rateLimit` client option.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PacingConfig {
@@ -147,6 +152,8 @@ pub struct Budget {
     pub max_wait: Duration,
     /// The call's deadline.
     pub deadline: Option<std::time::Instant>,
+    /// The whole `deadlineMs` (for the timeout error).
+    pub deadline_total: Option<Duration>,
     /// Attempts already made (for the error).
     pub attempts: u32,
     /// The latest rate-limit headers (for the error).
@@ -169,6 +176,16 @@ impl Budget {
         }
     }
 
+    /// The call's deadline passed while it waited.
+    fn deadline_passed(&self) -> Error {
+        Error::Timeout {
+            timeout_ms: self
+                .deadline_total
+                .map_or(0, |d| d.as_millis().min(u64::MAX as u128) as u64),
+            attempts: self.attempts,
+        }
+    }
+
     /// The 429 for a wait the call cannot afford: nothing more is sent.
     fn too_long(&self, wait: Option<Duration>, by_deadline: bool) -> Error {
         let cap = if by_deadline {
@@ -187,7 +204,7 @@ impl Budget {
                 w.as_millis()
             ),
             None => format!(
-                "rate limit: the first answer, which tells the limit, did not come within {cap}; {sent}"
+                "rate limit: the calls ahead of this one did not end within {cap}; {sent}"
             ),
         };
         Error::Api(Box::new(ApiError {
@@ -252,7 +269,9 @@ enum Learned {
 #[derive(Debug)]
 struct State {
     learned: Learned,
-    probing: bool,
+    /// Lone first calls in flight, and when the latest went.
+    probes: u32,
+    probe_started: Option<Instant>,
     window: Window,
     paused_until: Option<Instant>,
     queued: u64,
@@ -354,7 +373,8 @@ impl Drop for QueueGuard<'_> {
 enum Plan {
     Go,
     Probe,
-    AwaitProbe,
+    /// Wait for the first answer until then, at most.
+    AwaitProbe(Instant),
     Sleep(Instant),
     Book(u32),
 }
@@ -385,7 +405,8 @@ impl Pacer {
             config: config.clone(),
             state: Mutex::new(State {
                 learned,
-                probing: false,
+                probes: 0,
+                probe_started: None,
                 window: Window::default(),
                 paused_until: None,
                 queued: 0,
@@ -469,7 +490,8 @@ async fn sleep_until(at: Instant, cancel: &CancellationToken) -> bool {
 }
 
 impl Inner {
-    fn plan(&self, now: Instant) -> Plan {
+    /// What to do now; `impatient`: this call waited for a first answer long enough.
+    fn plan(&self, now: Instant, impatient: bool) -> Plan {
         let mut st = lock(&self.state);
         if let Some(p) = st.paused_until.filter(|p| *p > now) {
             return Plan::Sleep(p);
@@ -477,11 +499,16 @@ impl Inner {
         match st.learned {
             Learned::Limit(l) => Plan::Book(l),
             Learned::NoHeaders => Plan::Go,
-            Learned::Unknown if st.probing => Plan::AwaitProbe,
-            Learned::Unknown => {
-                st.probing = true;
-                Plan::Probe
-            }
+            Learned::Unknown => match st.probe_started {
+                Some(t) if st.probes > 0 && !impatient && now < t + FIRST_ANSWER_PATIENCE => {
+                    Plan::AwaitProbe(t + FIRST_ANSWER_PATIENCE)
+                }
+                _ => {
+                    st.probes += 1;
+                    st.probe_started = Some(now);
+                    Plan::Probe
+                }
+            },
         }
     }
 
@@ -518,6 +545,8 @@ impl Inner {
         let _queued = QueueGuard::new(self);
         // A shared booking made stale by a pause, dropped when booking again.
         let mut stale: Option<String> = None;
+        // Since when this call waits for a first answer (the limit still unknown).
+        let mut awaiting: Option<Instant> = None;
         let refuse = |wait: Option<Duration>, by_deadline: bool| {
             Counters::add(&self.counters.refused, 1);
             budget.too_long(wait, by_deadline)
@@ -529,18 +558,22 @@ impl Inner {
             let now = Instant::now();
             let (allowed, by_deadline) = budget.allowed(now);
             let mut changed = self.changed.subscribe();
-            let limit = match self.plan(now) {
+            let impatient = awaiting.is_some_and(|t| now >= t + FIRST_ANSWER_PATIENCE);
+            let limit = match self.plan(now, impatient) {
                 Plan::Go => return Ok(self.granted(start, false, None, self)),
                 Plan::Probe => None,
                 Plan::Book(limit) => Some(limit),
-                Plan::AwaitProbe => {
-                    let limit = now + allowed;
+                Plan::AwaitProbe(patience) => {
+                    let patience =
+                        patience.min(*awaiting.get_or_insert(now) + FIRST_ANSWER_PATIENCE);
+                    let deadline = now + allowed;
                     tokio::select! {
                         biased;
                         _ = cancel.cancelled() => return Err(Error::Aborted),
                         _ = changed.changed() => {}
-                        _ = tokio::time::sleep_until(limit), if by_deadline => {
-                            return Err(refuse(None, true));
+                        _ = tokio::time::sleep_until(patience) => {}
+                        _ = tokio::time::sleep_until(deadline), if by_deadline => {
+                            return Err(budget.deadline_passed());
                         }
                     }
                     continue;
@@ -611,6 +644,8 @@ impl Inner {
         if !sleep_until(at, cancel).await {
             return Ok(false);
         }
+        // The calls ahead are given `maxRetryWaitMs` (or what is left of the deadline) to end.
+        let mut give_up: Option<Instant> = None;
         loop {
             let mut ended = self.ended.subscribe();
             let now = Instant::now();
@@ -619,16 +654,19 @@ impl Inner {
                 return Ok(true);
             };
             let (allowed, by_deadline) = budget.allowed(now);
-            let give_up = now + allowed;
+            let give_up = *give_up.get_or_insert(now + allowed);
             tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return Ok(false),
                 _ = ended.changed() => {}
                 _ = tokio::time::sleep_until(until.unwrap_or(give_up)), if until.is_some() => {}
-                _ = tokio::time::sleep_until(give_up), if by_deadline => {
+                _ = tokio::time::sleep_until(give_up) => {
                     self.release(id);
+                    if by_deadline {
+                        return Err(budget.deadline_passed());
+                    }
                     Counters::add(&self.counters.refused, 1);
-                    return Err(budget.too_long(until.map(|t| t - now), true));
+                    return Err(budget.too_long(until.map(|t| t.saturating_duration_since(now)), false));
                 }
             }
         }
@@ -654,7 +692,9 @@ impl Inner {
     /// Ends a lone first call that will not be sent after all.
     fn end_probe(&self, probe: bool) {
         if probe {
-            lock(&self.state).probing = false;
+            let mut st = lock(&self.state);
+            st.probes = st.probes.saturating_sub(1);
+            drop(st);
             self.changed.send_modify(|g| *g = g.wrapping_add(1));
         }
     }
@@ -792,7 +832,7 @@ impl Inner {
         {
             let mut st = lock(&self.state);
             if probe {
-                st.probing = false;
+                st.probes = st.probes.saturating_sub(1);
             }
             let server_limit = seen.rate_limit.and_then(|r| r.limit).filter(|l| *l > 0);
             if self.config.limit.is_none() {
@@ -803,9 +843,11 @@ impl Inner {
                         notify = true;
                     }
                 } else if st.learned == Learned::Unknown
-                    && seen.status.is_some_and(|s| (200..300).contains(&s))
+                    && seen.status.is_some()
                     && seen.rate_limit.is_none()
                 {
+                    // An answer without the headers (the API sends them on every answer): no
+                    // pacing until some answer has them.
                     st.learned = Learned::NoHeaders;
                     notify = true;
                 }

@@ -19,6 +19,7 @@ fn budget(max_wait_ms: u64) -> Budget {
     Budget {
         max_wait: Duration::from_millis(max_wait_ms),
         deadline: None,
+        deadline_total: None,
         attempts: 0,
         rate_limit: None,
     }
@@ -297,4 +298,33 @@ async fn redis_unreachable_or_silent_never_fails_a_call() {
         );
     }
     task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_first_call_that_hangs_holds_the_others_back_half_a_second_at_most() {
+    let p = Pacer::new(&config(1000, None), &key());
+    let _hung = p.acquire(&budget(60_000), &none()).await.unwrap();
+    let t0 = Instant::now();
+    let second = p.acquire(&budget(60_000), &none()).await.unwrap();
+    assert_eq!(t0.elapsed(), FIRST_ANSWER_PATIENCE);
+    // It went alone too; its answer teaches the limit to everyone.
+    second.complete(ok_with(10, 9));
+    assert_eq!(p.stats().limit, Some(10));
+    // A deadline shorter than the patience is a timeout, not a 429.
+    let q = Pacer::new(&config(1000, None), &key());
+    let _hung = q.acquire(&budget(60_000), &none()).await.unwrap();
+    let mut b = budget(60_000);
+    b.deadline = Some(std::time::Instant::now() + Duration::from_millis(100));
+    b.deadline_total = Some(Duration::from_millis(100));
+    let err = q.acquire(&b, &none()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                timeout_ms: 100,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
