@@ -5,8 +5,10 @@
 //! `X-RateLimit-Limit/Remaining/Reset`. Before every attempt the transport asks
 //! [`Pacer::acquire`] for a slot and reports what came back through [`Permit::complete`]:
 //!
-//! - The limit is learned from the first response (one call goes out alone until then; the
-//!   `limit` option skips that); `Remaining` accounts for requests the client did not send.
+//! - The limit is learned from the first answer (one call goes out alone until then, the others
+//!   waiting for it [`FIRST_ANSWER_PATIENCE`] at most; the `limit` option, or a Redis where
+//!   another process stored it, skips that); `Remaining` accounts for requests the client did
+//!   not send.
 //! - A burst books consecutive slots ([`window::Window`]): calls wait their turn instead of
 //!   failing, stay cancellable, and a wait longer than `maxRetryWaitMs` (or the call's
 //!   deadline) fails at once with a 429 `RateLimitError` whose `retryAfterMs` says how long.
