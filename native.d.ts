@@ -45,11 +45,18 @@ export declare class NativeClient {
   /** `GET /v1/connect/{platform}` → JSON text `{connectUrl, state, ...}`. */
   connect(platform: string, params: NativeConnectParams, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string>
   /**
-   * One page of `GET /v1/accounts` as raw JSON text: the first page when `next` is absent,
-   * else the page it names (`{ cursor, limit }` or `{ page, limit }`). The facade parses it
-   * and follows `pagination`.
+   * Sets the listener of streamed account pages, once per client (its clones share it):
+   * `(callId, runJson | null, offset)` for every run of whole accounts of a large page.
    */
-  accountsPage(params: NativeListAccountsParams, next?: NativeNextPage | undefined | null, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string>
+  onListRuns(listener: (callId: number, run: string | null, offset: number) => void): void
+  /**
+   * One page of `GET /v1/accounts`: the first page when `next` is absent, else the page it
+   * names (`{ cursor, limit }` or `{ page, limit }`). Resolves to the page's JSON text; with a
+   * `callId` (and a listener set), a page larger than one run streams its accounts to the
+   * listener instead and resolves to `{ body, runs }` (`body` without the accounts). The
+   * facade parses it and follows `pagination`.
+   */
+  accountsPage(params: NativeListAccountsParams, next?: NativeNextPage | undefined | null, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null, callId?: number | undefined | null): Promise<string | NativeListPage>
   /** The default profile's id (looked up once per client, then cached). */
   defaultProfileId(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string>
   /**
@@ -243,6 +250,17 @@ export interface NativeListAccountsParams {
   platform?: string
   /** `connected` or `disconnected`. */
   status?: string
+}
+
+/**
+ * A page streamed in runs: the page with its `accounts` emptied, and how many runs the
+ * listener received for the attempt that succeeded.
+ */
+export interface NativeListPage {
+  /** The page's JSON with `accounts` emptied. */
+  body: string
+  /** Runs sent to the listener for this call since its last restart. */
+  runs: number
 }
 
 /** Where the next page of accounts is. */

@@ -16,6 +16,7 @@ const { queryPairs } = require('./query.js')
 const { encodeBody } = require('./body.js')
 const { installNamespaces } = require('./namespaces.js')
 const logging = require('./logging.js')
+const { streamedPage } = require('./list-stream.js')
 const trust = require('./trust.js')
 const { checkRateLimit, nativeRateLimit } = require('./rate-limit.js')
 
@@ -209,11 +210,14 @@ async function collectAccounts(fetchPage, secret) {
   let sent = {}
   let seen
   for (let n = 0; n < MAX_PAGES; n++) {
-    const text = await fetchPage(n === 0 ? undefined : sent)
+    // A page comes whole (`text`), or streamed: its accounts already parsed, and the rest.
+    const page = await fetchPage(n === 0 ? undefined : sent)
+    const text = page.text ?? page.envelope
     const body = parseJsonBody(text, { status: 200, secret })
     if (!body || typeof body !== 'object' || !Array.isArray(body.accounts)) {
       throw new LateApiError(`the accounts response is not an account list: ${excerpt(text, secret)}`, { status: 200, code: 'invalid_response' })
     }
+    if (page.accounts) body.accounts = page.accounts
     if (all === undefined) all = body.accounts
     else for (const a of body.accounts) all.push(a)
     if (body.pagination === undefined) return all
@@ -412,7 +416,13 @@ class LateClient {
     const call = callOptions(options)
     // One deadline for the whole list: each page gets what is left of it.
     const started = Date.now()
-    const fetchPage = (next) => invoke(deadlineLeft(call, started), (o, token) => this.#native.accountsPage(p, next, o, token))
+    const nativeClient = this.#native
+    const fetchPage = (next) =>
+      streamedPage(
+        nativeClient,
+        (id) => invoke(deadlineLeft(call, started), (o, token) => nativeClient.accountsPage(p, next, o, token, id)),
+        this.#options.apiKey,
+      )
     return collectAccounts(fetchPage, this.#options.apiKey)
   }
 

@@ -170,6 +170,7 @@ fn configure(
 #[napi]
 pub struct NativeClient {
     inner: late_core::Client,
+    runs: crate::list_stream::RunsSlot,
 }
 
 #[napi]
@@ -185,6 +186,7 @@ impl NativeClient {
     ) -> Result<Self> {
         let config = configure(options, on_attempt, observe_all)?;
         Ok(Self {
+            runs: Default::default(),
             inner: late_core::Client::new(config).map_err(to_napi)?,
         })
     }
@@ -201,6 +203,7 @@ impl NativeClient {
     ) -> Result<NativeClient> {
         let config = configure(options, on_attempt, observe_all)?;
         Ok(Self {
+            runs: self.runs.clone(),
             inner: self.inner.with_config(config).map_err(to_napi)?,
         })
     }
@@ -310,10 +313,23 @@ impl NativeClient {
         .build(env)
     }
 
-    /// One page of `GET /v1/accounts` as raw JSON text: the first page when `next` is absent,
-    /// else the page it names (`{ cursor, limit }` or `{ page, limit }`). The facade parses it
-    /// and follows `pagination`.
-    #[napi(ts_return_type = "Promise<string>")]
+    /// Sets the listener of streamed account pages, once per client (its clones share it):
+    /// `(callId, runJson | null, offset)` for every run of whole accounts of a large page.
+    #[napi]
+    pub fn on_list_runs(
+        &self,
+        #[napi(ts_arg_type = "(callId: number, run: string | null, offset: number) => void")]
+        listener: crate::list_stream::RunsFn,
+    ) {
+        let _ = self.runs.set(listener);
+    }
+
+    /// One page of `GET /v1/accounts`: the first page when `next` is absent, else the page it
+    /// names (`{ cursor, limit }` or `{ page, limit }`). Resolves to the page's JSON text; with a
+    /// `callId` (and a listener set), a page larger than one run streams its accounts to the
+    /// listener instead and resolves to `{ body, runs }` (`body` without the accounts). The
+    /// facade parses it and follows `pagination`.
+    #[napi(ts_return_type = "Promise<string | NativeListPage>")]
     pub fn accounts_page(
         &self,
         env: &Env,
@@ -321,7 +337,8 @@ impl NativeClient {
         next: Option<NativeNextPage>,
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
-    ) -> Result<AsyncBlock<crate::text::BodyText>> {
+        call_id: Option<u32>,
+    ) -> Result<AsyncBlock<Either<crate::text::BodyText, crate::list_stream::NativeListPage>>> {
         let opts = options.unwrap_or_default().to_core()?;
         let token = token_of(cancel);
         let client = self.inner.clone();
@@ -350,12 +367,33 @@ impl NativeClient {
                 ))
             }
         };
+        let sink = match call_id {
+            Some(id) if self.runs.get().is_some() => {
+                Some(crate::list_stream::RunSink::new(self.runs.clone(), id))
+            }
+            _ => None,
+        };
         AsyncBlockBuilder::new(async move {
-            client
-                .accounts_page(&params, next.as_ref(), &opts, &token)
-                .await
-                .map(|r| crate::text::body(r.body))
-                .map_err(to_napi)
+            let resp = match &sink {
+                Some(sink) => {
+                    client
+                        .accounts_page_streamed(&params, next.as_ref(), &opts, &token, sink)
+                        .await
+                }
+                None => {
+                    client
+                        .accounts_page(&params, next.as_ref(), &opts, &token)
+                        .await
+                }
+            }
+            .map_err(to_napi)?;
+            let body = crate::text::body(resp.body);
+            Ok(match sink.map(|s| s.runs()) {
+                Some(runs) if runs > 0 => {
+                    Either::B(crate::list_stream::NativeListPage { body, runs })
+                }
+                _ => Either::A(body),
+            })
         })
         .build(env)
     }

@@ -10,6 +10,7 @@ mod cancel;
 mod client;
 mod errors;
 mod event_store;
+mod list_stream;
 mod observe;
 mod options;
 mod pacing;

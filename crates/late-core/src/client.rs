@@ -186,6 +186,32 @@ impl Client {
         opts: &CallOptions,
         cancel: &CancellationToken,
     ) -> Result<Response> {
+        self.accounts_page_with(params, next, opts, cancel, None)
+            .await
+    }
+
+    /// Like [`Client::accounts_page`], handing the page's `accounts` to `sink` in runs while a
+    /// large body streams in (the response body is then the page with the array emptied).
+    pub async fn accounts_page_streamed(
+        &self,
+        params: &ListAccountsParams,
+        next: Option<&accounts::NextPage>,
+        opts: &CallOptions,
+        cancel: &CancellationToken,
+        sink: &dyn crate::transport::ListSink,
+    ) -> Result<Response> {
+        self.accounts_page_with(params, next, opts, cancel, Some(sink))
+            .await
+    }
+
+    async fn accounts_page_with(
+        &self,
+        params: &ListAccountsParams,
+        next: Option<&accounts::NextPage>,
+        opts: &CallOptions,
+        cancel: &CancellationToken,
+        sink: Option<&dyn crate::transport::ListSink>,
+    ) -> Result<Response> {
         params.validate()?;
         let started = Instant::now();
         let profile_id = self
@@ -196,9 +222,15 @@ impl Client {
             Some(n) => accounts::next_request(&first, n),
             None => first,
         };
-        self.transport
-            .execute(&req, &opts.left_since(started)?, cancel)
-            .await
+        let opts = opts.left_since(started)?;
+        match sink {
+            Some(sink) => {
+                self.transport
+                    .execute_streamed(&req, &opts, cancel, sink)
+                    .await
+            }
+            None => self.transport.execute(&req, &opts, cancel).await,
+        }
     }
 
     /// `GET /v1/accounts`, every page → a JSON array of the accounts, fields unchanged.

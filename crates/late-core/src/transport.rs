@@ -12,6 +12,7 @@ use crate::config::ClientConfig;
 use crate::decode::{Body, BodyError, Encoding, ACCEPT_ENCODING};
 use crate::error::{ApiError, ConnectionKind, Error, Result};
 use crate::http_client::HttpClient;
+use crate::json_split::{Run, Splitter};
 use crate::observe::{Attempt, ObserveLevel};
 use crate::pacing::{self, Pacer};
 use crate::rate_limit::RateLimit;
@@ -33,6 +34,21 @@ pub struct Transport {
     last_rate_limit: Arc<Mutex<Option<RateLimit>>>,
     pacer: Pacer,
 }
+
+/// Receives a list page while its body streams in: runs of whole elements of one array field,
+/// cut by [`crate::json_split`] (only once the body is larger than one run; a smaller body comes
+/// whole, and the sink hears nothing).
+pub trait ListSink: Send + Sync {
+    /// The array field of the top-level object to stream (`accounts`).
+    fn field(&self) -> &str;
+    /// An attempt starts: forget the runs of a previous one (a retry after a failure mid-body).
+    fn reset(&self);
+    /// A run of whole elements, as a JSON array text.
+    fn run(&self, run: Run);
+}
+
+/// How many bytes of elements make a run handed on to the sink (about 1 ms of `JSON.parse`).
+pub const RUN_BYTES: usize = 256 * 1024;
 
 /// What one attempt saw, for the observer.
 #[derive(Default)]
@@ -161,6 +177,28 @@ impl Transport {
         opts: &CallOptions,
         cancel: &CancellationToken,
     ) -> Result<Response> {
+        self.execute_with(req, opts, cancel, None).await
+    }
+
+    /// Like [`Transport::execute`], handing a large success body's array field to `sink` while it
+    /// streams in; the response's body is then the rest of it (the array emptied).
+    pub async fn execute_streamed(
+        &self,
+        req: &Request,
+        opts: &CallOptions,
+        cancel: &CancellationToken,
+        sink: &dyn ListSink,
+    ) -> Result<Response> {
+        self.execute_with(req, opts, cancel, Some(sink)).await
+    }
+
+    async fn execute_with(
+        &self,
+        req: &Request,
+        opts: &CallOptions,
+        cancel: &CancellationToken,
+        sink: Option<&dyn ListSink>,
+    ) -> Result<Response> {
         req.validate()?;
         opts.validate()?;
         if req
@@ -217,7 +255,7 @@ impl Transport {
             };
             let started = Instant::now();
             let mut seen = Seen::default();
-            let sent = self.attempt(req, &url, &headers, attempt_timeout, &mut seen);
+            let sent = self.attempt(req, &url, &headers, attempt_timeout, &mut seen, sink);
             let outcome = tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return Err(Error::Aborted),
@@ -359,9 +397,10 @@ impl Transport {
         headers: &HeaderMap,
         timeout: Duration,
         seen: &mut Seen,
+        sink: Option<&dyn ListSink>,
     ) -> AttemptResult {
         let timeout_ms = timeout.as_millis() as u64;
-        let fut = self.attempt_inner(req, url, headers, seen);
+        let fut = self.attempt_inner(req, url, headers, seen, sink);
         match tokio::time::timeout(timeout, fut).await {
             Ok(r) => r,
             Err(_) => Err((
@@ -380,6 +419,7 @@ impl Transport {
         url: &reqwest::Url,
         headers: &HeaderMap,
         seen: &mut Seen,
+        sink: Option<&dyn ListSink>,
     ) -> AttemptResult {
         let mut builder = self
             .http
@@ -445,9 +485,11 @@ impl Transport {
             }
         }
         let mut body = Body::new(resp, encoding, limit);
-        let read = body
-            .read_all(content_length.filter(|_| encoding == Encoding::Identity))
-            .await;
+        let hint = content_length.filter(|_| encoding == Encoding::Identity);
+        let read = match sink {
+            Some(sink) if (200..300).contains(&status) => read_streamed(&mut body, sink).await,
+            _ => body.read_all(hint).await,
+        };
         seen.bytes = body.decoded_bytes() as u64;
         seen.wire_bytes = body.wire_bytes();
         let body: Bytes = match read {
@@ -526,6 +568,48 @@ impl Transport {
             attempts: 0,
         }
     }
+}
+
+/// Reads a success body for a [`ListSink`]: whole while it is under one run, then through a
+/// [`Splitter`] that hands runs to the sink as they complete. Returns the body (small) or the
+/// envelope (the body with the array emptied).
+async fn read_streamed(
+    body: &mut Body,
+    sink: &dyn ListSink,
+) -> std::result::Result<Bytes, BodyError> {
+    sink.reset();
+    let mut head = bytes::BytesMut::new();
+    let mut splitter: Option<Splitter> = None;
+    while let Some(chunk) = body.next().await? {
+        match &mut splitter {
+            Some(s) => {
+                for run in s.feed(&chunk) {
+                    sink.run(run);
+                }
+            }
+            None => {
+                head.extend_from_slice(&chunk);
+                if head.len() >= RUN_BYTES {
+                    let mut s = Splitter::new(sink.field(), RUN_BYTES);
+                    for run in s.feed(&head) {
+                        sink.run(run);
+                    }
+                    head = bytes::BytesMut::new();
+                    splitter = Some(s);
+                }
+            }
+        }
+    }
+    Ok(match splitter {
+        None => head.freeze(),
+        Some(s) => {
+            let (last, envelope) = s.finish();
+            if let Some(run) = last {
+                sink.run(run);
+            }
+            Bytes::from(envelope)
+        }
+    })
 }
 
 /// A URL as error messages show it: origin and path, at most 200 characters, the query elided.
