@@ -26,14 +26,15 @@ export declare class CancelToken {
 export declare class NativeClient {
   /**
    * Builds a client with its own connection pool. Throws on invalid options. `onAttempt`
-   * receives a record of each attempt (every one when `observeAll`, else failed ones only).
+   * receives a record of each attempt (every one when `observeAll`, else failed ones only);
+   * `onNote` the client's own notices (`warn`/`info` lines of the rate limiter).
    */
-  constructor(options: ClientOptions, onAttempt?: ((attempt: NativeAttempt) => void) | undefined | null, observeAll?: boolean | undefined | null)
+  constructor(options: ClientOptions, onAttempt?: ((attempt: NativeAttempt) => void) | undefined | null, observeAll?: boolean | undefined | null, onNote?: ((level: string, message: string) => void) | undefined | null)
   /**
    * A client with other options sharing this one's connection pool (a new pool when the
    * trust, proxy or HTTP/2 setting changed).
    */
-  withOptions(options: ClientOptions, onAttempt?: ((attempt: NativeAttempt) => void) | undefined | null, observeAll?: boolean | undefined | null): NativeClient
+  withOptions(options: ClientOptions, onAttempt?: ((attempt: NativeAttempt) => void) | undefined | null, observeAll?: boolean | undefined | null, onNote?: ((level: string, message: string) => void) | undefined | null): NativeClient
   /** Opens and handshakes one pooled connection to the API's origin ahead of the first call. */
   warmup(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeWarmup>
   /** Rate-limit state of the most recent response, if the server sent it. */

@@ -160,7 +160,9 @@ const quiet = { debug() {}, info() {}, warn() {}, error() {} }
 /** `new NativeClient(options, onAttempt, observeAll)` or `withOptions(...)` arguments for `o`. */
 function nativeArgs(o) {
   const obs = logging.observer(o)
-  return [toNativeOptions(o), obs && obs.callback, obs && obs.all]
+  // Only a client that shares its rate limit through Redis has notices to log (fallback, rejoin).
+  const note = o.rateLimit && o.rateLimit.redis ? logging.notes(o) : undefined
+  return [toNativeOptions(o), obs && obs.callback, obs && obs.all, note]
 }
 
 function newNative(build) {

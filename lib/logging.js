@@ -126,4 +126,16 @@ function observer({ logger, logLevel, onAttempt }) {
   return { callback, all: logsAll || Boolean(onAttempt) }
 }
 
-module.exports = { LEVELS, resolveLevel, checkLogger, observer, formatAttempt, warnOnce }
+/**
+ * The receiver of the client's own notices (`warn`: the rate limiter lost Redis and paces this
+ * process alone; `info`: it is back), or undefined when the level hides both.
+ */
+function notes({ logger, logLevel }) {
+  const log = logger || console
+  if (RANK[logLevel] > RANK.warn) return undefined
+  return (level, message) => {
+    if (RANK[level] >= RANK[logLevel]) safeCall(log, level === 'info' ? 'info' : 'warn', `late-native: ${message}`)
+  }
+}
+
+module.exports = { LEVELS, resolveLevel, checkLogger, observer, notes, formatAttempt, warnOnce }

@@ -157,11 +157,15 @@ fn configure(
     options: ClientOptions,
     on_attempt: Option<AttemptFn>,
     observe_all: Option<bool>,
+    on_note: Option<crate::observe::NoteFn>,
 ) -> Result<late_core::ClientConfig> {
     let mut config = options.to_config()?;
     config.observer = on_attempt.map(|f| {
         std::sync::Arc::new(JsObserver::new(f, observe_all.unwrap_or(true)))
             as std::sync::Arc<dyn late_core::AttemptObserver>
+    });
+    config.notes = on_note.map(|f| {
+        std::sync::Arc::new(crate::observe::JsNotes(f)) as std::sync::Arc<dyn late_core::NoteSink>
     });
     Ok(config)
 }
@@ -176,15 +180,18 @@ pub struct NativeClient {
 #[napi]
 impl NativeClient {
     /// Builds a client with its own connection pool. Throws on invalid options. `onAttempt`
-    /// receives a record of each attempt (every one when `observeAll`, else failed ones only).
+    /// receives a record of each attempt (every one when `observeAll`, else failed ones only);
+    /// `onNote` the client's own notices (`warn`/`info` lines of the rate limiter).
     #[napi(constructor)]
     pub fn new(
         options: ClientOptions,
         #[napi(ts_arg_type = "((attempt: NativeAttempt) => void) | undefined | null")]
         on_attempt: Option<AttemptFn>,
         observe_all: Option<bool>,
+        #[napi(ts_arg_type = "((level: string, message: string) => void) | undefined | null")]
+        on_note: Option<crate::observe::NoteFn>,
     ) -> Result<Self> {
-        let config = configure(options, on_attempt, observe_all)?;
+        let config = configure(options, on_attempt, observe_all, on_note)?;
         Ok(Self {
             runs: Default::default(),
             inner: late_core::Client::new(config).map_err(to_napi)?,
@@ -200,8 +207,10 @@ impl NativeClient {
         #[napi(ts_arg_type = "((attempt: NativeAttempt) => void) | undefined | null")]
         on_attempt: Option<AttemptFn>,
         observe_all: Option<bool>,
+        #[napi(ts_arg_type = "((level: string, message: string) => void) | undefined | null")]
+        on_note: Option<crate::observe::NoteFn>,
     ) -> Result<NativeClient> {
-        let config = configure(options, on_attempt, observe_all)?;
+        let config = configure(options, on_attempt, observe_all, on_note)?;
         Ok(Self {
             runs: self.runs.clone(),
             inner: self.inner.with_config(config).map_err(to_napi)?,

@@ -2,6 +2,7 @@
 //! threadsafe function (it never keeps the process alive, and the facade wraps the user's code
 //! so that nothing it throws can escape).
 
+use napi::bindgen_prelude::FnArgs;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
 use napi_derive::napi;
@@ -95,5 +96,27 @@ impl late_core::AttemptObserver for JsObserver {
         let _ = self
             .callback
             .call(record.into(), ThreadsafeFunctionCallMode::NonBlocking);
+    }
+}
+
+/// The JS receiver of the client's notices: `(level, message)`, weak.
+pub type NoteFn =
+    ThreadsafeFunction<FnArgs<(String, String)>, (), FnArgs<(String, String)>, Status, false, true>;
+
+/// Forwards the client's notices (the rate limiter's Redis fallback and rejoining) to JS.
+pub struct JsNotes(pub NoteFn);
+
+impl std::fmt::Debug for JsNotes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsNotes")
+    }
+}
+
+impl late_core::NoteSink for JsNotes {
+    fn note(&self, level: &'static str, message: &str) {
+        let _ = self.0.call(
+            FnArgs::from((level.to_string(), message.to_string())),
+            ThreadsafeFunctionCallMode::NonBlocking,
+        );
     }
 }

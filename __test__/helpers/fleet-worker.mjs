@@ -6,7 +6,8 @@ import { LateClient } from '../../index.mjs'
 
 export async function runFleetWorker(config, call = (late, fn) => fn()) {
   const { baseUrl, apiKey, rateLimit, concurrency = 8, startAt = Date.now(), durationMs, accountId, tag, maxRetries } = config
-  const late = new LateClient({ apiKey, baseUrl, rateLimit, maxRetries, timeoutMs: 10_000 })
+  // logLevel info: the rate limiter's notices (Redis lost: warn; Redis back: info) reach the logger.
+  const late = new LateClient({ apiKey, baseUrl, rateLimit, maxRetries, timeoutMs: 10_000, logLevel: 'info' })
   const stop = new AbortController()
   const out = { calls: 0, ok: 0, aborted: 0, failed: {}, created: [], attempted: [], queuedMs: [], latencyMs: [] }
   let seq = 0

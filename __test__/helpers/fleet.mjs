@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 
 const WORKER = fileURLToPath(new URL('./fleet-worker.mjs', import.meta.url))
 
-/** Spawns one worker; resolves to its JSON result (and its stderr). */
+/** Spawns one worker; resolves to its JSON result (and what it logged: `stdout` before the result, `stderr`). */
 export function spawnWorker(config, script = WORKER) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -16,7 +16,7 @@ export function spawnWorker(config, script = WORKER) {
     child.on('exit', (code) => {
       const line = stdout.trim().split('\n').at(-1)
       if (code !== 0 || !line) return reject(new Error(`fleet worker exited with ${code}: ${stderr}`))
-      resolve({ ...JSON.parse(line), stderr })
+      resolve({ ...JSON.parse(line), stdout: stdout.trim().split('\n').slice(0, -1).join('\n'), stderr })
     })
   })
 }

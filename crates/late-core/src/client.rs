@@ -35,7 +35,7 @@ impl Client {
     pub fn new(mut config: ClientConfig) -> Result<Self> {
         config.validate()?;
         let http = HttpClient::build(config.network.clone(), config.is_https())?;
-        let pacer = Pacer::new(&config.rate_limit, &config.api_key);
+        let pacer = Pacer::new(&config.rate_limit, &config.api_key, config.notes.clone());
         Ok(Self {
             transport: Transport::new(http, Arc::new(config), pacer)?,
             default_profile: Arc::default(),
@@ -68,7 +68,7 @@ impl Client {
         {
             self.transport.pacer().clone()
         } else {
-            Pacer::new(&config.rate_limit, &config.api_key)
+            Pacer::new(&config.rate_limit, &config.api_key, config.notes.clone())
         };
         Ok(Self {
             transport: Transport::new(http, Arc::new(config), pacer)?,

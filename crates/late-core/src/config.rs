@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::http_client::NetworkSettings;
-use crate::observe::AttemptObserver;
+use crate::observe::{AttemptObserver, NoteSink};
 use crate::pacing::PacingConfig;
 use crate::secret::ApiKey;
 
@@ -45,6 +45,8 @@ pub struct ClientConfig {
     pub network: NetworkSettings,
     /// Receives a record of each attempt (logs, metrics), if set.
     pub observer: Option<Arc<dyn AttemptObserver>>,
+    /// Receives the client's own notices (the rate limiter's Redis fallback); stderr if unset.
+    pub notes: Option<Arc<dyn NoteSink>>,
     /// Pacing under the team's rate limit (the `rateLimit` option).
     pub rate_limit: PacingConfig,
 }
@@ -63,6 +65,7 @@ impl ClientConfig {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             network: NetworkSettings::default(),
             observer: None,
+            notes: None,
             rate_limit: PacingConfig::default(),
         }
     }

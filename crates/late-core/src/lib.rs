@@ -42,7 +42,7 @@ pub use connect::{ConnectParams, ConnectResult};
 pub use error::{ApiError, ConnectionKind, Error, Result};
 pub use event_store::RedisEventStore;
 pub use http_client::{NetworkSettings, ProxySetting};
-pub use observe::{Attempt, AttemptObserver, ObserveLevel};
+pub use observe::{Attempt, AttemptObserver, NoteSink, ObserveLevel};
 pub use pacing::{PacingConfig, PacingStats};
 pub use platform::{is_connect_platform, CONNECT_PLATFORMS};
 pub use rate_limit::RateLimit;

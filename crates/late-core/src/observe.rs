@@ -57,3 +57,10 @@ pub trait AttemptObserver: Send + Sync + fmt::Debug {
     /// Called once per attempt, from a transport thread; must not block.
     fn attempt(&self, record: Attempt);
 }
+
+/// Receives the client's own notices (a Redis fallback of the rate limiter, its rejoining): the
+/// napi layer forwards them to the JS `logger` at their level.
+pub trait NoteSink: Send + Sync + fmt::Debug {
+    /// `level` is `warn` or `info`; `message` never carries a secret.
+    fn note(&self, level: &'static str, message: &str);
+}

@@ -34,6 +34,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{ApiError, Error, Result};
+use crate::observe::NoteSink;
 use crate::rate_limit::RateLimit;
 use crate::redis_link::RedisTarget;
 use crate::request::Response;
@@ -392,8 +393,9 @@ struct Slot {
 }
 
 impl Pacer {
-    /// A pacer for `config` (`enabled: false` gives one that never waits) on the key `key`.
-    pub fn new(config: &PacingConfig, key: &ApiKey) -> Self {
+    /// A pacer for `config` (`enabled: false` gives one that never waits) on the key `key`;
+    /// its log lines go to `notes` (stderr when `None`).
+    pub fn new(config: &PacingConfig, key: &ApiKey, notes: Option<Arc<dyn NoteSink>>) -> Self {
         if !config.enabled {
             return Self(None);
         }
@@ -416,7 +418,10 @@ impl Pacer {
             changed: watch::channel(0).0,
             ended: watch::channel(0).0,
             shared,
-            counters: Arc::new(Counters::default()),
+            counters: Arc::new(Counters {
+                notes,
+                ..Counters::default()
+            }),
             next_id: AtomicU64::new(1),
         })))
     }

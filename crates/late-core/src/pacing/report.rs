@@ -1,13 +1,16 @@
 //! What pacing tells the outside: counters (read through [`super::Pacer::stats`]) and events.
 //!
-//! Every event goes through [`emit`], the one place that writes a log line. Until the client
-//! has a logger, the line goes to stderr (`[late-native] warn: …`); wiring a logger means
-//! changing [`emit`] only. Lines never contain the API key (pacing only knows a hash of it) or
-//! the Redis password (messages pass through `RedisTarget::redact`).
+//! Every event goes through [`emit`], the one place that writes a log line: to the client's
+//! [`NoteSink`] (the JS `logger`, at the event's level) when it has one, else to stderr
+//! (`[late-native] warn: …`). Lines never contain the API key (pacing only knows a hash of it)
+//! or the Redis password (messages pass through `RedisTarget::redact`).
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
+
+use crate::observe::NoteSink;
 
 /// Something worth a log line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,8 +71,12 @@ impl PacingEvent {
 
 /// Writes the event's log line. Pauses are counted but not logged (they are the API's normal
 /// answer under load); Redis transitions are. The one hook for a logger.
-pub(crate) fn emit(event: &PacingEvent) {
+pub(crate) fn emit(event: &PacingEvent, notes: Option<&Arc<dyn NoteSink>>) {
     if matches!(event, PacingEvent::Paused { .. }) {
+        return;
+    }
+    if let Some(sink) = notes {
+        sink.note(event.level(), &event.message());
         return;
     }
     let line = format!("[late-native] {}: {}\n", event.level(), event.message());
@@ -90,6 +97,8 @@ pub(crate) struct Counters {
     pub redis_calls: AtomicU64,
     pub redis_errors: AtomicU64,
     pub absorbed: AtomicU64,
+    /// Where log lines go (the client's logger), if set.
+    pub notes: Option<Arc<dyn NoteSink>>,
 }
 
 impl Counters {
@@ -111,7 +120,7 @@ impl Counters {
             PacingEvent::Paused { .. } => &self.pauses,
         };
         Self::add(counter, 1);
-        emit(&event);
+        emit(&event, self.notes.as_ref());
     }
 }
 

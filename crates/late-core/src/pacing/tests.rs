@@ -49,6 +49,7 @@ async fn off_never_waits() {
             ..PacingConfig::default()
         },
         &key(),
+        None,
     );
     for _ in 0..3 {
         let permit = p.acquire(&budget(0), &none()).await.unwrap();
@@ -60,7 +61,7 @@ async fn off_never_waits() {
 
 #[tokio::test(start_paused = true)]
 async fn the_first_call_goes_alone_until_the_limit_is_known() {
-    let p = Pacer::new(&config(1000, None), &key());
+    let p = Pacer::new(&config(1000, None), &key(), None);
     let first = p.acquire(&budget(60_000), &none()).await.unwrap();
     let p2 = p.clone();
     let second = tokio::spawn(async move { p2.acquire(&budget(60_000), &none()).await });
@@ -84,7 +85,7 @@ async fn the_first_call_goes_alone_until_the_limit_is_known() {
 
 #[tokio::test(start_paused = true)]
 async fn a_first_call_cancelled_in_flight_lets_the_next_one_learn() {
-    let p = Pacer::new(&config(1000, None), &key());
+    let p = Pacer::new(&config(1000, None), &key(), None);
     let first = p.acquire(&budget(60_000), &none()).await.unwrap();
     drop(first);
     let second = p.acquire(&budget(60_000), &none()).await.unwrap();
@@ -94,7 +95,7 @@ async fn a_first_call_cancelled_in_flight_lets_the_next_one_learn() {
 
 #[tokio::test(start_paused = true)]
 async fn a_server_without_headers_is_not_paced() {
-    let p = Pacer::new(&config(1000, None), &key());
+    let p = Pacer::new(&config(1000, None), &key(), None);
     p.acquire(&budget(0), &none())
         .await
         .unwrap()
@@ -110,7 +111,7 @@ async fn a_server_without_headers_is_not_paced() {
 
 #[tokio::test(start_paused = true)]
 async fn a_burst_is_spread_over_windows_and_never_exceeds_the_limit() {
-    let p = Pacer::new(&config(1000, Some(100)), &key());
+    let p = Pacer::new(&config(1000, Some(100)), &key(), None);
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..250 {
@@ -142,7 +143,7 @@ async fn a_burst_is_spread_over_windows_and_never_exceeds_the_limit() {
 
 #[tokio::test(start_paused = true)]
 async fn a_wait_past_max_retry_wait_fails_at_once_with_retry_after() {
-    let p = Pacer::new(&config(60_000, Some(1)), &key());
+    let p = Pacer::new(&config(60_000, Some(1)), &key(), None);
     p.acquire(&budget(60_000), &none()).await.unwrap();
     let err = p.acquire(&budget(5_000), &none()).await.unwrap_err();
     let Error::Api(e) = err else {
@@ -158,7 +159,7 @@ async fn a_wait_past_max_retry_wait_fails_at_once_with_retry_after() {
 
 #[tokio::test(start_paused = true)]
 async fn a_deadline_shorter_than_the_wait_fails_at_once() {
-    let p = Pacer::new(&config(10_000, Some(1)), &key());
+    let p = Pacer::new(&config(10_000, Some(1)), &key(), None);
     p.acquire(&budget(60_000), &none()).await.unwrap();
     let mut b = budget(60_000);
     b.deadline = Some(std::time::Instant::now() + Duration::from_secs(2));
@@ -168,7 +169,7 @@ async fn a_deadline_shorter_than_the_wait_fails_at_once() {
 
 #[tokio::test(start_paused = true)]
 async fn a_queued_call_is_cancellable_and_gives_its_slot_back() {
-    let p = Pacer::new(&config(1000, Some(1)), &key());
+    let p = Pacer::new(&config(1000, Some(1)), &key(), None);
     p.acquire(&budget(60_000), &none()).await.unwrap();
     let cancel = CancellationToken::new();
     let (p2, c2) = (p.clone(), cancel.clone());
@@ -189,7 +190,7 @@ async fn a_queued_call_is_cancellable_and_gives_its_slot_back() {
 
 #[tokio::test(start_paused = true)]
 async fn a_429_from_the_team_limit_pauses_every_call_but_a_platform_quota_does_not() {
-    let p = Pacer::new(&config(60_000, Some(100)), &key());
+    let p = Pacer::new(&config(60_000, Some(100)), &key(), None);
     let platform_429 = Seen {
         status: Some(429),
         rate_limit: None,
@@ -278,7 +279,7 @@ async fn redis_unreachable_or_silent_never_fails_a_call() {
     drop(free);
     let (silent, task) = silent_server().await;
     for url in [refused, format!("redis://{silent}")] {
-        let p = Pacer::new(&with_redis(&url), &key());
+        let p = Pacer::new(&with_redis(&url), &key(), None);
         let started = std::time::Instant::now();
         for _ in 0..20 {
             p.acquire(&budget(60_000), &none())
@@ -302,7 +303,7 @@ async fn redis_unreachable_or_silent_never_fails_a_call() {
 
 #[tokio::test(start_paused = true)]
 async fn a_first_call_that_hangs_holds_the_others_back_half_a_second_at_most() {
-    let p = Pacer::new(&config(1000, None), &key());
+    let p = Pacer::new(&config(1000, None), &key(), None);
     let _hung = p.acquire(&budget(60_000), &none()).await.unwrap();
     let t0 = Instant::now();
     let second = p.acquire(&budget(60_000), &none()).await.unwrap();
@@ -311,7 +312,7 @@ async fn a_first_call_that_hangs_holds_the_others_back_half_a_second_at_most() {
     second.complete(ok_with(10, 9));
     assert_eq!(p.stats().limit, Some(10));
     // A deadline shorter than the patience is a timeout, not a 429.
-    let q = Pacer::new(&config(1000, None), &key());
+    let q = Pacer::new(&config(1000, None), &key(), None);
     let _hung = q.acquire(&budget(60_000), &none()).await.unwrap();
     let mut b = budget(60_000);
     b.deadline = Some(std::time::Instant::now() + Duration::from_millis(100));
