@@ -23,9 +23,12 @@ use tokio::sync::Notify;
 /// How long a leader may hold the others back before they go anyway.
 const PROBE_LIMIT: Duration = Duration::from_secs(10);
 /// After the leader's connection negotiated HTTP/2, how long the others give hyper to finish
-/// the HTTP/2 handshake and pool the connection (local work, no round trip) before they look
-/// for it: released sooner, they would find the pool empty and open connections of their own.
-const SETTLE: Duration = Duration::from_millis(20);
+/// the HTTP/2 handshake and pool the connection (local work, microseconds, no round trip) before
+/// they look for it: released at once, a waiter on another thread can find the pool still empty
+/// and open a connection of its own. Missing it costs a spare connection, never latency (the
+/// waiter's request still goes out on the first connection pooled), so this stays short: it is
+/// added once to a cold burst.
+const SETTLE: Duration = Duration::from_millis(8);
 
 #[derive(Debug, Clone, Copy)]
 enum Phase {

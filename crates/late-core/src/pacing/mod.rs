@@ -52,6 +52,11 @@ pub const DEFAULT_WINDOW: Duration = Duration::from_secs(60);
 /// most.
 pub const FIRST_ANSWER_PATIENCE: Duration = Duration::from_millis(500);
 
+/// While the limit is unknown, how many calls may be in flight before the others wait for the
+/// first answer. A third of the API's smallest limit (60 a minute): a cold burst of up to 20
+/// calls goes out at once (one round trip, not two) and cannot overrun any plan by itself.
+pub const UNKNOWN_BURST: u32 = 20;
+
 /// The `rateLimit` client option.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PacingConfig {
@@ -507,7 +512,11 @@ impl Inner {
             Learned::Limit(l) => Plan::Book(l),
             Learned::NoHeaders => Plan::Go,
             Learned::Unknown => match st.probe_started {
-                Some(t) if st.probes > 0 && !impatient && now < t + FIRST_ANSWER_PATIENCE => {
+                Some(t)
+                    if st.probes >= UNKNOWN_BURST
+                        && !impatient
+                        && now < t + FIRST_ANSWER_PATIENCE =>
+                {
                     Plan::AwaitProbe(t + FIRST_ANSWER_PATIENCE)
                 }
                 _ => {
@@ -769,12 +778,17 @@ impl Inner {
         }
         let now = Instant::now();
         Ok(match local_limit {
-            None => Ok(Slot {
-                at: now,
-                probe: true,
-                booked: false,
-                checked: None,
-            }),
+            // A call of the cold burst: booked now, so that once an answer teaches the limit the
+            // burst counts against it (and against what the server says was used).
+            None => {
+                lock(&self.state).window.insert(now, Holder::Call(id));
+                Ok(Slot {
+                    at: now,
+                    probe: true,
+                    booked: true,
+                    checked: None,
+                })
+            }
             Some(l) => lock(&self.state)
                 .window
                 .book(now, l.max(1), self.span, allowed, id)

@@ -59,18 +59,49 @@ async fn off_never_waits() {
     assert_eq!(p.stats().mode, "off");
 }
 
+/// `UNKNOWN_BURST` calls granted at once while the limit is unknown.
+async fn cold_burst(p: &Pacer) -> Vec<Permit> {
+    let mut burst = Vec::new();
+    for _ in 0..UNKNOWN_BURST {
+        let permit = p.acquire(&budget(60_000), &none()).await.unwrap();
+        assert_eq!(
+            permit.waited(),
+            Duration::ZERO,
+            "the cold burst goes at once"
+        );
+        burst.push(permit);
+    }
+    burst
+}
+
 #[tokio::test(start_paused = true)]
-async fn the_first_call_goes_alone_until_the_limit_is_known() {
+async fn a_cold_burst_goes_at_once_then_the_others_wait_for_the_limit() {
+    let p = Pacer::new(&config(1000, None), &key(), None);
+    let burst = cold_burst(&p).await;
+    let p2 = p.clone();
+    let next = tokio::spawn(async move { p2.acquire(&budget(60_000), &none()).await });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(!next.is_finished(), "waits for the first answer");
+    assert_eq!(p.stats().queued, 1);
+    let mut burst = burst.into_iter();
+    if let Some(first) = burst.next() {
+        first.complete(ok_with(100, 99));
+    }
+    let next = next.await.unwrap().unwrap();
+    assert_eq!(p.stats().limit, Some(100));
+    next.complete(ok_with(100, 79));
+    for permit in burst {
+        permit.complete(ok_with(100, 79));
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn once_the_limit_is_known_calls_are_paced_by_it() {
     let p = Pacer::new(&config(1000, None), &key(), None);
     let first = p.acquire(&budget(60_000), &none()).await.unwrap();
-    let p2 = p.clone();
-    let second = tokio::spawn(async move { p2.acquire(&budget(60_000), &none()).await });
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(!second.is_finished(), "waits for the first answer");
-    assert_eq!(p.stats().queued, 1);
     first.complete(ok_with(2, 1));
-    let second = second.await.unwrap().unwrap();
     assert_eq!(p.stats().limit, Some(2));
+    let second = p.acquire(&budget(60_000), &none()).await.unwrap();
     second.complete(ok_with(2, 0));
     // Two in the window (the first one absorbed from Remaining): the third waits a span.
     let t0 = Instant::now();
@@ -304,7 +335,7 @@ async fn redis_unreachable_or_silent_never_fails_a_call() {
 #[tokio::test(start_paused = true)]
 async fn a_first_call_that_hangs_holds_the_others_back_half_a_second_at_most() {
     let p = Pacer::new(&config(1000, None), &key(), None);
-    let _hung = p.acquire(&budget(60_000), &none()).await.unwrap();
+    let _hung = cold_burst(&p).await;
     let t0 = Instant::now();
     let second = p.acquire(&budget(60_000), &none()).await.unwrap();
     assert_eq!(t0.elapsed(), FIRST_ANSWER_PATIENCE);
@@ -313,7 +344,7 @@ async fn a_first_call_that_hangs_holds_the_others_back_half_a_second_at_most() {
     assert_eq!(p.stats().limit, Some(10));
     // A deadline shorter than the patience is a timeout, not a 429.
     let q = Pacer::new(&config(1000, None), &key(), None);
-    let _hung = q.acquire(&budget(60_000), &none()).await.unwrap();
+    let _hung = cold_burst(&q).await;
     let mut b = budget(60_000);
     b.deadline = Some(std::time::Instant::now() + Duration::from_millis(100));
     b.deadline_total = Some(Duration::from_millis(100));
