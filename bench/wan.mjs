@@ -268,6 +268,10 @@ the official SDK's HTTP/1.1 request.
 `
     : ''
 }
+Issue 11's loopback targets (the existing ones hold; CPU per small call ≤ 0.10× the official
+SDK's) are measured by \`npm run bench\`: see [RESULTS.md](RESULTS.md), which says which are
+not met and why, with the profile.
+
 The 10k list is parsed while it streams in (lib/list-stream.js): Rust cuts the decoded body into
 runs of whole accounts and JS parses each as it arrives, so the last byte is followed by one
 small parse; that is why late-native lands within a few milliseconds of the download-only floor.
