@@ -85,7 +85,17 @@ test('bench/wan.mjs --quick runs every WAN scenario for every client through the
   const r = await runBench(['--quick', '--json', json], 'wan.mjs')
   assert.equal(r.code, 0, `bench:wan failed (${r.code ?? r.signal}):\n${r.err}\n${r.out}`)
   const report = JSON.parse(fs.readFileSync(json, 'utf8'))
-  assert.equal(report.rows.length, 10)
+  // Every scenario · metric of WAN.md, by name (a row lost or renamed fails here).
+  const labels = report.rows.map((r) => r.label)
+  for (const want of [
+    'cold start · import', 'cold start · first call incl. TCP + TLS', 'cold start · process start → first result',
+    '20 sequential small calls · total',
+    '10,000-account list at 50 Mbit/s · time', '10,000-account list at 50 Mbit/s · bytes on the wire (down)',
+    '10,000-account list at 50 Mbit/s · bytes on the wire (up)',
+    '10,000-account list at 200 Mbit/s · time', '10,000-account list at 200 Mbit/s · bytes on the wire (down)',
+    '20 concurrent small calls (cold) · total', '20 concurrent small calls · TCP connections',
+  ]) assert.ok(labels.includes(want), `WAN row missing: ${want}`)
+  assert.equal(labels.length, 11, `unexpected WAN rows: ${labels.join(' | ')}`)
   for (const row of report.rows) {
     for (const client of ['late-native', 'official', 'fetch']) {
       const v = row.values[client]
