@@ -16,6 +16,7 @@
 import type { SocialAccount, Profile, ConnectUrlResponse, Schemas, Namespaces } from './types/index'
 import type { Route, Routes, OperationArgs, SuccessBody } from './lib/operations'
 import type { RateLimitInfo } from './lib/errors'
+import type { NativeAttempt } from './native'
 
 /** A MIME type `POST /v1/media/presign` accepts. */
 export type MediaContentType = Schemas.MediaContentType
@@ -157,33 +158,16 @@ export interface LateLogger {
   error(message: string, ...details: unknown[]): void
 }
 
-/** One attempt of a call, as logged and as given to `onAttempt`. Never carries a header, the query or the key. */
-export interface LateAttempt {
-  /** `GET`, `POST`, … */
-  method: string
-  /** Path below the base URL, without the query string. */
-  path: string
-  /** 1 for the first attempt. */
-  attempt: number
-  /** HTTP status, when the server answered. */
-  status?: number
-  /** Why it failed: `timeout`, `connection_refused`, `tls`, …, or the error envelope's `code`. */
-  error?: string
-  /** From sending to the end of the body (or the failure), ms. */
-  durationMs: number
-  /** `X-Request-Id` of the response, or the one sent. */
-  requestId?: string
-  /** `h2` or `http/1.1`. */
-  protocol?: string
-  /** Body bytes received, decompressed. */
-  bytes: number
-  /** Body bytes on the wire, when the body was compressed. */
-  wireBytes?: number
-  /** `br`, `gzip`, `zstd` or `deflate`, when compressed. */
-  encoding?: string
-  /** The wait before the next attempt, when the call retries, ms. */
-  retryInMs?: number
-}
+/**
+ * One attempt of a call, as logged and as given to `onAttempt`: method, path, attempt, status or
+ * error, duration, request id, protocol, bytes (decoded and on the wire), encoding and the wait
+ * before a retry. Never carries a header, the query or the key. Declared once, by the native
+ * layer that fills it in (`native.d.ts`, generated from the Rust doc comments).
+ *
+ * @example
+ * const late = new LateClient({ onAttempt: (a) => metrics.timing('late.attempt', a.durationMs, { status: a.status ?? a.error }) })
+ */
+export interface LateAttempt extends NativeAttempt {}
 
 /** What {@link LateClient.warmup} resolves to. */
 export interface WarmupResult {

@@ -197,7 +197,7 @@ export interface NativeAttempt {
   attempt: number
   /** HTTP status, when the server answered. */
   status?: number
-  /** Why it failed: `timeout`, `connection_refused`, …, or the error envelope's `code`. */
+  /** Why it failed: `timeout`, `connection_refused`, `tls`, …, or the error envelope's `code`. */
   error?: string
   /** Milliseconds from sending to the end of the body (or the failure). */
   durationMs: number

@@ -9,6 +9,7 @@ import {
   LateValidationError,
   LateAbortError,
   type SocialAccount,
+  type LateAttempt,
   type ConnectResult,
   type RequestBody,
   type OperationArgs,
@@ -220,6 +221,9 @@ async function network(): Promise<void> {
     logger: console,
     logLevel: 'debug',
     onAttempt: (a) => {
+      const record: LateAttempt = a
+      const where: string = `${record.method} ${record.path} #${record.attempt} ${record.requestId ?? ''} ${record.encoding ?? ''}`
+      console.log(where)
       const status: number | string = a.status ?? a.error ?? 'unknown'
       console.log(status, a.durationMs.toFixed(1), a.protocol, a.bytes, a.wireBytes, a.retryInMs)
     },

@@ -19,7 +19,7 @@ pub struct NativeAttempt {
     pub attempt: u32,
     /// HTTP status, when the server answered.
     pub status: Option<u32>,
-    /// Why it failed: `timeout`, `connection_refused`, …, or the error envelope's `code`.
+    /// Why it failed: `timeout`, `connection_refused`, `tls`, …, or the error envelope's `code`.
     pub error: Option<String>,
     /// Milliseconds from sending to the end of the body (or the failure).
     pub duration_ms: f64,
