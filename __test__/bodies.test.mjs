@@ -159,6 +159,11 @@ test('bad input is a LateValidationError before anything is sent', async (t) => 
     [() => late.analytics.getAnalytics({ query: { fromDate: new Date('nope') } }), 'query.fromDate'],
     [() => late.posts.createPost({}), 'body'],
     [() => late.posts.createPost({ body: Buffer.from('x') }), 'body'],
+    // JSON has no form for these: never a request sent without its body.
+    [() => late.posts.createPost({ body: () => {} }), 'body'],
+    [() => late.posts.createPost({ body: Symbol('x') }), 'body'],
+    [() => late.posts.createPost({ body: { n: 1n } }), 'body'],
+    [() => zernio.posts.createPost({ body: () => {} }), 'body'],
     [() => late.phonenumbers.uploadPhoneNumberKycDocument({ body: { file: 'x' }, headers: { 'X-Filename': 'a' } }), 'body'],
     [() => late.phonenumbers.uploadPhoneNumberKycDocument({ body: Buffer.from('x') }), 'headers.X-Filename'],
     [() => late.posts.bulkUploadPosts({ body: 'not a form' }), 'body'],

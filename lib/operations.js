@@ -13,6 +13,7 @@ const { LateValidationError } = require('./errors.js')
 const v = require('./validate.js')
 const { queryPairs } = require('./query.js')
 const { isFileLike, multipart, raw } = require('./body.js')
+const { encodeJsonBody } = require('./json-body.js')
 
 let table
 /** The generated method table (loaded once, on first use). */
@@ -55,7 +56,7 @@ function operationBody(id, flags, FLAGS, body) {
   if (form && v.isRecord(body) && (!json || flags & FLAGS.multipartFirst || hasFile(body))) return multipart(body)
   if (form && !json) throw fail('body', `${id} takes multipart/form-data: an object of fields or a FormData`)
   if (isFileLike(body)) throw fail('body', `${id} takes JSON; file data goes in a multipart operation or media.upload`)
-  return JSON.stringify(body)
+  return encodeJsonBody(body, 'body')
 }
 
 function hasQuery(pairs, name) {
