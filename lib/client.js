@@ -173,7 +173,11 @@ function newNative(build) {
   }
 }
 
-/** Internal: `client[SEND](request, options, { binary, raw })` sends an operation (lib/operation-call.js, lib/zernio/). */
+/**
+ * Internal: `client[SEND](request, options, { binary, raw })` sends an operation already checked
+ * by `operationRequest` (lib/operation-call.js, lib/zernio/): `{ method, path, query: [name,
+ * value, …], headers, body }`, so its path, query and headers are not checked a second time.
+ */
 const SEND = Symbol('LateClient.send')
 
 /** The key of an `Idempotency-Key` header among `headers`, if any. */
@@ -453,12 +457,16 @@ class LateClient {
   /** Internal: sends a checked operation request; `how.binary` keeps the body as bytes, `how.raw` the text. */
   async [SEND](request, options, how) {
     LateClient.#own(this, 'send')
-    return this.#send(request, options, undefined, how)
+    return this.#send(request, options, undefined, { ...how, checked: true })
   }
 
   async #send(routeOrRequest, init, options, how = {}) {
     let method, path, spec
-    if (typeof routeOrRequest === 'string') {
+    if (how.checked) {
+      spec = routeOrRequest
+      options = init
+      ;({ method, path } = spec)
+    } else if (typeof routeOrRequest === 'string') {
       spec = init === undefined ? {} : v.record(init, 'init')
       v.knownKeys(spec, ['params', 'query', 'body', 'headers'], 'init')
       ;({ method, path } = route(routeOrRequest, spec.params))
@@ -478,7 +486,7 @@ class LateClient {
       v.checkText(path, 'path')
     }
     const call = callOptions(options)
-    const headers = v.optionalHeaders(spec.headers, 'headers')
+    const headers = how.checked ? spec.headers : v.optionalHeaders(spec.headers, 'headers')
     // An `Idempotency-Key` header is the call's key: one key, reused by retries, reported on failure.
     const keyHeader = headers && idempotencyHeader(headers)
     if (keyHeader !== undefined) {
@@ -490,7 +498,7 @@ class LateClient {
     const req = {
       method,
       path,
-      query: queryPairs(spec.query, 'query'),
+      query: how.checked ? spec.query : queryPairs(spec.query, 'query'),
       headers: headers && Object.keys(headers).length ? headers : undefined,
       binaryResponse: how.binary || undefined,
     }
@@ -499,11 +507,8 @@ class LateClient {
     req.body = encoded.body
     req.payload = encoded.payload
     // The key is chosen here, so a failed POST can say which key to retry with.
-    if (method === 'POST' && call.native && call.native.idempotencyKey === undefined) {
-      call.native.idempotencyKey = require('node:crypto').randomUUID()
-    } else if (method === 'POST' && !call.native) {
-      call.native = { idempotencyKey: require('node:crypto').randomUUID() }
-    }
+    // (node:crypto loads on the first POST, not at import.)
+    if (method === 'POST') (call.native ??= {}).idempotencyKey ??= require('node:crypto').randomUUID()
     const idempotencyKey = call.native && call.native.idempotencyKey
     let res
     try {

@@ -7,8 +7,7 @@
  * PartialPublishError, as on `posts.create`: a failed publish is never a silent success.
  */
 
-const { operationRequest, searchParams } = require('./operations.js')
-const { callOptions } = require('./transport.js')
+const { operationRequest } = require('./operations.js')
 const { apiPromise } = require('./resources/api-promise.js')
 const { throwOn207 } = require('./resources/shared.js')
 const { SEND } = require('./client.js')
@@ -17,12 +16,7 @@ const { SEND } = require('./client.js')
 function callOperation(client, index, args, options) {
   return apiPromise(() => {
     const req = operationRequest(index, args)
-    if (options !== undefined && options !== null) callOptions(options)
-    const sent = client[SEND](
-      { method: req.method, path: req.path, query: searchParams(req.query), body: req.body, headers: req.headers },
-      options,
-      { binary: req.binary },
-    )
+    const sent = client[SEND](req, options, { binary: req.binary })
     return req.partialPublish ? sent.then((res) => (throwOn207(res), res)) : sent
   })
 }

@@ -73,26 +73,19 @@ async function dataOf(res, binary, secret) {
 
 /** The full URL of a request, as the official SDK's `request.url` / `response.url` show it. */
 function urlOf(raw) {
-  const pairs = raw.query
-  if (!pairs || !pairs.length) return raw.url
-  const p = new URLSearchParams()
-  for (let i = 0; i < pairs.length; i += 2) p.append(pairs[i], pairs[i + 1])
-  return `${raw.url}?${p}`
+  const query = searchParams(raw.query)
+  return query ? `${raw.url}?${query}` : raw.url
 }
 
-/** `{ data, request, response }`; `request` and `response` are built on first access. */
-async function result(res, req, sentHeaders, binary, secret) {
+/** `{ data, request, response }`; `request` and `response` (and their URL) are built on first access. */
+async function result(res, req, defaultHeaders, binary, secret) {
   const data = await dataOf(res, binary, secret)
-  const url = urlOf(res.raw)
   let request
   let response
   return {
     data,
     get request() {
-      if (!request) {
-        const headers = new Headers(sentHeaders)
-        request = new Request(url, { method: req.method, headers })
-      }
+      if (!request) request = new Request(urlOf(res.raw), { method: req.method, headers: new Headers(sentHeaders(defaultHeaders, req, res)) })
       return request
     },
     get response() {
@@ -100,7 +93,7 @@ async function result(res, req, sentHeaders, binary, secret) {
         const noBody = res.status === 204 || res.status === 205 || res.status === 304
         const body = noBody ? null : binary ? res.data : res.raw.text
         response = new Response(body, { status: res.status, statusText: require('node:http').STATUS_CODES[res.status] || '', headers: res.headers })
-        Object.defineProperty(response, 'url', { value: url })
+        Object.defineProperty(response, 'url', { value: urlOf(res.raw) })
         Object.defineProperty(response, 'type', { value: 'basic' })
       }
       return response
@@ -125,15 +118,14 @@ function zernioMethod(zernio, index) {
     const req = operationRequest(index, args, { compat: true })
     const signal = args && args.signal
     const call = signal ? { ...(options || {}), signal } : options
-    const request = { method: req.method, path: req.path, query: searchParams(req.query), body: req.body, headers: req.headers }
     let res
     try {
-      res = await late[SEND](request, call, { binary: req.binary, raw: true })
+      res = await late[SEND](req, call, { binary: req.binary, raw: true })
     } catch (e) {
       if (e instanceof LateApiError && !(e instanceof ZernioApiError)) throw fromLateApiError(e)
       throw e
     }
-    return result(res, req, sentHeaders(defaultHeaders, req, res), req.binary, apiKey)
+    return result(res, req, defaultHeaders, req.binary, apiKey)
   }
 }
 
