@@ -2,6 +2,7 @@
 // create posts and list accounts as fast as they can, then the calls still queued are aborted
 // and the process prints one JSON line: counts, the posts it created, waits and its pacing.
 // Run: node fleet-worker.mjs '<json config>'. Used by the fleet tests and bench/fleet.mjs.
+import { pathToFileURL } from 'node:url'
 import { LateClient } from '../../index.mjs'
 
 export async function runFleetWorker(config, call = (late, fn) => fn()) {
@@ -48,7 +49,7 @@ export async function runFleetWorker(config, call = (late, fn) => fn()) {
   return out
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await runFleetWorker(JSON.parse(process.argv[2]))
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }

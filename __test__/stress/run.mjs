@@ -8,6 +8,7 @@
 // Prints one line `STRESS-RESULT {json}` with the figures and every violation.
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
+import { fileURLToPath } from 'node:url'
 import { rng } from '../helpers/rng.mjs'
 
 const require = createRequire(import.meta.url)
@@ -66,7 +67,7 @@ async function workers(random) {
     const late = new LateClient({ apiKey: workerData.key, baseUrl: workerData.baseUrl, maxRetries: 1, timeoutMs: 1000 })
     const loop = () => late.listAccounts({}, { timeoutMs: 500 }).catch(() => {}).then(loop)
     for (let i = 0; i < 20; i++) loop()`
-  const root = new URL('../..', import.meta.url).pathname
+  const root = fileURLToPath(new URL('../..', import.meta.url))
   const exits = []
   for (let i = 0; i < WORKERS; i++) {
     const w = new Worker(code, { eval: true, workerData: { root, key: sim.apiKey, baseUrl: sim.baseUrl } })
