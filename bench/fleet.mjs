@@ -19,7 +19,6 @@
 // command its ioredis clients send, counted in ioredis); calls that failed. The window is 5 s because Bottleneck's clustered reservoir refreshes on
 // 5 s boundaries. --quick: K = 1, 2 and 2 windows; its numbers mean nothing.
 
-import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -27,6 +26,7 @@ import { fileURLToPath } from 'node:url'
 import { startSimulator } from '../testing.mjs'
 import { startRedis } from '../__test__/helpers/redis-server.mjs'
 import { runFleet } from '../__test__/helpers/fleet.mjs'
+import { machine } from './common.mjs'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const VARIANTS = ['late-native', 'late-native-local', 'bottleneck-minTime', 'bottleneck-reservoir', 'none']
@@ -145,12 +145,6 @@ async function main() {
 const fmtMs = (x) => (x === undefined || Number.isNaN(x) ? '—' : x < 10 ? x.toFixed(1) : x.toFixed(0))
 const fmtPct = (x, d = 1) => `${(100 * x).toFixed(d)} %`
 
-function machine() {
-  const cpu = os.cpus()[0]?.model ?? 'unknown'
-  const rustc = spawnSync('rustc', ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? 'unknown'
-  return { cpu, cores: os.cpus().length, ram: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`, os: `${os.type()} ${os.release()}`, node: process.version, rustc }
-}
-
 function markdown(opts, rows, info) {
   const m = machine()
   const lines = []
@@ -181,8 +175,8 @@ function markdown(opts, rows, info) {
   lines.push('| | |')
   lines.push('| --- | --- |')
   lines.push(`| Date | ${info.started.toISOString().slice(0, 16).replace('T', ' ')} UTC |`)
-  lines.push(`| CPU | ${m.cores} × ${m.cpu} |`)
-  lines.push(`| RAM | ${m.ram} |`)
+  lines.push(`| CPU | ${m.nproc} × ${m.cpu} |`)
+  lines.push(`| RAM | ${m.ramGiB} GiB |`)
   lines.push(`| OS | ${m.os} |`)
   lines.push(`| Node | ${m.node} |`)
   lines.push(`| Rust | ${m.rustc} |`)

@@ -4,21 +4,11 @@
 // — instead of the 50× of the loopback benchmark's sequential fixtures. Seeded: every run, every
 // client, the same bytes.
 
+import { rng } from '../__test__/helpers/rng.mjs'
+
 const WORDS = ['acme', 'studio', 'coffee', 'daily', 'urban', 'north', 'bloom', 'pixel', 'craft', 'wild', 'river', 'nova', 'lumen', 'forge', 'atlas', 'maple', 'harbor', 'summit', 'ember', 'cedar', 'vivid', 'orbit', 'sage', 'fable']
 const PLATFORMS = ['instagram', 'tiktok', 'linkedin', 'twitter', 'facebook', 'youtube', 'threads', 'bluesky']
 const MACHINE = 'a1b2c3d4e5'
-
-/** mulberry32: a small seeded PRNG. */
-function rng(seed) {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** `{ accounts: [...n], hasAnalyticsAccess }` as JSON bytes, for profile `profileId`. */
 export function accountListJson(n, profileId, seed = 42) {

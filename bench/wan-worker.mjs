@@ -19,13 +19,11 @@ async function load(name) {
   let client
   if (name === 'late-native') {
     const { LateClient } = require(PKG)
-    const protocols = new Set()
-    const late = new LateClient({ apiKey: spec.key, baseUrl: spec.base, onAttempt: (a) => protocols.add(a.protocol) })
+    const late = new LateClient({ apiKey: spec.key, baseUrl: spec.base })
     const big = late.withOptions({ baseUrl: spec.base.replace('/api', '/big/api') })
     client = {
       small: () => late.listAccounts({ profileId: spec.profileId }),
       big: () => big.listAccounts({ profileId: spec.profileId }),
-      protocols: () => [...protocols],
     }
   } else if (name === 'official') {
     const sdk = require('@zernio/node')
@@ -36,7 +34,6 @@ async function load(name) {
     client = {
       small: async () => (await z.accounts.listAccounts({ query })).data.accounts,
       big: async () => (await zBig.accounts.listAccounts({ query })).data.accounts,
-      protocols: () => ['http/1.1'], // undici's fetch in Node 20 speaks HTTP/1.1 only
     }
   } else if (name === 'fetch') {
     const auth = { authorization: `Bearer ${spec.key}` }
@@ -48,7 +45,6 @@ async function load(name) {
     client = {
       small: () => get(`${spec.base}/v1/accounts?profileId=${spec.profileId}`),
       big: () => get(`${spec.base.replace('/api', '/big/api')}/v1/accounts?profileId=${spec.profileId}`),
-      protocols: () => ['http/1.1'],
     }
   } else if (name === 'download-only') {
     // The floor: download the compressed bytes and decode or parse nothing.
@@ -67,7 +63,6 @@ async function load(name) {
     client = {
       small: () => get(`${spec.base}/v1/accounts?profileId=${spec.profileId}`),
       big: () => get(`${spec.base.replace('/api', '/big/api')}/v1/accounts?profileId=${spec.profileId}`),
-      protocols: () => ['http/1.1'],
     }
   } else throw new Error(`unknown client ${name}`)
   return { client, importMs: performance.now() - t0 }
@@ -99,7 +94,7 @@ if (spec.scenario === 'cold') {
 } else if (spec.scenario === 'concurrent') {
   const t0 = performance.now()
   const lists = await Promise.all(Array.from({ length: 20 }, () => client.small()))
-  out = { ms: performance.now() - t0, count: lists.length, protocols: client.protocols() }
+  out = { ms: performance.now() - t0, count: lists.length }
 } else throw new Error(`unknown scenario ${spec.scenario}`)
 console.log(JSON.stringify(out))
 process.exit(0)
