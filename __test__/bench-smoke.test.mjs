@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { onlyOn } from './helpers/platform.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
@@ -110,3 +111,23 @@ test('bench/wan.mjs --quick runs every WAN scenario for every client through the
   assert.equal(report.protocols['late-native'], 'h2')
   assert.equal(report.raw.list50['late-native'][0].count, 10_000)
 })
+
+test(
+  'bench/fleet.mjs --quick runs late-native (shared Redis window) and Bottleneck through a real Redis and writes the report',
+  { timeout: 300_000, skip: onlyOn('linux,darwin', 'needs a redis-server: Debian or Homebrew ship one, Windows does not') },
+  async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'late-fleet-smoke-'))
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }))
+    const out = path.join(dir, 'FLEET.md')
+    const args = ['--quick', '--k', '1', '--windows', '1', '--window-ms', '2000', '--limit', '60', '--variants', 'late-native,bottleneck-minTime', '--out', out]
+    const r = await runBench(args, 'fleet.mjs')
+    assert.equal(r.code, 0, `bench:fleet failed (${r.code ?? r.signal}):\n${r.err}\n${r.out}`)
+    const report = fs.readFileSync(out, 'utf8')
+    // One row per variant, with its figures; late-native's Redis round trips counted.
+    const row = (variant) => report.split('\n').find((l) => l.startsWith(`| 1 | ${variant} |`))
+    for (const variant of ['late-native', 'bottleneck-minTime']) assert.ok(row(variant), `no row for ${variant}:\n${report}`)
+    const redisPerCall = Number(row('late-native').split('|')[8])
+    assert.ok(redisPerCall > 0, `late-native Redis/call: ${row('late-native')}`)
+    assert.match(report, /\| Redis \| \d+\.\d+/)
+  },
+)
