@@ -110,6 +110,9 @@ test('a withOptions clone streams through the shared listener', async (t) => {
   const [a, b] = await Promise.all([clone.listAccounts({ profileId: 'p1' }), clone.withOptions({ timeoutMs: 9_000 }).listAccounts({ profileId: 'p1' })])
   assert.equal(a.length, 20_000)
   assert.deepEqual(a, b)
+  // Both lists came in runs, not as one whole-body parse each.
+  assert.ok(parses.length >= 4, `${parses.length} parses`)
+  assert.ok(parses.every((p) => p.length < 600_000), 'no whole-body parse')
 })
 
 test('an abort mid-stream rejects at once; the next call is unaffected', async (t) => {

@@ -100,10 +100,16 @@ test('withOptions can change the level and hook of a clone', async (t) => {
   t.after(() => api.close())
   const { logger, lines } = capture()
   const base = new LateClient({ apiKey: KEY, baseUrl: api.baseUrl, logger })
-  await base.withOptions({ logLevel: 'debug' }).request('GET /v1/profiles')
+  const hooked = []
+  await base.withOptions({ logLevel: 'debug', onAttempt: (a) => hooked.push(a) }).request('GET /v1/profiles')
   await base.request('GET /v1/profiles')
   await new Promise((r) => setTimeout(r, 50))
   assert.equal(lines.length, 1)
+  // The clone's hook saw its own attempt only: the base client has none.
+  assert.deepEqual(
+    hooked.map((a) => `${a.method} ${a.path} ${a.status}`),
+    ['GET /v1/profiles 200'],
+  )
 })
 
 test('LATE_LOG=debug logs through console without the key', () => {
