@@ -367,15 +367,3 @@ function operationFiles(spec) {
 }
 
 module.exports = { operationFiles, FLAGS }
-
-if (require.main === module) {
-  const fs = require('node:fs')
-  const path = require('node:path')
-  const root = path.resolve(__dirname, '..')
-  const spec = JSON.parse(fs.readFileSync(path.join(root, 'spec', 'openapi.json'), 'utf8'))
-  for (const [rel, text] of Object.entries(operationFiles(spec))) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true })
-    fs.writeFileSync(path.join(root, rel), text)
-    console.log(`${rel}: ${(text.length / 1024).toFixed(0)} KB`)
-  }
-}
