@@ -58,6 +58,11 @@ class LateError extends Error {
   }
 }
 
+/** The API's error envelope: a parsed body that is a plain JSON object, else undefined. */
+function envelopeOf(body) {
+  return body !== null && typeof body === 'object' && !Array.isArray(body) ? body : undefined
+}
+
 /** The API answered with a non-success status. Subclasses narrow it by status. */
 class LateApiError extends LateError {
   constructor(message, fields) {
@@ -82,8 +87,7 @@ class LateApiError extends LateError {
     this.rateLimit = field(fields, 'rateLimit')
     /** How many attempts were made, retries included. */
     this.attempts = field(fields, 'attempts')
-    const body = this.body
-    const envelope = body !== null && typeof body === 'object' && !Array.isArray(body) ? body : undefined
+    const envelope = envelopeOf(this.body)
     const pick = (key) => {
       const given = field(fields, key)
       return given !== undefined ? given : field(envelope, key)
@@ -210,4 +214,5 @@ module.exports = {
   LateValidationError,
   WebhookVerificationError,
   apiErrorClass,
+  envelopeOf,
 }

@@ -8,11 +8,7 @@
  * `rateLimit`), so both kinds of `catch` work.
  */
 
-const { LateApiError } = require('../errors.js')
-
-function envelope(body) {
-  return body && typeof body === 'object' && !Array.isArray(body) ? body : undefined
-}
+const { LateApiError, envelopeOf: envelope } = require('../errors.js')
 
 /** An API error, as the official SDK shapes it. `new ZernioApiError(message, statusCode, code?, details?, body?)`. */
 class ZernioApiError extends LateApiError {
@@ -22,15 +18,10 @@ class ZernioApiError extends LateApiError {
     this.name = 'ZernioApiError'
     /** HTTP status (late-native's `status`). */
     this.statusCode = statusCode
-    // The official fields come from the envelope alone, as in the official SDK.
-    this.code = code
+    // `details` is only what was given, as in the official SDK (LateApiError falls back to the
+    // envelope's); `code`, `type`, `param`, `docUrl`, `platform`, `platformError` and `body` are
+    // the envelope's, set by LateApiError from the fields above.
     this.details = details
-    this.type = env && env.type
-    this.param = env && env.param
-    this.docUrl = env && env.docUrl
-    this.platform = env && env.platform
-    this.platformError = env && env.platformError
-    this.body = env
   }
 
   /** A 429. */
