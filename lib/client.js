@@ -66,18 +66,13 @@ const CONNECT_KEYS = [
 const LIST_ACCOUNTS_KEYS = ['profileId', 'platform', 'status']
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 
-function env(name) {
-  const value = typeof process !== 'undefined' && process.env ? process.env[name] : undefined
-  return value === undefined || value === '' ? undefined : value
-}
-
 /** Control characters (CR, LF and NUL included): never valid in a key or a URL. */
 const CONTROL = /[\0-\x1f\x7f]/
 
 /** Applies env defaults and checks every option's type. `options` is a plain copy. */
 function resolveOptions(options) {
   v.knownKeys(options, CLIENT_OPTION_KEYS, 'options')
-  const apiKey = options.apiKey !== undefined ? options.apiKey : env('LATE_API_KEY') ?? env('ZERNIO_API_KEY')
+  const apiKey = options.apiKey !== undefined ? options.apiKey : v.env('LATE_API_KEY') ?? v.env('ZERNIO_API_KEY')
   if (apiKey === undefined) {
     throw new LateValidationError(
       'invalid `apiKey`: an API key is required; pass `apiKey` or set LATE_API_KEY (or ZERNIO_API_KEY)',
@@ -95,7 +90,7 @@ function resolveOptions(options) {
     )
   }
   const baseUrl =
-    options.baseUrl !== undefined ? options.baseUrl : env('LATE_BASE_URL') ?? env('ZERNIO_BASE_URL') ?? DEFAULT_BASE_URL
+    options.baseUrl !== undefined ? options.baseUrl : v.env('LATE_BASE_URL') ?? v.env('ZERNIO_BASE_URL') ?? DEFAULT_BASE_URL
   v.optionalString(baseUrl, 'baseUrl')
   if (CONTROL.test(baseUrl)) {
     throw new LateValidationError('invalid `baseUrl`: it contains control characters or a line break', { param: 'baseUrl' })

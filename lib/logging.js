@@ -20,14 +20,10 @@
  */
 
 const { LateValidationError } = require('./errors.js')
+const { env } = require('./validate.js')
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'off']
 const RANK = { debug: 0, info: 1, warn: 2, error: 3, off: 4 }
-
-function env(name) {
-  const value = typeof process !== 'undefined' && process.env ? process.env[name] : undefined
-  return value === undefined || value === '' ? undefined : value
-}
 
 /** The level from the option, else `LATE_LOG` (an unknown value there is ignored, with a warning), else `warn`. */
 function resolveLevel(option, logger) {

@@ -230,6 +230,12 @@ function optionalHeaders(value, param) {
 }
 
 /** Rejects keys that are not in `allowed`, naming the first unknown one. `obj` is a plain copy. */
+/** Environment variable `name`, or undefined when unset or empty (and where there is no `process`). */
+function env(name) {
+  const value = typeof process !== 'undefined' && process.env ? process.env[name] : undefined
+  return value === undefined || value === '' ? undefined : value
+}
+
 function knownKeys(obj, allowed, param) {
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) {
@@ -242,6 +248,7 @@ function knownKeys(obj, allowed, param) {
 }
 
 module.exports = {
+  env,
   MAX_MS,
   FRAMING_HEADERS,
   describe,

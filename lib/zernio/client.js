@@ -9,31 +9,25 @@
  */
 
 const { inspect } = require('node:util')
-const { LateClient, SEND } = require('../client.js')
-const { LateApiError } = require('../errors.js')
+const { LateClient, SEND, DEFAULT_BASE_URL } = require('../client.js')
+const { LateApiError, LateValidationError } = require('../errors.js')
+const { env, knownKeys } = require('../validate.js')
 const { operationRequest, searchParams } = require('../operations.js')
 const { installNamespaces } = require('../namespaces.js')
 const { ZernioApiError, fromLateApiError } = require('./errors.js')
 const { describeInvalidJson } = require('../response-json.js')
 
-const DEFAULT_BASE_URL = 'https://zernio.com/api'
 /** late-native's client options that `Zernio` passes through as they are. */
 const PASSED = ['maxRetries', 'maxRetryWaitMs', 'maxResponseBytes', 'ca', 'proxy', 'http2', 'logger', 'logLevel', 'onAttempt']
 const OPTION_KEYS = ['apiKey', 'baseURL', 'timeout', 'defaultHeaders', ...PASSED]
 const MISSING_KEY =
   "The ZERNIO_API_KEY environment variable is missing or empty; either provide it, or instantiate the Zernio client with an apiKey option, like new Zernio({ apiKey: 'sk_...' }). LATE_API_KEY is also supported for backwards compatibility."
 
-function env(name) {
-  const value = typeof process !== 'undefined' && process.env ? process.env[name] : undefined
-  return value === undefined || value === '' ? undefined : value
-}
-
 const clients = new WeakMap()
 
 /** Throws unless `self` is a Zernio client: a namespace is only ever pinned on a client. */
 function own(self, name) {
   if (!clients.has(self)) {
-    const { LateValidationError } = require('../errors.js')
     throw new LateValidationError(`invalid \`this\`: \`${name}\` was read on something that is not a Zernio client`, { param: 'this' })
   }
 }
@@ -140,12 +134,7 @@ class Zernio {
   constructor(options = {}) {
     installNamespaces(Zernio.prototype, zernioMethod, own)
     if (options === null || typeof options !== 'object') options = {}
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.includes(key)) {
-        const { LateValidationError } = require('../errors.js')
-        throw new LateValidationError(`invalid \`options\`: unknown option \`${key}\`; expected one of: ${OPTION_KEYS.join(', ')}`, { param: `options.${key}` })
-      }
-    }
+    knownKeys(options, OPTION_KEYS, 'options')
     const apiKey = options.apiKey ?? env('ZERNIO_API_KEY') ?? env('LATE_API_KEY')
     if (!apiKey) throw new ZernioApiError(MISSING_KEY, 401, 'missing_api_key')
     const baseURL = options.baseURL ?? env('ZERNIO_BASE_URL') ?? env('LATE_BASE_URL') ?? DEFAULT_BASE_URL
