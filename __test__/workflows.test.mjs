@@ -74,11 +74,15 @@ function linuxX64GnuRelease() {
   const skip = onlyOn('linux-x64', 'release.yml builds the linux-x64-gnu binary with the napi-cross toolchain on an x64 Linux host')
   const missing = ['objdump', 'xz'].filter((t) => !skip && sh('sh', ['-c', `command -v ${t}`]).status !== 0)
   const built = join(root, 'target', 'napi-cross', 'late-native.linux-x64-gnu.node')
+  // The three tests go together: the test and publish jobs use the binary this build makes (never
+  // one left from an earlier run), so they skip whenever it does.
+  const buildSkip = skip || (missing.length ? missingTool(missing.join(', '), 'apt-get install -y binutils xz-utils (.ci/run does)') : false)
 
   test(
     'release.yml linux-x64-gnu: scripts/build-cross.js (glibc 2.17 toolchain) and scripts/check-glibc.js',
-    { timeout: 1_800_000, skip: skip || (missing.length ? missingTool(missing.join(', '), 'apt-get install -y binutils xz-utils (.ci/run does)') : false) },
+    { timeout: 1_800_000, skip: buildSkip },
     () => {
+      rmSync(built, { force: true })
       const b = sh(process.execPath, ['scripts/build-cross.js', 'x86_64-unknown-linux-gnu'])
       assert.equal(b.status, 0, b.out.slice(-4000))
       const c = sh(process.execPath, ['scripts/check-glibc.js', built])
@@ -86,14 +90,14 @@ function linuxX64GnuRelease() {
     },
   )
 
-  test('release.yml test job: the public subset on the cross-built binary', { timeout: 180_000, skip }, () => {
+  test('release.yml test job: the public subset on the cross-built binary', { timeout: 180_000, skip: buildSkip }, () => {
     assert.ok(existsSync(built), `${built} is missing: the build test above failed`)
     const r = sh(process.execPath, ['__test__/runtimes/subset.mjs'], { env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: built }, timeout: 120_000 })
     assert.equal(r.status, 0, r.out)
     assert.match(r.out, /^6 passed, 0 failed$/m)
   })
 
-  test('release.yml publish job: scripts/release.js --dry-run with that binary (others as placeholders)', { timeout: 600_000, skip }, () => {
+  test('release.yml publish job: scripts/release.js --dry-run with that binary (others as placeholders)', { timeout: 600_000, skip: buildSkip }, () => {
     assert.ok(existsSync(built), `${built} is missing: the build test above failed`)
     const artifacts = mkdtempSync(join(tmpdir(), 'late-release-artifacts-'))
     try {
