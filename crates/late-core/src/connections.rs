@@ -53,7 +53,6 @@ pub struct Connections {
     changed: Notify,
     idle: Duration,
     opened: AtomicU64,
-    opened_h2: AtomicU64,
     gated: bool,
 }
 
@@ -95,17 +94,13 @@ impl Connections {
             changed: Notify::new(),
             idle,
             opened: AtomicU64::new(0),
-            opened_h2: AtomicU64::new(0),
             gated,
         })
     }
 
-    /// Connections opened so far, and how many of them negotiated HTTP/2.
-    pub fn opened(&self) -> (u64, u64) {
-        (
-            self.opened.load(Ordering::Relaxed),
-            self.opened_h2.load(Ordering::Relaxed),
-        )
+    /// Connections opened so far.
+    pub fn opened(&self) -> u64 {
+        self.opened.load(Ordering::Relaxed)
     }
 
     fn with_phase<R>(&self, f: impl FnOnce(&mut Phase) -> R) -> R {
@@ -192,9 +187,6 @@ impl Connections {
 
     fn on_connected(&self, h2: bool) {
         self.opened.fetch_add(1, Ordering::Relaxed);
-        if h2 {
-            self.opened_h2.fetch_add(1, Ordering::Relaxed);
-        }
         if self.gated {
             let now = Instant::now();
             let released = self.with_phase(|p| match p {
@@ -277,7 +269,7 @@ mod tests {
         assert!(!waiter.is_finished(), "the second waits for the leader");
         c.on_connected(true);
         assert!(waiter.await.unwrap(), "released, not a leader");
-        assert_eq!(c.opened(), (1, 1));
+        assert_eq!(c.opened(), 1);
         drop(lead);
         assert!(c.enter().await.conns.is_none(), "known: no more gating");
     }

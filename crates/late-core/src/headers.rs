@@ -25,6 +25,15 @@ pub const FRAMING_HEADERS: [&str; 10] = [
 /// Checks one caller-supplied header: a valid name that is not a framing header, and a value
 /// without line breaks or other control characters. `param` names the option in errors.
 pub fn check(param: &str, name: &str, value: &str) -> Result<()> {
+    parse(param, name, value).map(|_| ())
+}
+
+/// One caller-supplied header, checked as [`check`] does, as the name and value to send.
+pub fn parse(
+    param: &str,
+    name: &str,
+    value: &str,
+) -> Result<(http::HeaderName, http::HeaderValue)> {
     let parsed = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
         Error::validation(
             param,
@@ -40,7 +49,7 @@ pub fn check(param: &str, name: &str, value: &str) -> Result<()> {
             ),
         ));
     }
-    http::HeaderValue::from_str(value).map_err(|_| {
+    let value = http::HeaderValue::from_str(value).map_err(|_| {
         Error::validation(
             param,
             format!(
@@ -49,7 +58,7 @@ pub fn check(param: &str, name: &str, value: &str) -> Result<()> {
             ),
         )
     })?;
-    Ok(())
+    Ok((parsed, value))
 }
 
 /// Checks every header of a list (see [`check`]).

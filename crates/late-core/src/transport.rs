@@ -27,6 +27,8 @@ pub struct Transport {
     /// `Authorization: Bearer …`, built once (marked sensitive: never printed by `Debug`).
     auth: HeaderValue,
     user_agent: Option<HeaderValue>,
+    /// The client's `defaultHeaders`, parsed once (`Authorization` left out: the key is `auth`).
+    default_headers: Vec<(HeaderName, HeaderValue)>,
     /// The base URL, parsed once; each call only sets its path and query.
     base: reqwest::Url,
     /// The base URL's path without a trailing slash (`/api`, or empty).
@@ -94,11 +96,18 @@ impl Transport {
             )
         })?;
         let base_path = base.path().trim_end_matches('/').to_string();
+        let default_headers = config
+            .default_headers
+            .iter()
+            .filter(|(n, _)| !n.eq_ignore_ascii_case("authorization"))
+            .map(|(n, v)| crate::headers::parse("defaultHeaders", n, v))
+            .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             http,
             config,
             auth,
             user_agent,
+            default_headers,
             base,
             base_path,
             last_rate_limit: Arc::new(Mutex::new(None)),
@@ -139,9 +148,8 @@ impl Transport {
         cancel: &CancellationToken,
     ) -> Result<Warmup> {
         let timeout = timeout.unwrap_or(self.config.timeout);
-        let url = reqwest::Url::parse(&self.config.base_url)
-            .map_err(|_| Error::validation("baseUrl", "is not a valid URL"))?;
-        let before = self.http.connections.opened().0;
+        let url = self.base.clone();
+        let before = self.http.connections.opened();
         let started = Instant::now();
         let work = async {
             let lead = self.http.connections.enter().await;
@@ -165,7 +173,7 @@ impl Transport {
         Ok(Warmup {
             protocol,
             duration: started.elapsed(),
-            connected: self.http.connections.opened().0 > before,
+            connected: self.http.connections.opened() > before,
         })
     }
 
@@ -336,8 +344,7 @@ impl Transport {
         idempotency_key: Option<&str>,
         request_id: &str,
     ) -> Result<HeaderMap> {
-        let mut h =
-            HeaderMap::with_capacity(8 + self.config.default_headers.len() + req.headers.len());
+        let mut h = HeaderMap::with_capacity(8 + self.default_headers.len() + req.headers.len());
         h.insert(reqwest::header::AUTHORIZATION, self.auth.clone());
         h.insert(
             reqwest::header::ACCEPT,
@@ -365,25 +372,12 @@ impl Transport {
             })?;
             h.insert(HeaderName::from_static("idempotency-key"), v);
         }
-        for (name, value) in self
-            .config
-            .default_headers
-            .iter()
-            .chain(req.headers.iter())
-            .chain(opts.headers.iter())
-        {
-            if name.eq_ignore_ascii_case("authorization") {
-                continue;
-            }
-            let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Error::validation("headers", format!("`{name}` is not a valid header name"))
-            })?;
-            let v = HeaderValue::from_str(value).map_err(|_| {
-                Error::validation(
-                    "headers",
-                    format!("the value of `{name}` is not a valid header value"),
-                )
-            })?;
+        for (n, v) in &self.default_headers {
+            h.insert(n.clone(), v.clone());
+        }
+        // The call's own headers (checked by `validate` before this; `Authorization` refused there).
+        for (name, value) in req.headers.iter().chain(opts.headers.iter()) {
+            let (n, v) = crate::headers::parse("headers", name, value)?;
             h.insert(n, v);
         }
         Ok(h)
