@@ -1,7 +1,7 @@
 //! Streamed account lists to JS: a listener per client receives runs of whole accounts while a
 //! large page downloads (see `lib/list-stream.js` and `late_core::json_split`).
 
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use napi::bindgen_prelude::*;
@@ -34,7 +34,6 @@ pub struct RunSink {
     slot: RunsSlot,
     call_id: u32,
     runs: AtomicU32,
-    sent: AtomicBool,
 }
 
 impl RunSink {
@@ -44,7 +43,6 @@ impl RunSink {
             slot,
             call_id,
             runs: AtomicU32::new(0),
-            sent: AtomicBool::new(false),
         }
     }
 
@@ -70,14 +68,12 @@ impl late_core::transport::ListSink for RunSink {
 
     fn reset(&self) {
         // Nothing to take back unless a previous attempt sent runs.
-        if self.sent.swap(false, Ordering::SeqCst) {
-            self.runs.store(0, Ordering::SeqCst);
+        if self.runs.swap(0, Ordering::SeqCst) > 0 {
             self.send(None, 0.0);
         }
     }
 
     fn run(&self, run: late_core::json_split::Run) {
-        self.sent.store(true, Ordering::SeqCst);
         self.runs.fetch_add(1, Ordering::SeqCst);
         self.send(
             Some(crate::text::body(bytes::Bytes::from(run.json))),

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use reqwest::header::HeaderValue;
 use tokio::io::AsyncReadExt;
@@ -106,16 +106,6 @@ impl Multipart {
         Ok(Self { boundary, parts })
     }
 
-    /// The boundary between parts.
-    pub fn boundary(&self) -> &str {
-        &self.boundary
-    }
-
-    /// The parts, in order.
-    pub fn parts(&self) -> &[Part] {
-        &self.parts
-    }
-
     /// The header block that opens `part`.
     fn head(&self, part: &Part) -> Bytes {
         let mut h = format!(
@@ -183,10 +173,11 @@ impl Body {
         })
     }
 
-    /// The whole body in memory (files read): for tests and diagnostics.
+    /// The whole body in memory (files read): for tests.
+    #[cfg(test)]
     pub async fn to_bytes(&self) -> Result<Bytes> {
         let (mut s, length) = self.stream().await?;
-        let mut out = BytesMut::with_capacity(length as usize);
+        let mut out = bytes::BytesMut::with_capacity(length as usize);
         while let Some(chunk) = s.next().await {
             let chunk =
                 chunk.map_err(|e| Error::validation("file", format!("read failed: {e}")))?;

@@ -117,11 +117,6 @@ impl Body {
         }
     }
 
-    /// The body's encoding.
-    pub fn encoding(&self) -> Encoding {
-        self.encoding
-    }
-
     /// Decoded bytes so far.
     pub fn decoded_bytes(&self) -> usize {
         self.decoded

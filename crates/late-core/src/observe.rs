@@ -43,13 +43,6 @@ pub struct Attempt {
     pub retry_in: Option<Duration>,
 }
 
-impl Attempt {
-    /// Whether the attempt failed (an error answer or no answer).
-    pub fn failed(&self) -> bool {
-        self.error.is_some() || self.status.is_some_and(|s| !(200..300).contains(&s))
-    }
-}
-
 /// Receives attempt records (the napi layer forwards them to JS: the logger and `onAttempt`).
 pub trait AttemptObserver: Send + Sync + fmt::Debug {
     /// Which attempts to report.
