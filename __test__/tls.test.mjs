@@ -90,6 +90,15 @@ test('an unreadable NODE_EXTRA_CA_CERTS is ignored with one warning, as Node doe
   })
   assert.equal(r.ok, true, r.message)
   assert.match(r.stderr, /late-native: ignoring extra certs from NODE_EXTRA_CA_CERTS \(\/nonexistent\/ca\.pem\)/)
+  // The client's logLevel governs that warning too: silent at `error` and `off`.
+  for (const logLevel of ['error', 'off']) {
+    const quiet = await runClient({
+      env: { NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem', SSL_CERT_FILE: tempFile('platform.pem', caA.pem) },
+      options: { apiKey: KEY, baseUrl: byA.baseUrl, logLevel },
+    })
+    assert.equal(quiet.ok, true, quiet.message)
+    assert.doesNotMatch(quiet.stderr, /NODE_EXTRA_CA_CERTS/, logLevel)
+  }
 })
 
 // rustls uses each TLS 1.3 ticket once (RFC 8446 §C.4); Node's server issues 2 tickets per full

@@ -142,15 +142,13 @@ function toNativeOptions(o) {
     defaultHeaders: o.defaultHeaders,
     maxResponseBytes: o.maxResponseBytes,
     ca: o.ca,
-    envCa: trust.nodeExtraCaCerts(native, (m) => logging.warnOnce(o.logLevel === 'off' ? quiet : o.logger, m)),
+    envCa: trust.nodeExtraCaCerts(native, (m) => logging.warnOnce(o, m)),
     proxyUrl: typeof o.proxy === 'string' ? o.proxy : undefined,
     proxyDisabled: o.proxy === false ? true : undefined,
     http2: o.http2,
     rateLimit: nativeRateLimit(o.rateLimit),
   }
 }
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} }
 
 /** `new NativeClient(options, onAttempt, observeAll)` or `withOptions(...)` arguments for `o`. */
 function nativeArgs(o) {

@@ -37,7 +37,7 @@ function resolveLevel(option, logger) {
   if (fromEnv === undefined) return 'warn'
   const lower = fromEnv.toLowerCase()
   if (LEVELS.includes(lower)) return lower
-  warnOnce(logger, `LATE_LOG=${JSON.stringify(fromEnv).slice(0, 40)} is not one of ${LEVELS.join(', ')}; using warn`)
+  warnOnce({ logger }, `LATE_LOG=${JSON.stringify(fromEnv).slice(0, 40)} is not one of ${LEVELS.join(', ')}; using warn`)
   return 'warn'
 }
 
@@ -59,8 +59,9 @@ function checkLogger(logger) {
 
 const warned = new Set()
 /** Logs a warning of the client itself once per process and message. */
-function warnOnce(logger, message) {
-  if (warned.has(message)) return
+function warnOnce({ logger, logLevel }, message) {
+  // At `error` or `off` the client says nothing (and the message is not marked as said).
+  if (RANK[logLevel] > RANK.warn || warned.has(message)) return
   warned.add(message)
   safeCall(logger || console, 'warn', `late-native: ${message}`)
 }
@@ -115,7 +116,7 @@ function observer({ logger, logLevel, onAttempt }) {
       try {
         onAttempt(record)
       } catch (e) {
-        warnOnce(log, `the onAttempt hook threw (${e && e.message ? e.message : String(e)}); it must not throw`)
+        warnOnce({ logger: log, logLevel }, `the onAttempt hook threw (${e && e.message ? e.message : String(e)}); it must not throw`)
       }
     }
   }
