@@ -201,6 +201,11 @@ test('LateFile: the name and type sent, overridable; made only by fileFromPath',
   assert.deepEqual([f.path, f.name, f.type], [file, 'rows.csv', 'text/csv'])
   const g = fileFromPath(file, { filename: 'x.bin', contentType: 'application/x-thing' })
   assert.deepEqual([g.name, g.type], ['x.bin', 'application/x-thing'])
+  // The same extension table as media.upload: a video or a subtitle file is typed, not octet-stream.
+  for (const [name, type] of [['clip.avi', 'video/x-msvideo'], ['captions.srt', 'application/x-subrip'], ['x.unknownext', 'application/octet-stream']]) {
+    fs.writeFileSync(path.join(dir, name), 'a')
+    assert.equal(fileFromPath(path.join(dir, name)).type, type, name)
+  }
   assert.throws(() => new LateFile(), (e) => e instanceof LateValidationError && e.param === 'LateFile')
 })
 

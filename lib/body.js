@@ -24,27 +24,8 @@ const path = require('node:path')
 const { LateValidationError } = require('./errors.js')
 const v = require('./validate.js')
 const { encodeJsonBody } = require('./json-body.js')
+const { BY_EXTENSION } = require('./content-types.js')
 
-/** Content types by extension, for files that do not say theirs. */
-const TYPES = {
-  '.csv': 'text/csv',
-  '.txt': 'text/plain',
-  '.json': 'application/json',
-  '.pdf': 'application/pdf',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.mp4': 'video/mp4',
-  '.mov': 'video/quicktime',
-  '.webm': 'video/webm',
-  '.mp3': 'audio/mpeg',
-  '.m4a': 'audio/x-m4a',
-  '.wav': 'audio/wav',
-  '.ogg': 'audio/ogg',
-  '.zip': 'application/zip',
-}
 const OCTET = 'application/octet-stream'
 
 /** A file on disk, streamed by Rust when sent. Make one with {@link fileFromPath}. */
@@ -103,7 +84,7 @@ function fileFromPath(filePath, options) {
   v.optionalString(options.filename, 'options.filename')
   v.optionalString(options.contentType, 'options.contentType')
   const name = options.filename ?? path.basename(abs)
-  const type = options.contentType ?? TYPES[path.extname(name).toLowerCase()] ?? OCTET
+  const type = options.contentType ?? BY_EXTENSION[path.extname(name).toLowerCase()] ?? OCTET
   return new LateFile(TOKEN, abs, name, type)
 }
 

@@ -21,12 +21,7 @@ const CONTENT_TYPES = [
   'application/x-subrip', 'text/vtt',
 ]
 
-const BY_EXTENSION = {
-  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.gif': 'image/gif',
-  '.mp4': 'video/mp4', '.mpeg': 'video/mpeg', '.mpg': 'video/mpeg', '.mov': 'video/quicktime', '.avi': 'video/x-msvideo',
-  '.webm': 'video/webm', '.m4v': 'video/x-m4v', '.pdf': 'application/pdf', '.mp3': 'audio/mpeg', '.aac': 'audio/aac',
-  '.ogg': 'audio/ogg', '.wav': 'audio/wav', '.m4a': 'audio/x-m4a', '.srt': 'application/x-subrip', '.vtt': 'text/vtt',
-}
+const { BY_EXTENSION } = require('./content-types.js')
 
 const EXTENSION_OF = Object.fromEntries(Object.entries(BY_EXTENSION).reverse().map(([ext, type]) => [type, ext]))
 
