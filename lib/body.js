@@ -199,4 +199,4 @@ function encodeBody(body, param = 'body') {
   return { body: encodeJsonBody(body, param) }
 }
 
-module.exports = { LateFile, fileFromPath, isFileLike, multipart, raw, encodeBody, Multipart, Raw }
+module.exports = { LateFile, fileFromPath, isFileLike, multipart, raw, encodeBody }

@@ -135,4 +135,4 @@ function notes({ logger, logLevel }) {
   }
 }
 
-module.exports = { LEVELS, resolveLevel, checkLogger, observer, notes, formatAttempt, warnOnce }
+module.exports = { resolveLevel, checkLogger, observer, notes, warnOnce }

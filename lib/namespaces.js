@@ -61,4 +61,4 @@ function installNamespaces(proto, method, own) {
   }
 }
 
-module.exports = { installNamespaces, attach }
+module.exports = { installNamespaces }

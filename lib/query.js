@@ -75,4 +75,4 @@ function queryPairs(query, param = 'query', styles) {
   })
 }
 
-module.exports = { queryPairs, isPlainObject }
+module.exports = { queryPairs }

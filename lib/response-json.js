@@ -150,4 +150,4 @@ function parseJsonBody(text, meta) {
   }
 }
 
-module.exports = { parseJsonBody, describeInvalidJson, locateJsonError, excerpt }
+module.exports = { parseJsonBody, describeInvalidJson, excerpt }

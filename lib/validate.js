@@ -249,8 +249,6 @@ function knownKeys(obj, allowed, param) {
 
 module.exports = {
   env,
-  MAX_MS,
-  FRAMING_HEADERS,
   describe,
   messageOf,
   reading,
