@@ -52,13 +52,13 @@ pub struct Splitter {
     pos: usize,
     /// Everything outside the array.
     envelope: Vec<u8>,
-    /// Complete elements not yet emitted (without brackets, comma-separated).
+    /// The run being built: `[`, the elements not yet emitted (comma-separated), then the one
+    /// being read, if any. Bytes are written here once and the run is handed over as it is.
     run: Vec<u8>,
     run_offset: usize,
+    /// Complete elements in `run`.
     run_count: usize,
-    /// The element being read (at array depth), not yet complete.
-    element: Vec<u8>,
-    element_offset: usize,
+    /// Whether an element is being read (its bytes are the end of `run`).
     in_element: bool,
 }
 
@@ -81,8 +81,6 @@ impl Splitter {
             run: Vec::new(),
             run_offset: 0,
             run_count: 0,
-            element: Vec::new(),
-            element_offset: 0,
             in_element: false,
         }
     }
@@ -91,11 +89,8 @@ impl Splitter {
         if self.run_count == 0 {
             return None;
         }
-        let mut json = Vec::with_capacity(self.run.len() + 2);
-        json.push(b'[');
-        json.extend_from_slice(&self.run);
+        let mut json = std::mem::take(&mut self.run);
         json.push(b']');
-        self.run.clear();
         let run = Run {
             json,
             offset: self.run_offset,
@@ -109,13 +104,6 @@ impl Splitter {
             return;
         }
         self.in_element = false;
-        if self.run_count == 0 {
-            self.run_offset = self.element_offset;
-        } else {
-            self.run.push(b',');
-        }
-        self.run.extend_from_slice(&self.element);
-        self.element.clear();
         self.run_count += 1;
     }
 
@@ -237,7 +225,7 @@ impl Splitter {
     /// A byte inside the array (depth ≥ 2). Returns true on the `]` that closes it.
     fn array_byte(&mut self, b: u8, at: usize) -> bool {
         if self.in_string {
-            self.element.push(b);
+            self.run.push(b);
             if self.escaped {
                 self.escaped = false;
             } else if b == b'\\' {
@@ -259,9 +247,14 @@ impl Splitter {
         }
         if !self.in_element {
             self.in_element = true;
-            self.element_offset = at;
+            if self.run.is_empty() {
+                self.run.push(b'[');
+                self.run_offset = at;
+            } else {
+                self.run.push(b',');
+            }
         }
-        self.element.push(b);
+        self.run.push(b);
         match b {
             b'"' => self.in_string = true,
             b'{' | b'[' => self.depth += 1,
