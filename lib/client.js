@@ -167,11 +167,12 @@ function newNative(build) {
 }
 
 /**
- * Internal: `client[SEND](request, options, { binary, raw })` sends an operation already checked
- * by `operationRequest` (lib/operation-call.js, lib/zernio/): `{ method, path, query: [name,
- * value, …], headers, body }`, so its path, query and headers are not checked a second time.
+ * Internal: `sendChecked(client, request, options, { binary, raw })` sends an operation already
+ * checked by `operationRequest` (lib/operation-call.js, lib/zernio/): `{ method, path, query:
+ * [name, value, …], headers, body }`, so its path, query and headers are not checked a second
+ * time. A module function set by the class, not a method: nothing outside the package reaches it.
  */
-const SEND = Symbol('LateClient.send')
+let sendChecked
 
 /** The key of an `Idempotency-Key` header among `headers`, if any. */
 function idempotencyHeader(headers) {
@@ -447,10 +448,11 @@ class LateClient {
     return this.#send(routeOrRequest, init, options)
   }
 
-  /** Internal: sends a checked operation request; `how.binary` keeps the body as bytes, `how.raw` the text. */
-  async [SEND](request, options, how) {
-    LateClient.#own(this, 'send')
-    return this.#send(request, options, undefined, { ...how, checked: true })
+  static {
+    sendChecked = (client, request, options, how) => {
+      LateClient.#own(client, 'send')
+      return client.#send(request, options, undefined, { ...how, checked: true })
+    }
   }
 
   async #send(routeOrRequest, init, options, how = {}) {
@@ -556,4 +558,4 @@ function getDefaultClient() {
   return defaultClient
 }
 
-module.exports = { LateClient, getDefaultClient, DEFAULT_BASE_URL, SEND }
+module.exports = { LateClient, getDefaultClient, DEFAULT_BASE_URL, sendChecked }

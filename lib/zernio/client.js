@@ -9,7 +9,7 @@
  */
 
 const { inspect } = require('node:util')
-const { LateClient, SEND, DEFAULT_BASE_URL } = require('../client.js')
+const { LateClient, sendChecked, DEFAULT_BASE_URL } = require('../client.js')
 const { LateApiError, LateValidationError } = require('../errors.js')
 const { env, knownKeys } = require('../validate.js')
 const { operationRequest, searchParams } = require('../operations.js')
@@ -114,7 +114,7 @@ function zernioMethod(zernio, index) {
     const call = signal ? { ...(options || {}), signal } : options
     let res
     try {
-      res = await late[SEND](req, call, { binary: req.binary, raw: true })
+      res = await sendChecked(late, req, call, { binary: req.binary, raw: true })
     } catch (e) {
       if (e instanceof LateApiError && !(e instanceof ZernioApiError)) throw fromLateApiError(e)
       throw e
