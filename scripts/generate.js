@@ -75,6 +75,7 @@ const GENERATORS = {
     return Object.fromEntries(Object.entries(files).map(([name, t]) => [`types/${name}`, t]))
   },
   operations: (spec) => require('./gen-operations.js').operationFiles(spec),
+  'rust routes': (spec) => require('./gen-routes.js').routeFiles(spec),
 }
 
 /** Every derived file, `relativePath → text`, generated from the spec at `specPath`. */
