@@ -106,6 +106,11 @@ export declare class NativeSimulator {
   faults(): string
   /** Recorded requests as JSON text (an array, oldest first). */
   requests(): string
+  /**
+   * The POSTs and PATCHes acted on and the calls that acted more than once, as JSON text:
+   * `{total, duplicates: [{method, path, operation, requestId, times}]}`.
+   */
+  actions(): string
   /** Empties the request log. */
   clearRequests(): void
   /** Profiles, accounts, posts, webhooks, delivery logs and media as JSON text. */
@@ -138,10 +143,14 @@ export interface CallOptions {
   timeoutMs?: number
   /** Retries after the first attempt for this call. */
   maxRetries?: number
-  /** `Idempotency-Key` to send, reused on every attempt. */
+  /** `Idempotency-Key` to send, reused on every attempt (whatever the operation). */
   idempotencyKey?: string
+  /** The call is safe to repeat: sent again after any retryable failure. */
+  replaySafe?: boolean
   /** Cap on one wait between attempts, in ms. */
   maxRetryWaitMs?: number
+  /** Bound on the wait for a slot of the team's rate limit, in ms. */
+  maxQueueWaitMs?: number
   /** Overall deadline for the call in ms, across attempts and waits. */
   deadlineMs?: number
   /** Extra headers for this call. */
@@ -160,6 +169,8 @@ export interface ClientOptions {
   maxRetries?: number
   /** Cap on one wait between attempts, in ms. */
   maxRetryWaitMs?: number
+  /** Bound on the wait for a slot of the team's rate limit, in ms (default 300000). */
+  maxQueueWaitMs?: number
   /** Headers sent on every request. */
   defaultHeaders?: Record<string, string>
   /** Largest accepted response body (decoded), in bytes. */
@@ -193,6 +204,8 @@ export interface NativeAttempt {
   method: string
   /** Path below the base URL, without the query. */
   path: string
+  /** The spec's operationId of the route (`createPost`), when the spec has the route. */
+  operation?: string
   /** 1 for the first attempt. */
   attempt: number
   /** HTTP status, when the server answered. */

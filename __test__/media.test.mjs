@@ -66,7 +66,8 @@ test('media.upload of a Buffer presigns, PUTs the exact bytes without Authorizat
   const out = await late.media.upload(bytes, { contentType: 'image/png', onProgress: (p) => events.push(p) })
   assert.deepEqual(s.presigns[0].body, { filename: 'upload.png', contentType: 'image/png', size: 700_000 })
   assert.equal(s.presigns[0].headers.authorization, `Bearer ${KEY}`)
-  assert.ok(s.presigns[0].headers['idempotency-key'])
+  // getMediaPresignedUrl does not accept Idempotency-Key (spec): no automatic key.
+  assert.equal(s.presigns[0].headers['idempotency-key'], undefined)
   const [u] = s.uploads
   assert.equal(u.size, 700_000)
   assert.equal(u.sha256, crypto.createHash('sha256').update(bytes).digest('hex'))

@@ -100,7 +100,7 @@ test('a 429 of a platform quota (platform set) does not pause the other calls', 
   assert.equal(client.pacing.pauses, 0)
 })
 
-test('queued calls stay cancellable; a wait past maxRetryWaitMs or the deadline fails at once with retryAfterMs', async () => {
+test('queued calls stay cancellable; a wait past maxQueueWaitMs or the deadline fails at once with retryAfterMs', async () => {
   const sim = await startSimulator({ rateLimit: { limit: 2, windowMs: 10_000 } })
   try {
     const client = new LateClient({ apiKey: sim.apiKey, baseUrl: sim.baseUrl, rateLimit: { windowMs: 10_000 } })
@@ -116,7 +116,7 @@ test('queued calls stay cancellable; a wait past maxRetryWaitMs or the deadline 
     await assert.rejects(queued, LateAbortError)
     assert.ok(Date.now() - aborted < 1000)
     assert.equal(client.pacing.queued, 0)
-    for (const options of [{ maxRetryWaitMs: 1000 }, { deadlineMs: 1000 }]) {
+    for (const options of [{ maxQueueWaitMs: 1000 }, { deadlineMs: 1000 }]) {
       const started = Date.now()
       await assert.rejects(client.request('GET /v1/auth/verify', undefined, options), (e) => {
         assert.ok(e instanceof RateLimitError, String(e))

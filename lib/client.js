@@ -31,6 +31,7 @@ const CLIENT_OPTION_KEYS = [
   'timeoutMs',
   'maxRetries',
   'maxRetryWaitMs',
+  'maxQueueWaitMs',
   'defaultHeaders',
   'maxResponseBytes',
   'ca',
@@ -103,6 +104,7 @@ function resolveOptions(options) {
     timeoutMs: v.optionalPositiveNumber(options.timeoutMs, 'timeoutMs') ?? DEFAULT_TIMEOUT_MS,
     maxRetries: v.optionalCount(options.maxRetries, 'maxRetries') ?? DEFAULT_MAX_RETRIES,
     maxRetryWaitMs: v.optionalPositiveNumber(options.maxRetryWaitMs, 'maxRetryWaitMs'),
+    maxQueueWaitMs: v.optionalWaitBound(options.maxQueueWaitMs, 'maxQueueWaitMs'),
     defaultHeaders: v.optionalHeaders(options.defaultHeaders, 'defaultHeaders'),
     maxResponseBytes: v.optionalPositiveNumber(options.maxResponseBytes, 'maxResponseBytes', Number.MAX_SAFE_INTEGER),
     ca: v.reading('ca', () => trust.caOption(native, options.ca)),
@@ -139,6 +141,7 @@ function toNativeOptions(o) {
     timeoutMs: o.timeoutMs,
     maxRetries: o.maxRetries,
     maxRetryWaitMs: o.maxRetryWaitMs,
+    maxQueueWaitMs: o.maxQueueWaitMs,
     defaultHeaders: o.defaultHeaders,
     maxResponseBytes: o.maxResponseBytes,
     ca: o.ca,
@@ -501,17 +504,9 @@ class LateClient {
     if (typeof encoded.then === 'function') encoded = await encoded
     req.body = encoded.body
     req.payload = encoded.payload
-    // The key is chosen here, so a failed POST can say which key to retry with.
-    // (node:crypto loads on the first POST, not at import.)
-    if (method === 'POST') (call.native ??= {}).idempotencyKey ??= require('node:crypto').randomUUID()
-    const idempotencyKey = call.native && call.native.idempotencyKey
-    let res
-    try {
-      res = await invoke(call, (o, token) => this.#native.request(req, o, token))
-    } catch (e) {
-      if (idempotencyKey !== undefined && e && typeof e === 'object') e.idempotencyKey = idempotencyKey
-      throw e
-    }
+    // The core picks the Idempotency-Key where the API dedupes by it (crate::replay); the error
+    // or the response says which key was sent.
+    const res = await invoke(call, (o, token) => this.#native.request(req, o, token))
     const result = {
       data: how.binary ? res.bytes : how.raw ? undefined : parseBody(res, this.#options.apiKey),
       status: res.status,

@@ -10,6 +10,12 @@
 const REDACTED = '[redacted]'
 
 /**
+ * Internal: why a failed call was not sent again (the sentence the core ends its message with),
+ * kept on the error for the compat layer, whose messages are the official SDK's own.
+ */
+const NOT_REPLAYED = Symbol('late-native.notReplayed')
+
+/**
  * Reads `obj[key]` for an error constructor, which must never throw: an object that cannot be
  * read (a throwing getter, a revoked Proxy) counts as absent.
  */
@@ -196,6 +202,7 @@ function apiErrorClass(status) {
 
 module.exports = {
   REDACTED,
+  NOT_REPLAYED,
   LateError,
   LateApiError,
   BadRequestError,

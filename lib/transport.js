@@ -10,7 +10,17 @@ const errors = require('./errors.js')
 const { parseJsonBody } = require('./response-json.js')
 const v = require('./validate.js')
 
-const CALL_OPTION_KEYS = ['signal', 'timeoutMs', 'maxRetries', 'maxRetryWaitMs', 'deadlineMs', 'idempotencyKey', 'headers']
+const CALL_OPTION_KEYS = [
+  'signal',
+  'timeoutMs',
+  'maxRetries',
+  'maxRetryWaitMs',
+  'maxQueueWaitMs',
+  'deadlineMs',
+  'idempotencyKey',
+  'replaySafe',
+  'headers',
+]
 
 /** Checks per-call options and splits them into native options, signal and headers. */
 function callOptions(options) {
@@ -35,8 +45,10 @@ function callOptions(options) {
       timeoutMs: v.optionalPositiveNumber(o.timeoutMs, 'options.timeoutMs'),
       maxRetries: v.optionalCount(o.maxRetries, 'options.maxRetries'),
       maxRetryWaitMs: v.optionalPositiveNumber(o.maxRetryWaitMs, 'options.maxRetryWaitMs'),
+      maxQueueWaitMs: v.optionalWaitBound(o.maxQueueWaitMs, 'options.maxQueueWaitMs'),
       deadlineMs: v.optionalPositiveNumber(o.deadlineMs, 'options.deadlineMs'),
       idempotencyKey,
+      replaySafe: v.optionalBoolean(o.replaySafe, 'options.replaySafe'),
       headers: v.optionalHeaders(o.headers, 'options.headers'),
     },
     signal: signal ?? undefined,
@@ -114,8 +126,13 @@ async function invoke(call, fn, token) {
   try {
     return await fn(call.native, cancel)
   } catch (e) {
-    if (aborted(signal)) throw abortError(signal)
-    throw fromNative(e)
+    const err = fromNative(e)
+    if (!aborted(signal)) throw err
+    // The caller's abort, with what the call may have done by then.
+    const abort = abortError(signal)
+    if (err.mayHaveBeenProcessed !== undefined) abort.mayHaveBeenProcessed = err.mayHaveBeenProcessed
+    if (err.idempotencyKey !== undefined) abort.idempotencyKey = err.idempotencyKey
+    throw abort
   } finally {
     // A signal whose removeEventListener throws must not turn a result into a failure.
     try {
@@ -147,6 +164,16 @@ function fromNative(e) {
     }
   }
   if (!data || typeof data.kind !== 'string') return new errors.LateError(message)
+  const err = fromData(data, message)
+  // What the call may have done (crate::replay): set by the transport on every call's error.
+  if (typeof data.mayHaveBeenProcessed === 'boolean') err.mayHaveBeenProcessed = data.mayHaveBeenProcessed
+  if (typeof data.idempotencyKey === 'string') err.idempotencyKey = data.idempotencyKey
+  if (typeof data.notReplayed === 'string') Object.defineProperty(err, errors.NOT_REPLAYED, { value: data.notReplayed })
+  return err
+}
+
+/** The error class and fields of a native error's data. */
+function fromData(data, message) {
   switch (data.kind) {
     case 'api': {
       const Cls = errors.apiErrorClass(data.status)

@@ -140,6 +140,19 @@ function optionalPositiveNumber(value, param, max = MAX_MS) {
   return value
 }
 
+/**
+ * An optional wait bound in ms that may also be `Infinity` (no bound: the longest wait the
+ * native timers take, 2³¹ − 1 ms, about 24.8 days).
+ */
+function optionalWaitBound(value, param) {
+  if (value === Infinity) return MAX_MS
+  if (value === undefined) return undefined
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_MS) {
+    throw fail(param, `a positive number of milliseconds up to ${MAX_MS}, or Infinity`, value)
+  }
+  return value
+}
+
 /** An optional non-negative integer up to 1000. */
 function optionalCount(value, param) {
   if (value === undefined) return undefined
@@ -258,6 +271,7 @@ module.exports = {
   optionalId,
   optionalBoolean,
   optionalPositiveNumber,
+  optionalWaitBound,
   optionalCount,
   optionalFunction,
   isRecord,

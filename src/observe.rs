@@ -15,6 +15,8 @@ pub struct NativeAttempt {
     pub method: String,
     /// Path below the base URL, without the query.
     pub path: String,
+    /// The spec's operationId of the route (`createPost`), when the spec has the route.
+    pub operation: Option<String>,
     /// 1 for the first attempt.
     pub attempt: u32,
     /// HTTP status, when the server answered.
@@ -42,6 +44,7 @@ impl From<late_core::Attempt> for NativeAttempt {
         Self {
             method: a.method.to_string(),
             path: a.path,
+            operation: a.operation.map(str::to_string),
             attempt: a.attempt,
             status: a.status.map(u32::from),
             error: a.error,

@@ -21,6 +21,8 @@ pub struct ClientOptions {
     pub max_retries: Option<u32>,
     /// Cap on one wait between attempts, in ms.
     pub max_retry_wait_ms: Option<f64>,
+    /// Bound on the wait for a slot of the team's rate limit, in ms (default 300000).
+    pub max_queue_wait_ms: Option<f64>,
     /// Headers sent on every request.
     pub default_headers: Option<HashMap<String, String>>,
     /// Largest accepted response body (decoded), in bytes.
@@ -47,10 +49,14 @@ pub struct CallOptions {
     pub timeout_ms: Option<f64>,
     /// Retries after the first attempt for this call.
     pub max_retries: Option<u32>,
-    /// `Idempotency-Key` to send, reused on every attempt.
+    /// `Idempotency-Key` to send, reused on every attempt (whatever the operation).
     pub idempotency_key: Option<String>,
+    /// The call is safe to repeat: sent again after any retryable failure.
+    pub replay_safe: Option<bool>,
     /// Cap on one wait between attempts, in ms.
     pub max_retry_wait_ms: Option<f64>,
+    /// Bound on the wait for a slot of the team's rate limit, in ms.
+    pub max_queue_wait_ms: Option<f64>,
     /// Overall deadline for the call in ms, across attempts and waits.
     pub deadline_ms: Option<f64>,
     /// Extra headers for this call.
@@ -84,6 +90,9 @@ impl ClientOptions {
         }
         if let Some(w) = duration("maxRetryWaitMs", self.max_retry_wait_ms)? {
             c.max_retry_wait = w;
+        }
+        if let Some(w) = duration("maxQueueWaitMs", self.max_queue_wait_ms)? {
+            c.max_queue_wait = w;
         }
         if let Some(h) = &self.default_headers {
             let mut headers: Vec<(String, String)> =
@@ -133,7 +142,9 @@ impl CallOptions {
             timeout: duration("options.timeoutMs", self.timeout_ms)?,
             max_retries: self.max_retries,
             idempotency_key: self.idempotency_key.clone(),
+            replay_safe: self.replay_safe.unwrap_or(false),
             max_retry_wait: duration("options.maxRetryWaitMs", self.max_retry_wait_ms)?,
+            max_queue_wait: duration("options.maxQueueWaitMs", self.max_queue_wait_ms)?,
             deadline: duration("options.deadlineMs", self.deadline_ms)?,
             headers: self
                 .headers

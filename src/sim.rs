@@ -183,6 +183,13 @@ impl NativeSimulator {
         to_json_text(&v)
     }
 
+    /// The POSTs and PATCHes acted on and the calls that acted more than once, as JSON text:
+    /// `{total, duplicates: [{method, path, operation, requestId, times}]}`.
+    #[napi]
+    pub fn actions(&self) -> Result<String> {
+        to_json_text(&self.inner.actions())
+    }
+
     /// Empties the request log.
     #[napi]
     pub fn clear_requests(&self) {

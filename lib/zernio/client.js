@@ -4,8 +4,9 @@
  * `Zernio`: a drop-in for the official SDK's client (`@zernio/node`) on late-native's native
  * transport. Same constructor options, namespaces, method names (and deprecated aliases), and
  * results `{ data, request, response }`; API errors are thrown as `ZernioApiError` (also a
- * late-native `LateApiError`). Underneath it is a `LateClient`: retries with one idempotency key
- * per POST, timeouts that fire, `signal`, the connection pool — reachable as `zernio.late`.
+ * late-native `LateApiError`). Underneath it is a `LateClient`: retries only where they cannot
+ * repeat an action (one idempotency key per call where the API dedupes by it), timeouts that
+ * fire, `signal`, the connection pool — reachable as `zernio.late`.
  */
 
 const { inspect } = require('node:util')
@@ -18,7 +19,7 @@ const { ZernioApiError, fromLateApiError } = require('./errors.js')
 const { describeInvalidJson } = require('../response-json.js')
 
 /** late-native's client options that `Zernio` passes through as they are. */
-const PASSED = ['maxRetries', 'maxRetryWaitMs', 'maxResponseBytes', 'ca', 'proxy', 'http2', 'logger', 'logLevel', 'onAttempt']
+const PASSED = ['maxRetries', 'maxRetryWaitMs', 'maxQueueWaitMs', 'rateLimit', 'maxResponseBytes', 'ca', 'proxy', 'http2', 'logger', 'logLevel', 'onAttempt']
 const OPTION_KEYS = ['apiKey', 'baseURL', 'timeout', 'defaultHeaders', ...PASSED]
 const MISSING_KEY =
   "The ZERNIO_API_KEY environment variable is missing or empty; either provide it, or instantiate the Zernio client with an apiKey option, like new Zernio({ apiKey: 'sk_...' }). LATE_API_KEY is also supported for backwards compatibility."
@@ -127,8 +128,8 @@ function zernioMethod(zernio, index) {
  * A client of the Zernio API with the official SDK's shape. Options: `apiKey` (default: env
  * `ZERNIO_API_KEY`, then `LATE_API_KEY`), `baseURL` (default: env `ZERNIO_BASE_URL`, then
  * `LATE_BASE_URL`, then `https://zernio.com/api`), `timeout` (ms per attempt, default 60 000),
- * `defaultHeaders`; late-native's `maxRetries`, `maxRetryWaitMs`, `maxResponseBytes`, `ca`, `proxy`,
- * `http2`, `logger`, `logLevel` and `onAttempt` too.
+ * `defaultHeaders`; late-native's `maxRetries`, `maxRetryWaitMs`, `maxQueueWaitMs`, `rateLimit`,
+ * `maxResponseBytes`, `ca`, `proxy`, `http2`, `logger`, `logLevel` and `onAttempt` too.
  */
 class Zernio {
   constructor(options = {}) {

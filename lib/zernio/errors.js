@@ -8,7 +8,7 @@
  * `rateLimit`), so both kinds of `catch` work.
  */
 
-const { LateApiError, envelopeOf: envelope } = require('../errors.js')
+const { LateApiError, NOT_REPLAYED, envelopeOf: envelope } = require('../errors.js')
 
 /** An API error, as the official SDK shapes it. `new ZernioApiError(message, statusCode, code?, details?, body?)`. */
 class ZernioApiError extends LateApiError {
@@ -121,6 +121,9 @@ function fromLateApiError(e) {
   z.rateLimit = e.rateLimit
   z.attempts = e.attempts
   if (e.idempotencyKey !== undefined) z.idempotencyKey = e.idempotencyKey
+  if (e.mayHaveBeenProcessed !== undefined) z.mayHaveBeenProcessed = e.mayHaveBeenProcessed
+  // Why it was not sent again: the official message, then the core's sentence.
+  if (e[NOT_REPLAYED] !== undefined) z.message = `${z.message}; ${e[NOT_REPLAYED]}`
   z.stack = `${z.name}: ${z.message}\n${(e.stack || '').split('\n').slice(1).join('\n')}`
   return z
 }

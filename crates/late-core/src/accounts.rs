@@ -124,14 +124,14 @@ pub fn collect_page(resp: &Response, out: &mut Vec<String>) -> Result<Option<Nex
 }
 
 fn decode(resp: &Response, what: &str) -> Error {
-    Error::Decode {
-        message: format!(
+    Error::decode(
+        format!(
             "the accounts response {what}: {}",
             crate::error::excerpt(&String::from_utf8_lossy(&resp.body), 200)
         ),
-        status: resp.status,
-        request_id: resp.request_id.clone(),
-    }
+        resp.status,
+        resp.request_id.clone(),
+    )
 }
 
 /// Joins raw account objects into one JSON array text.

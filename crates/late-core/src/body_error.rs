@@ -43,6 +43,7 @@ pub fn body_error(resp: &Response, what: &str, err: &serde_json::Error) -> Error
         message,
         status: resp.status,
         request_id: resp.request_id.clone(),
+        outcome: crate::error::Outcome::default(),
     }
 }
 
@@ -53,10 +54,12 @@ pub fn redact(err: Error, key: &ApiKey) -> Error {
             message,
             status,
             request_id,
+            outcome,
         } => Error::Decode {
             message: key.redact(&message),
             status,
             request_id,
+            outcome,
         },
         other => other,
     }

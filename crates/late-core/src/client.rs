@@ -249,21 +249,22 @@ impl Client {
                 return Ok(accounts::join(&out));
             };
             if !seen.insert(format!("{next:?}")) {
-                return Err(Error::Decode {
-                    message: "the API returned the same page cursor twice; stopped to avoid an endless loop".into(),
-                    status: resp.status,
-                    request_id: resp.request_id.clone(),
-                });
+                return Err(Error::decode(
+                    "the API returned the same page cursor twice; stopped to avoid an endless loop"
+                        .to_string(),
+                    resp.status,
+                    resp.request_id.clone(),
+                ));
             }
             resp = self
                 .accounts_page(params, Some(&next), opts, cancel)
                 .await?;
         }
-        Err(Error::Decode {
-            message: format!("the account list has more than {MAX_PAGES} pages"),
-            status: resp.status,
-            request_id: resp.request_id,
-        })
+        Err(Error::decode(
+            format!("the account list has more than {MAX_PAGES} pages"),
+            resp.status,
+            resp.request_id,
+        ))
     }
 
     /// PUTs bytes to a presigned upload URL (no `Authorization` header), streaming files from

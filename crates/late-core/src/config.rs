@@ -17,6 +17,9 @@ pub const DEFAULT_TIMEOUT_MS: u64 = 60_000;
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Default cap on a single wait between attempts (also caps `Retry-After`).
 pub const DEFAULT_MAX_RETRY_WAIT_MS: u64 = 60_000;
+/// Default bound on the wait for a slot of the team's rate limit (five windows of the API's
+/// minute): a burst of up to five times the limit completes instead of failing.
+pub const DEFAULT_MAX_QUEUE_WAIT_MS: u64 = 300_000;
 /// Default cap on a response body.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
@@ -34,6 +37,8 @@ pub struct ClientConfig {
     pub max_retries: u32,
     /// Cap on one wait between attempts, including a server's `Retry-After`.
     pub max_retry_wait: Duration,
+    /// Bound on the wait for a slot of the team's rate limit (pacing), per attempt.
+    pub max_queue_wait: Duration,
     /// Headers added to every request (after the built-in ones, so they can override them,
     /// except `Authorization`).
     pub default_headers: Vec<(String, String)>,
@@ -60,6 +65,7 @@ impl ClientConfig {
             timeout: Duration::from_millis(DEFAULT_TIMEOUT_MS),
             max_retries: DEFAULT_MAX_RETRIES,
             max_retry_wait: Duration::from_millis(DEFAULT_MAX_RETRY_WAIT_MS),
+            max_queue_wait: Duration::from_millis(DEFAULT_MAX_QUEUE_WAIT_MS),
             default_headers: Vec::new(),
             user_agent: concat!("late-core/", env!("CARGO_PKG_VERSION")).to_string(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,

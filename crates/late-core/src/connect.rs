@@ -98,11 +98,11 @@ pub fn map_response(resp: &Response) -> Result<ConnectResult> {
     let obj: Map<String, Value> = resp.json()?;
     let has_url = matches!(obj.get("authUrl"), Some(Value::String(_)));
     if !has_url && !obj.contains_key("account") {
-        return Err(Error::Decode {
-            message: "the connect response has neither `authUrl` nor `account`".into(),
-            status: resp.status,
-            request_id: resp.request_id.clone(),
-        });
+        return Err(Error::decode(
+            "the connect response has neither `authUrl` nor `account`".to_string(),
+            resp.status,
+            resp.request_id.clone(),
+        ));
     }
     let mut out = Map::with_capacity(obj.len());
     for (k, v) in obj {

@@ -114,7 +114,7 @@ impl DefaultProfile {
         };
         loop {
             if cancel.is_cancelled() {
-                return Err(Error::Aborted);
+                return Err(Error::aborted());
             }
             let mut done = match self.next_step() {
                 Step::Ready(id) => return Ok(id),
@@ -130,7 +130,7 @@ impl DefaultProfile {
             };
             tokio::select! {
                 biased;
-                _ = cancel.cancelled() => return Err(Error::Aborted),
+                _ = cancel.cancelled() => return Err(Error::aborted()),
                 // Ended: the id is cached now, or that lookup failed and this caller leads or
                 // joins the next one.
                 _ = done.changed() => continue,
@@ -233,7 +233,7 @@ mod tests {
             )
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::Aborted), "{err:?}");
+        assert!(matches!(err, Error::Aborted { .. }), "{err:?}");
         assert!(started.elapsed() < Duration::from_secs(2));
         // Deadline while waiting, then its own lookup cut by what is left of the deadline.
         let started = Instant::now();
@@ -246,10 +246,7 @@ mod tests {
                     let left = o.deadline.expect("the deadline is passed on");
                     assert!(left <= Duration::from_millis(300));
                     tokio::time::sleep(left).await;
-                    Err(Error::Timeout {
-                        timeout_ms: left.as_millis() as u64,
-                        attempts: 1,
-                    })
+                    Err(Error::timeout(left.as_millis() as u64, 1))
                 },
             )
             .await
@@ -283,7 +280,7 @@ mod tests {
                     |_| async { Ok("x".to_string()) }
                 )
                 .await,
-            Err(Error::Aborted)
+            Err(Error::Aborted { .. })
         ));
         let id = cache
             .get(

@@ -74,6 +74,23 @@ pub struct ApiError {
     pub rate_limit: Option<RateLimit>,
     /// Attempts made, retries included.
     pub attempts: u32,
+    /// What the call may have done (set on the call's final error).
+    pub outcome: Outcome,
+}
+
+/// What a failed call may have done on the server, set by the transport on the call's final
+/// error (see [`crate::replay`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The request reached the server and no answer says what became of it (a timeout or a
+    /// connection lost after sending, a 5xx, an unreadable answer): the action may have been
+    /// done. `false` when the failure proves nothing was done or the API refused the request.
+    pub may_have_been_processed: bool,
+    /// Why the call was not sent again although the failure is one that is retried for a
+    /// request that is safe to repeat (its operation does not accept `Idempotency-Key`).
+    pub not_replayed: Option<String>,
+    /// The `Idempotency-Key` that was sent: a call sent again with it is never done twice.
+    pub idempotency_key: Option<String>,
 }
 
 impl ApiError {
@@ -135,6 +152,7 @@ impl ApiError {
             retry_after_ms: wait.map(|w| w.as_millis().min(u64::MAX as u128) as u64),
             rate_limit,
             attempts: 0,
+            outcome: Outcome::default(),
         }
     }
 }
@@ -167,6 +185,11 @@ pub enum Error {
         message: String,
         /// Attempts made.
         attempts: u32,
+        /// Whether the request may have been written: `false` when the failure came while
+        /// connecting (refused, DNS, TLS, connect timeout), so the server saw nothing.
+        sent: bool,
+        /// What the call may have done.
+        outcome: Outcome,
     },
     /// An attempt exceeded the timeout.
     #[error("request timed out after {timeout_ms} ms (per attempt; {attempts} attempt(s))")]
@@ -175,10 +198,16 @@ pub enum Error {
         timeout_ms: u64,
         /// Attempts made.
         attempts: u32,
+        /// What the call may have done.
+        outcome: Outcome,
     },
     /// The caller cancelled the call.
     #[error("the request was aborted")]
-    Aborted,
+    Aborted {
+        /// What the call may have done (an attempt in flight when it was cancelled may have
+        /// reached the server).
+        outcome: Outcome,
+    },
     /// Bad input, caught before any request was sent.
     #[error("invalid `{param}`: {message}")]
     Validation {
@@ -196,6 +225,8 @@ pub enum Error {
         status: u16,
         /// `X-Request-Id` of the response.
         request_id: Option<String>,
+        /// What the call may have done.
+        outcome: Outcome,
     },
     /// A bug or an impossible state (including a caught panic).
     #[error("internal error: {0}")]
@@ -211,12 +242,82 @@ impl Error {
         }
     }
 
+    /// A connection failure with nothing known of the call yet.
+    pub fn connection(kind: ConnectionKind, message: impl Into<String>, sent: bool) -> Self {
+        Self::Connection {
+            kind,
+            message: message.into(),
+            attempts: 0,
+            sent,
+            outcome: Outcome::default(),
+        }
+    }
+
+    /// An attempt's timeout (`timeout_ms`), with nothing known of the call yet.
+    pub fn timeout(timeout_ms: u64, attempts: u32) -> Self {
+        Self::Timeout {
+            timeout_ms,
+            attempts,
+            outcome: Outcome::default(),
+        }
+    }
+
+    /// The caller cancelled the call.
+    pub fn aborted() -> Self {
+        Self::Aborted {
+            outcome: Outcome::default(),
+        }
+    }
+
+    /// An answer that could not be used.
+    pub fn decode(message: impl Into<String>, status: u16, request_id: Option<String>) -> Self {
+        Self::Decode {
+            message: message.into(),
+            status,
+            request_id,
+            outcome: Outcome::default(),
+        }
+    }
+
+    /// What the call may have done, on the errors that can say it.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        match self {
+            Error::Api(e) => Some(&e.outcome),
+            Error::Connection { outcome, .. }
+            | Error::Timeout { outcome, .. }
+            | Error::Aborted { outcome }
+            | Error::Decode { outcome, .. } => Some(outcome),
+            Error::Validation { .. } | Error::Internal(_) => None,
+        }
+    }
+
+    /// Sets what the call may have done (no effect on validation and internal errors).
+    pub(crate) fn with_outcome(mut self, o: Outcome) -> Self {
+        match &mut self {
+            Error::Api(e) => e.outcome = o,
+            Error::Connection { outcome, .. }
+            | Error::Timeout { outcome, .. }
+            | Error::Aborted { outcome }
+            | Error::Decode { outcome, .. } => *outcome = o,
+            Error::Validation { .. } | Error::Internal(_) => {}
+        }
+        self
+    }
+
+    /// The message JS shows: the error, then why it was not sent again, if that applies.
+    pub fn message(&self) -> String {
+        let text = self.to_string();
+        match self.outcome().and_then(|o| o.not_replayed.as_deref()) {
+            Some(note) => format!("{text}; {note}"),
+            None => text,
+        }
+    }
+
     /// The structured form sent to JS. `kind` selects the error class there.
     pub fn to_json(&self) -> Value {
-        match self {
+        let mut v = match self {
             Error::Api(e) => json!({
                 "kind": "api",
-                "message": self.to_string(),
                 "status": e.status,
                 "code": e.code,
                 "type": e.error_type,
@@ -236,9 +337,9 @@ impl Error {
                 kind,
                 message,
                 attempts,
+                ..
             } => json!({
                 "kind": "connection",
-                "message": self.to_string(),
                 "cause": kind.as_str(),
                 "detail": message,
                 "attempts": attempts,
@@ -246,28 +347,37 @@ impl Error {
             Error::Timeout {
                 timeout_ms,
                 attempts,
+                ..
             } => json!({
                 "kind": "timeout",
-                "message": self.to_string(),
                 "timeoutMs": timeout_ms,
                 "attempts": attempts,
             }),
-            Error::Aborted => json!({ "kind": "aborted", "message": self.to_string() }),
+            Error::Aborted { .. } => json!({ "kind": "aborted" }),
             Error::Validation { param, .. } => json!({
                 "kind": "validation",
-                "message": self.to_string(),
                 "param": param,
             }),
             Error::Decode {
                 status, request_id, ..
             } => json!({
                 "kind": "decode",
-                "message": self.to_string(),
                 "status": status,
                 "requestId": request_id,
             }),
-            Error::Internal(_) => json!({ "kind": "internal", "message": self.to_string() }),
+            Error::Internal(_) => json!({ "kind": "internal" }),
+        };
+        v["message"] = Value::String(self.message());
+        if let Some(o) = self.outcome() {
+            v["mayHaveBeenProcessed"] = Value::Bool(o.may_have_been_processed);
+            if let Some(key) = &o.idempotency_key {
+                v["idempotencyKey"] = Value::String(key.clone());
+            }
+            if let Some(note) = &o.not_replayed {
+                v["notReplayed"] = Value::String(note.clone());
+            }
         }
+        v
     }
 
     /// Sets the attempt count on errors that carry one.

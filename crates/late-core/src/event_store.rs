@@ -58,15 +58,16 @@ impl RedisEventStore {
     }
 
     fn failure(&self, what: &str, detail: String) -> Error {
-        Error::Connection {
-            kind: ConnectionKind::Other,
-            message: format!(
+        Error::connection(
+            ConnectionKind::Other,
+            format!(
                 "the webhook event store (Redis at {}) {what}: {}",
                 self.target.describe(),
                 self.target.redact(&detail)
             ),
-            attempts: 1,
-        }
+            true,
+        )
+        .with_attempts(1)
     }
 
     async fn run<T: redis::FromRedisValue>(&self, cmd: redis::Cmd, what: &str) -> Result<T> {

@@ -26,6 +26,7 @@ pub mod platform;
 pub mod profiles;
 pub mod rate_limit;
 pub mod redis_link;
+pub mod replay;
 pub mod request;
 pub mod retry;
 pub mod secret;

@@ -20,6 +20,8 @@ pub struct Attempt {
     pub method: &'static str,
     /// The path below the base URL, without the query (it may carry user data).
     pub path: String,
+    /// The spec's operationId of the route (`createPost`), when the spec has it.
+    pub operation: Option<&'static str>,
     /// 1 for the first attempt.
     pub attempt: u32,
     /// HTTP status, when the server answered.

@@ -70,7 +70,7 @@ impl Method {
         }
     }
 
-    /// Methods that may be retried without an idempotency key.
+    /// Methods that repeat no action when sent again (`GET`, `PUT`, `DELETE`).
     pub fn is_idempotent(self) -> bool {
         !matches!(self, Self::Post | Self::Patch)
     }
@@ -149,11 +149,16 @@ pub struct CallOptions {
     pub timeout: Option<Duration>,
     /// Retries after the first attempt.
     pub max_retries: Option<u32>,
-    /// `Idempotency-Key` to send (and reuse on every attempt). POSTs get a generated one
-    /// when this is `None`.
+    /// `Idempotency-Key` to send (and reuse on every attempt), whatever the operation. When
+    /// `None`, the operations the API dedupes by the key get a generated one ([`crate::replay`]).
     pub idempotency_key: Option<String>,
+    /// The caller knows the call is safe to repeat: it may be sent again after any retryable
+    /// failure, like a `GET`, although its operation does not accept `Idempotency-Key`.
+    pub replay_safe: bool,
     /// Cap on a single wait between attempts.
     pub max_retry_wait: Option<Duration>,
+    /// Bound on the wait for a slot of the team's rate limit.
+    pub max_queue_wait: Option<Duration>,
     /// Overall deadline for the call, across attempts and waits.
     pub deadline: Option<Duration>,
     /// Extra headers for every request of this call (after the request's own).
@@ -175,10 +180,10 @@ impl CallOptions {
         if let Some(total) = self.deadline {
             let left = total.saturating_sub(started.elapsed());
             if left.is_zero() {
-                return Err(Error::Timeout {
-                    timeout_ms: total.as_millis().min(u64::MAX as u128) as u64,
-                    attempts: 0,
-                });
+                return Err(Error::timeout(
+                    total.as_millis().min(u64::MAX as u128) as u64,
+                    0,
+                ));
             }
             out.deadline = Some(left);
         }

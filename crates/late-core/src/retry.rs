@@ -1,44 +1,91 @@
-//! The retry policy: what is retried, how long to wait.
+//! The retry policy: which failures are retried, and how long to wait.
 //!
-//! Retried: connection errors (but not TLS failures), timeouts, 408, 429, 5xx, and 409 only when the envelope's
-//! `code` is `idempotency_conflict`. Never 400/401/402/403/404/422. A POST or PATCH is retried
-//! only when it carries an `Idempotency-Key`, so that a retry can never duplicate data.
+//! Retryable failures: connection errors (but not TLS failures), timeouts, 408, 429, 5xx, and
+//! 409 only when the envelope's `code` is `idempotency_conflict` (and the call carries its key).
+//! Never 400/401/402/403/404/422. Whether a retryable failure is retried depends on the call's
+//! replay rule ([`crate::replay`]): a call that is safe to repeat is retried after any of them;
+//! any other call only after a failure that proves the server did nothing
+//! ([`proves_nothing_done`]).
 //!
 //! Wait before retry `n` (0-based): the server's `retry-after-ms` / `Retry-After` (seconds or
 //! HTTP date) when present, else `X-RateLimit-Reset` on a 429, else
 //! `min(0.5 s × 2ⁿ, 8 s) × (1 − 0.25 × r)` with `r` uniform in [0, 1). A server wait longer
 //! than the cap (`maxRetryWait`, default 60 s) is not shortened: the call fails at once with
 //! the error, whose `retryAfterMs` says how long to wait. The client's own backoff is capped by
-//! it too, so `maxRetryWait` bounds every wait between attempts.
+//! it too, so `maxRetryWait` bounds every wait between attempts. (A 429 of the team's limit
+//! while pacing is on is waited out by the pacer instead, bounded by `maxQueueWaitMs`.)
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::HeaderMap;
 
-use crate::error::Error;
-use crate::request::Method;
+use crate::error::{ApiError, Error};
 
 /// First backoff step.
 pub const BASE_DELAY: Duration = Duration::from_millis(500);
 /// Largest backoff step (before jitter).
 pub const MAX_DELAY: Duration = Duration::from_secs(8);
 
-/// Whether this failure may be retried for this request.
-pub fn is_retryable(err: &Error, method: Method, has_idempotency_key: bool) -> bool {
-    let replay_safe = method.is_idempotent() || has_idempotency_key;
+/// Whether this failure may be retried: `replay_safe` when the call may be sent again after
+/// any retryable failure ([`crate::replay`]), `has_key` when it carries an `Idempotency-Key`.
+pub fn is_retryable(err: &Error, replay_safe: bool, has_key: bool) -> bool {
+    if proves_nothing_done(err) {
+        return true;
+    }
+    replay_safe && is_transient(err, has_key)
+}
+
+/// Whether the failure is one that is retried for a call that is safe to repeat.
+pub fn is_transient(err: &Error, has_key: bool) -> bool {
     match err {
         // A certificate or handshake refusal does not fix itself in a second.
         Error::Connection {
             kind: crate::ConnectionKind::Tls,
             ..
         } => false,
-        Error::Connection { .. } | Error::Timeout { .. } => replay_safe,
+        Error::Connection { .. } | Error::Timeout { .. } => true,
         Error::Api(e) => {
-            let status_retryable = matches!(e.status, 408 | 429 | 500..=599)
-                || (e.status == 409 && e.code.as_deref() == Some("idempotency_conflict"));
-            status_retryable && replay_safe
+            matches!(e.status, 408 | 429 | 500..=599)
+                || (e.status == 409 && has_key && e.code.as_deref() == Some("idempotency_conflict"))
         }
         _ => false,
+    }
+}
+
+/// Whether the failure proves the server did nothing with the request, so that sending it
+/// again cannot repeat an action: the connection failed before the request was written
+/// (refused, DNS, connect timeout; not TLS, which a retry does not fix), or the API's limiter
+/// refused it (a 429 that names no upstream `platform`: the limiter answers before the
+/// handler runs). HTTP/2 `REFUSED_STREAM` and a `GOAWAY` below the request's stream are
+/// replayed by reqwest itself, under the same rule.
+pub fn proves_nothing_done(err: &Error) -> bool {
+    match err {
+        Error::Connection { kind, sent, .. } => !sent && *kind != crate::ConnectionKind::Tls,
+        Error::Api(e) => refused_by_limiter(e),
+        _ => false,
+    }
+}
+
+/// Whether the server may have acted on the request although the attempt failed: it was sent
+/// and no answer says what became of it (a timeout or a connection lost after sending, a
+/// 408 or 5xx, an answer that could not be read).
+pub fn outcome_unknown(err: &Error) -> bool {
+    match err {
+        Error::Connection { sent, .. } => *sent,
+        Error::Timeout { .. } | Error::Decode { .. } => true,
+        Error::Api(e) => e.status == 408 || e.status >= 500,
+        _ => false,
+    }
+}
+
+/// A 429 of the API's own limiter (not an upstream platform's quota, which names `platform`).
+fn refused_by_limiter(e: &ApiError) -> bool {
+    if e.status != 429 {
+        return false;
+    }
+    match serde_json::from_str::<serde_json::Value>(&e.body) {
+        Ok(v) => v.get("platform").is_none_or(serde_json::Value::is_null),
+        Err(_) => true,
     }
 }
 
@@ -109,7 +156,6 @@ pub fn server_wait(headers: &HeaderMap, status: u16, now: SystemTime) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ApiError;
     use reqwest::header::HeaderValue;
 
     fn api(status: u16, code: Option<&str>) -> Error {
@@ -120,52 +166,91 @@ mod tests {
         }))
     }
 
+    fn conn(kind: crate::ConnectionKind, sent: bool) -> Error {
+        Error::connection(kind, "", sent)
+    }
+
     #[test]
     fn retryable_statuses() {
         for s in [408, 429, 500, 502, 503, 504] {
-            assert!(is_retryable(&api(s, None), Method::Get, false), "{s}");
+            assert!(is_retryable(&api(s, None), true, false), "{s}");
         }
         for s in [400, 401, 402, 403, 404, 422] {
-            assert!(!is_retryable(&api(s, None), Method::Get, false), "{s}");
+            assert!(!is_retryable(&api(s, None), true, false), "{s}");
         }
     }
 
     #[test]
-    fn conflict_only_for_idempotency_conflict() {
+    fn conflict_only_for_idempotency_conflict_with_its_key() {
         assert!(is_retryable(
             &api(409, Some("idempotency_conflict")),
-            Method::Post,
+            true,
             true
         ));
-        assert!(!is_retryable(&api(409, None), Method::Post, true));
+        assert!(!is_retryable(
+            &api(409, Some("idempotency_conflict")),
+            true,
+            false
+        ));
+        assert!(!is_retryable(&api(409, None), true, true));
         assert!(!is_retryable(
             &api(409, Some("profile_name_conflict")),
-            Method::Get,
+            true,
             false
         ));
     }
 
     #[test]
     fn tls_failures_are_not_retried() {
-        let tls = Error::Connection {
-            kind: crate::ConnectionKind::Tls,
-            message: String::new(),
-            attempts: 1,
-        };
-        assert!(!is_retryable(&tls, Method::Get, false));
+        let tls = conn(crate::ConnectionKind::Tls, false);
+        assert!(!is_retryable(&tls, true, false));
+        assert!(!is_retryable(&tls, false, false));
     }
 
     #[test]
-    fn post_without_key_is_never_retried() {
-        let conn = Error::Connection {
-            kind: crate::ConnectionKind::Reset,
-            message: String::new(),
-            attempts: 1,
+    fn an_unsafe_call_is_retried_only_when_nothing_was_done() {
+        let reset = conn(crate::ConnectionKind::Reset, true);
+        assert!(!is_retryable(&reset, false, false));
+        assert!(
+            !is_retryable(&reset, false, true),
+            "a key the API ignores makes nothing safe"
+        );
+        assert!(is_retryable(&reset, true, true));
+        assert!(!is_retryable(&api(503, None), false, false));
+        assert!(!is_retryable(&Error::timeout(100, 1), false, false));
+        let refused = conn(crate::ConnectionKind::Refused, false);
+        assert!(is_retryable(&refused, false, false));
+        assert!(is_retryable(
+            &conn(crate::ConnectionKind::Dns, false),
+            false,
+            false
+        ));
+        assert!(is_retryable(&api(429, Some("rate_limited")), false, false));
+        let mut upstream = ApiError {
+            status: 429,
+            body: r#"{"error":"quota","platform":"reddit"}"#.into(),
+            ..Default::default()
         };
-        assert!(!is_retryable(&conn, Method::Post, false));
-        assert!(is_retryable(&conn, Method::Post, true));
-        assert!(!is_retryable(&api(503, None), Method::Post, false));
-        assert!(is_retryable(&conn, Method::Delete, false));
+        assert!(!is_retryable(
+            &Error::Api(Box::new(upstream.clone())),
+            false,
+            false
+        ));
+        upstream.body = r#"{"error":"hourly cap","details":{"scope":"inbox"}}"#.into();
+        assert!(is_retryable(&Error::Api(Box::new(upstream)), false, false));
+    }
+
+    #[test]
+    fn outcomes_known_and_unknown() {
+        assert!(outcome_unknown(&conn(crate::ConnectionKind::Reset, true)));
+        assert!(!outcome_unknown(&conn(
+            crate::ConnectionKind::Refused,
+            false
+        )));
+        assert!(outcome_unknown(&Error::timeout(1, 1)));
+        assert!(outcome_unknown(&api(500, None)));
+        assert!(!outcome_unknown(&api(429, None)));
+        assert!(!outcome_unknown(&api(400, None)));
     }
 
     #[test]

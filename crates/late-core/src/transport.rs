@@ -10,13 +10,14 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::ClientConfig;
 use crate::decode::{Body, BodyError, Encoding, ACCEPT_ENCODING};
-use crate::error::{ApiError, ConnectionKind, Error, Result};
+use crate::error::{ApiError, ConnectionKind, Error, Outcome, Result};
 use crate::http_client::HttpClient;
 use crate::json_split::{Run, Splitter};
 use crate::observe::{Attempt, ObserveLevel};
 use crate::pacing::{self, Pacer};
 use crate::rate_limit::RateLimit;
-use crate::request::{CallOptions, Method, Request, Response};
+use crate::replay::Replay;
+use crate::request::{CallOptions, Request, Response};
 use crate::retry;
 
 /// Sends requests for one client configuration. Cheap to clone; clones share the pool.
@@ -164,11 +165,8 @@ impl Transport {
         };
         let protocol = tokio::select! {
             biased;
-            _ = cancel.cancelled() => return Err(Error::Aborted),
-            r = tokio::time::timeout(timeout, work) => r.map_err(|_| Error::Timeout {
-                timeout_ms: timeout.as_millis() as u64,
-                attempts: 1,
-            })??,
+            _ = cancel.cancelled() => return Err(Error::aborted()),
+            r = tokio::time::timeout(timeout, work) => r.map_err(|_| Error::timeout(timeout.as_millis() as u64, 1))??,
         };
         Ok(Warmup {
             protocol,
@@ -221,7 +219,7 @@ impl Transport {
             ));
         }
         if cancel.is_cancelled() {
-            return Err(Error::Aborted);
+            return Err(Error::aborted());
         }
         let timeout = opts.timeout.unwrap_or(self.config.timeout);
         if timeout.is_zero() {
@@ -232,16 +230,30 @@ impl Transport {
         }
         let max_retries = opts.max_retries.unwrap_or(self.config.max_retries);
         let max_wait = opts.max_retry_wait.unwrap_or(self.config.max_retry_wait);
-        let idempotency_key = match (&opts.idempotency_key, req.method) {
-            (Some(k), _) => Some(k.clone()),
-            (None, Method::Post) => Some(random_id()),
-            _ => None,
-        };
+        let max_queue = opts.max_queue_wait.unwrap_or(self.config.max_queue_wait);
+        // Replay safety (crate::replay): the one place that picks the key and says what may be resent.
+        let replay = Replay::of(req.method, &req.path, opts.replay_safe);
+        let idempotency_key = opts
+            .idempotency_key
+            .clone()
+            .or_else(|| replay.wants_key().then(random_id));
         let request_id = random_id();
         let url = self.url(req)?;
         let headers = self.headers(req, opts, idempotency_key.as_deref(), &request_id)?;
         let deadline = opts.deadline.map(|d| Instant::now() + d);
         let observer = self.config.observer.as_ref();
+        let call = CallInfo {
+            req,
+            operation: replay.operation_id(),
+            request_id: &request_id,
+        };
+        // What the call may have done so far: an attempt whose outcome is unknown makes it so.
+        let mut unknown = false;
+        let outcome = |unknown: bool, note: Option<String>| Outcome {
+            may_have_been_processed: unknown,
+            not_replayed: note,
+            idempotency_key: idempotency_key.clone(),
+        };
 
         let mut attempt: u32 = 0;
         let mut queued = Duration::ZERO;
@@ -249,13 +261,16 @@ impl Transport {
             attempt += 1;
             // Pacing (crate::pacing): wait for a slot of the team's rate limit.
             let budget = pacing::Budget {
-                max_wait,
+                max_wait: max_queue,
                 deadline,
                 deadline_total: opts.deadline,
                 attempts: attempt - 1,
                 rate_limit: self.last_rate_limit(),
             };
-            let permit = self.pacer.acquire(&budget, cancel).await?;
+            let permit = match self.pacer.acquire(&budget, cancel).await {
+                Ok(p) => p,
+                Err(e) => return Err(e.with_outcome(outcome(unknown, None))),
+            };
             queued += permit.waited();
             let attempt_timeout = match deadline {
                 Some(d) => timeout.min(d.saturating_duration_since(Instant::now())),
@@ -264,28 +279,22 @@ impl Transport {
             let started = Instant::now();
             let mut seen = Seen::default();
             let sent = self.attempt(req, &url, &headers, attempt_timeout, &mut seen, sink);
-            let outcome = tokio::select! {
+            let result = tokio::select! {
                 biased;
-                _ = cancel.cancelled() => return Err(Error::Aborted),
+                // Cancelled in flight: the request may have reached the server.
+                _ = cancel.cancelled() => return Err(Error::aborted().with_outcome(outcome(true, None))),
                 r = sent => r,
             };
             let report = |err: Option<&Error>, retry_in: Option<Duration>, seen: Seen| {
                 if let Some(obs) = observer {
                     if err.is_some() || obs.level() == ObserveLevel::All {
-                        obs.attempt(record(
-                            req,
-                            attempt,
-                            started,
-                            err,
-                            retry_in,
-                            seen,
-                            &request_id,
-                        ));
+                        obs.attempt(record(&call, attempt, started, err, retry_in, seen));
                     }
                 }
             };
-            permit.complete(pacing::Seen::of(&outcome));
-            let (err, server_wait) = match outcome {
+            let limit_seen = pacing::Seen::of(&result);
+            permit.complete(limit_seen);
+            let (err, server_wait) = match result {
                 Ok(mut resp) => {
                     report(None, None, seen);
                     resp.attempts = attempt;
@@ -295,27 +304,43 @@ impl Transport {
                 }
                 Err((err, wait)) => (err.with_attempts(attempt), wait),
             };
+            unknown |= retry::outcome_unknown(&err);
             let has_key = idempotency_key.is_some();
-            if attempt > max_retries || !retry::is_retryable(&err, req.method, has_key) {
+            if !retry::is_retryable(&err, replay.is_safe(), has_key) {
+                // Retries were left and a safe call would have been resent: say why this one was not.
+                let note = (attempt <= max_retries && retry::is_transient(&err, has_key))
+                    .then(|| replay.not_replayed(req.method));
                 report(Some(&err), None, seen);
-                return Err(err);
+                return Err(err.with_outcome(outcome(unknown, note)));
             }
+            if attempt > max_retries {
+                report(Some(&err), None, seen);
+                return Err(err.with_outcome(outcome(unknown, None)));
+            }
+            // A 429 of the team's limit has paused the pacer: the next `acquire` waits it out,
+            // bounded by `maxQueueWaitMs` like any wait for a slot.
+            let paced = self.pacer.is_active() && limit_seen.team_pause.is_some();
+            let server_wait = if paced {
+                Some(Duration::ZERO)
+            } else {
+                server_wait
+            };
             let Some(wait) =
                 retry::wait_before_retry(server_wait, attempt - 1, rand::random(), max_wait)
             else {
                 report(Some(&err), None, seen);
-                return Err(err);
+                return Err(err.with_outcome(outcome(unknown, None)));
             };
             if let Some(d) = deadline {
-                if Instant::now() + wait >= d {
+                if !paced && Instant::now() + wait >= d {
                     report(Some(&err), None, seen);
-                    return Err(err);
+                    return Err(err.with_outcome(outcome(unknown, None)));
                 }
             }
             report(Some(&err), Some(wait), seen);
             tokio::select! {
                 biased;
-                _ = cancel.cancelled() => return Err(Error::Aborted),
+                _ = cancel.cancelled() => return Err(Error::aborted().with_outcome(outcome(unknown, None))),
                 _ = tokio::time::sleep(wait) => {}
             }
         }
@@ -397,13 +422,7 @@ impl Transport {
         let fut = self.attempt_inner(req, url, headers, seen, sink);
         match tokio::time::timeout(timeout, fut).await {
             Ok(r) => r,
-            Err(_) => Err((
-                Error::Timeout {
-                    timeout_ms,
-                    attempts: 0,
-                },
-                None,
-            )),
+            Err(_) => Err((Error::timeout(timeout_ms, 0), None)),
         }
     }
 
@@ -459,13 +478,9 @@ impl Transport {
             Ok(e) => e,
             Err(other) => {
                 return Err((
-                    Error::Decode {
-                        message: format!(
+                    Error::decode(format!(
                             "the response has a Content-Encoding the client did not ask for (`{other}`)"
-                        ),
-                        status,
-                        request_id,
-                    },
+                        ), status, request_id),
                     None,
                 ))
             }
@@ -494,14 +509,14 @@ impl Transport {
             }
             Err(BodyError::Corrupt(why)) => {
                 return Err((
-                    Error::Decode {
-                        message: format!(
+                    Error::decode(
+                        format!(
                             "the response body could not be decompressed ({}): {why}",
                             encoding.name().unwrap_or("identity")
                         ),
                         status,
                         request_id,
-                    },
+                    ),
                     None,
                 ))
             }
@@ -533,14 +548,10 @@ impl Transport {
     }
 
     fn too_large(&self, status: u16, request_id: Option<String>, size: usize) -> Error {
-        Error::Decode {
-            message: format!(
+        Error::decode(format!(
                 "the response body ({size} bytes or more, decoded) exceeds the limit of {} bytes (maxResponseBytes)",
                 self.config.max_response_bytes
-            ),
-            status,
-            request_id,
-        }
+            ), status, request_id)
     }
 
     fn connection_error(&self, e: &reqwest::Error) -> Error {
@@ -556,11 +567,10 @@ impl Transport {
             Some(tls) => format!("{} ({flat})", crate::tls::describe(tls)),
             None => flat,
         };
-        Error::Connection {
-            kind,
-            message,
-            attempts: 0,
-        }
+        // An error of the connector (TCP connect, DNS, proxy tunnel, TLS handshake) came before
+        // a byte of the request was written.
+        let sent = !e.is_connect();
+        Error::connection(kind, message, sent)
     }
 }
 
@@ -642,35 +652,44 @@ fn protocol_of(v: reqwest::Version) -> &'static str {
     }
 }
 
+/// What every attempt record of one call shares.
+struct CallInfo<'a> {
+    req: &'a Request,
+    operation: Option<&'static str>,
+    /// The `x-request-id` sent with every attempt.
+    request_id: &'a str,
+}
+
 /// The observer's record of one attempt.
 fn record(
-    req: &Request,
+    call: &CallInfo<'_>,
     attempt: u32,
     started: Instant,
     err: Option<&Error>,
     retry_in: Option<Duration>,
     seen: Seen,
-    sent_request_id: &str,
 ) -> Attempt {
+    let req = call.req;
     let error = err.map(|e| match e {
         Error::Api(a) => a.code.clone().unwrap_or_else(|| "api_error".into()),
         Error::Connection { kind, .. } => kind.as_str().to_string(),
         Error::Timeout { .. } => "timeout".into(),
         Error::Decode { .. } => "invalid_response".into(),
-        Error::Aborted => "aborted".into(),
+        Error::Aborted { .. } => "aborted".into(),
         Error::Validation { .. } => "validation".into(),
         Error::Internal(_) => "internal".into(),
     });
     Attempt {
         method: req.method.as_str(),
         path: req.path.clone(),
+        operation: call.operation,
         attempt,
         status: seen.status,
         error,
         duration: started.elapsed(),
         request_id: seen
             .request_id
-            .or_else(|| Some(sent_request_id.to_string())),
+            .or_else(|| Some(call.request_id.to_string())),
         protocol: seen.protocol,
         bytes: seen.bytes,
         wire_bytes: seen.wire_bytes,

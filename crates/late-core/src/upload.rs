@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::ClientConfig;
 use crate::error::{ApiError, Error, Result};
-use crate::request::{CallOptions, Method};
+use crate::request::CallOptions;
 use crate::retry;
 
 /// Chunk size of a streamed upload (and the progress granularity).
@@ -126,7 +126,7 @@ pub async fn run(
     loop {
         attempt += 1;
         if cancel.is_cancelled() {
-            return Err(Error::Aborted);
+            return Err(Error::aborted());
         }
         let sent = Arc::new(AtomicU64::new(0));
         let req = http
@@ -170,9 +170,9 @@ pub async fn run(
         };
         let (err, wait) = err;
         let err = err.with_attempts(attempt);
-        if matches!(err, Error::Aborted)
+        if matches!(err, Error::Aborted { .. })
             || attempt > max_retries
-            || !retry::is_retryable(&err, Method::Put, true)
+            || !retry::is_retryable(&err, true, false)
         {
             return Err(err);
         }
@@ -182,7 +182,7 @@ pub async fn run(
         };
         tokio::select! {
             biased;
-            _ = cancel.cancelled() => return Err(Error::Aborted),
+            _ = cancel.cancelled() => return Err(Error::aborted()),
             _ = tokio::time::sleep(wait) => {}
         }
     }
@@ -204,13 +204,9 @@ async fn watch(
     loop {
         tokio::select! {
             biased;
-            _ = cancel.cancelled() => return Err(Error::Aborted),
+            _ = cancel.cancelled() => return Err(Error::aborted()),
             r = &mut fut => {
-                return r.map_err(|e| Error::Connection {
-                    kind: crate::ConnectionKind::Reset,
-                    message: crate::transport::flatten(&e),
-                    attempts: 0,
-                });
+                return r.map_err(|e| Error::connection(crate::ConnectionKind::Reset, crate::transport::flatten(&e), true));
             }
             _ = tokio::time::sleep(tick) => {
                 let now = sent.load(Ordering::Relaxed);
@@ -219,7 +215,7 @@ async fn watch(
                     last_move = Instant::now();
                     progress(now.min(total), total);
                 } else if last_move.elapsed() >= idle {
-                    return Err(Error::Timeout { timeout_ms: idle.as_millis() as u64, attempts: 0 });
+                    return Err(Error::timeout(idle.as_millis() as u64, 0));
                 }
             }
         }

@@ -178,7 +178,8 @@ async fn timeout_fires_per_attempt() {
             err,
             Error::Timeout {
                 timeout_ms: 100,
-                attempts: 2
+                attempts: 2,
+                ..
             }
         ),
         "{err:?}"
@@ -199,14 +200,14 @@ async fn cancellation_stops_an_in_flight_call() {
         .default_profile_id(&CallOptions::default(), &token)
         .await
         .expect_err("aborted");
-    assert!(matches!(err, Error::Aborted));
+    assert!(matches!(err, Error::Aborted { .. }));
     let pre = CancellationToken::new();
     pre.cancel();
     let err = c
         .default_profile_id(&CallOptions::default(), &pre)
         .await
         .expect_err("aborted");
-    assert!(matches!(err, Error::Aborted));
+    assert!(matches!(err, Error::Aborted { .. }));
     assert_eq!(
         s.seen.lock().expect("lock").len(),
         1,
@@ -234,8 +235,11 @@ async fn connection_refused_is_classified() {
             kind,
             message,
             attempts,
+            sent,
+            ..
         } => {
             assert_eq!(kind, late_core::ConnectionKind::Refused);
+            assert!(!sent, "a refused connection proves nothing was sent");
             assert!(message.to_lowercase().contains("refused"), "{message}");
             assert_eq!(attempts, 1);
         }

@@ -10,10 +10,12 @@
 //!   another process stored it, skips that); `Remaining` accounts for requests the client did
 //!   not send.
 //! - A burst books consecutive slots ([`window::Window`]): calls wait their turn instead of
-//!   failing, stay cancellable, and a wait longer than `maxRetryWaitMs` (or the call's
-//!   deadline) fails at once with a 429 `RateLimitError` whose `retryAfterMs` says how long.
+//!   failing, stay cancellable, and a wait longer than `maxQueueWaitMs` (default five minutes,
+//!   so a burst over a per-minute limit completes) or the call's deadline fails at once, before
+//!   anything is sent, with a 429 `RateLimitError` whose `retryAfterMs` says how long.
 //! - A 429 from the team's limit pauses every call of the client (and its clones) until its
-//!   `Retry-After`.
+//!   `Retry-After`; the refused call waits out the pause here too, and is sent again (the
+//!   limiter refused it before doing anything).
 //! - With Redis, every process on the key books from one window ([`shared`]), and a 429 seen by
 //!   any of them pauses all. Redis failing is never an API failure: the pacer books locally with
 //!   its share of the limit, says so once ([`report`]), and rejoins when Redis answers again.
@@ -153,10 +155,10 @@ fn is_team_limit(body: &str) -> bool {
         || present(details.and_then(|d| d.get("quotaScope"))))
 }
 
-/// Limits of one `acquire`: the call's `maxRetryWaitMs` and deadline.
+/// Limits of one `acquire`: the call's `maxQueueWaitMs` and deadline.
 #[derive(Clone, Copy, Debug)]
 pub struct Budget {
-    /// Longest wait for a slot.
+    /// Longest wait for a slot (`maxQueueWaitMs`).
     pub max_wait: Duration,
     /// The call's deadline.
     pub deadline: Option<std::time::Instant>,
@@ -186,12 +188,11 @@ impl Budget {
 
     /// The call's deadline passed while it waited.
     fn deadline_passed(&self) -> Error {
-        Error::Timeout {
-            timeout_ms: self
-                .deadline_total
+        Error::timeout(
+            self.deadline_total
                 .map_or(0, |d| d.as_millis().min(u64::MAX as u128) as u64),
-            attempts: self.attempts,
-        }
+            self.attempts,
+        )
     }
 
     /// The 429 for a wait the call cannot afford: nothing more is sent.
@@ -199,7 +200,7 @@ impl Budget {
         let cap = if by_deadline {
             "the call's deadline (deadlineMs)"
         } else {
-            "maxRetryWaitMs"
+            "maxQueueWaitMs"
         };
         let sent = if self.attempts == 0 {
             "nothing was sent"
@@ -431,6 +432,11 @@ impl Pacer {
         })))
     }
 
+    /// Whether the pacer paces at all (`rateLimit` is not `false`).
+    pub fn is_active(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// Whether this pacer was built for `config` (a clone with the same settings shares it).
     pub fn is_for(&self, config: &PacingConfig) -> bool {
         match &self.0 {
@@ -569,7 +575,7 @@ impl Inner {
         };
         loop {
             if cancel.is_cancelled() {
-                return Err(Error::Aborted);
+                return Err(Error::aborted());
             }
             let now = Instant::now();
             let (allowed, by_deadline) = budget.allowed(now);
@@ -585,7 +591,7 @@ impl Inner {
                     let deadline = now + allowed;
                     tokio::select! {
                         biased;
-                        _ = cancel.cancelled() => return Err(Error::Aborted),
+                        _ = cancel.cancelled() => return Err(Error::aborted()),
                         _ = changed.changed() => {}
                         _ = tokio::time::sleep_until(patience) => {}
                         _ = tokio::time::sleep_until(deadline), if by_deadline => {
@@ -600,7 +606,7 @@ impl Inner {
                         return Err(refuse(Some(wait), by_deadline));
                     }
                     if !sleep_until(until, cancel).await {
-                        return Err(Error::Aborted);
+                        return Err(Error::aborted());
                     }
                     continue;
                 }
@@ -631,7 +637,7 @@ impl Inner {
             if !ready {
                 self.release(id);
                 self.end_probe(slot.probe);
-                return Err(Error::Aborted);
+                return Err(Error::aborted());
             }
             // A 429 while this call waited: book again after the pause.
             let paused = lock(&self.state)
@@ -660,7 +666,7 @@ impl Inner {
         if !sleep_until(at, cancel).await {
             return Ok(false);
         }
-        // The calls ahead are given `maxRetryWaitMs` (or what is left of the deadline) to end.
+        // The calls ahead are given `maxQueueWaitMs` (or what is left of the deadline) to end.
         let mut give_up: Option<Instant> = None;
         loop {
             let mut ended = self.ended.subscribe();
@@ -747,7 +753,7 @@ impl Inner {
                 let bookings = lock(&self.state).window.calls(Instant::now(), self.span);
                 use_redis = tokio::select! {
                     biased;
-                    _ = cancel.cancelled() => return Err(Error::Aborted),
+                    _ = cancel.cancelled() => return Err(Error::aborted()),
                     r = shared.replay(&self.counters, self.span, &bookings) => r.is_ok(),
                 };
             }
@@ -755,7 +761,7 @@ impl Inner {
                 let member = shared.member(id);
                 let answer = tokio::select! {
                     biased;
-                    _ = cancel.cancelled() => return Err(Error::Aborted),
+                    _ = cancel.cancelled() => return Err(Error::aborted()),
                     r = shared.book(&self.counters, limit.unwrap_or(0), self.span, allowed, &member, stale.as_deref()) => r,
                 };
                 match answer {

@@ -207,7 +207,7 @@ async fn a_queued_call_is_cancellable_and_gives_its_slot_back() {
     let queued = tokio::spawn(async move { p2.acquire(&budget(60_000), &c2).await });
     tokio::time::sleep(Duration::from_millis(100)).await;
     cancel.cancel();
-    assert!(matches!(queued.await.unwrap(), Err(Error::Aborted)));
+    assert!(matches!(queued.await.unwrap(), Err(Error::Aborted { .. })));
     // The cancelled booking is gone: the next call waits for the first slot only.
     let t0 = Instant::now();
     p.acquire(&budget(60_000), &none()).await.unwrap();
