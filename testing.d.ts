@@ -101,7 +101,9 @@ export interface SimulatorOptions {
 /**
  * A fault: the next `times` requests matching `route` are answered differently.
  * Set exactly one of `status`, `drop` or `malformed`, or only `delayMs`;
- * `delayMs` may be combined with any of them.
+ * `delayMs` may be combined with any of them. With `after: true` the route runs first (its
+ * action is done) and then its answer is lost that way, as when the API did the work and the
+ * answer never reached the client.
  *
  * @example
  * ```ts
@@ -109,6 +111,7 @@ export interface SimulatorOptions {
  * sim.faults.inject({ route: 'POST /v1/posts', delayMs: 2_000 })        // slow answer
  * sim.faults.inject({ route: 'GET /v1/profiles/{profileId}', drop: true }) // connection closed, no answer
  * sim.faults.inject({ route: '*', malformed: true })                      // 200 with invalid JSON
+ * sim.faults.inject({ route: 'POST /v1/posts/{postId}/retry', status: 500, after: true }) // retried, then a 500
  * ```
  */
 export interface Fault {
@@ -131,6 +134,8 @@ export interface Fault {
   drop?: boolean
   /** Answer 200 `application/json` with a body that is not valid JSON. */
   malformed?: boolean
+  /** Run the route first (its action is done), then answer with `status`, `drop` or `malformed`. */
+  after?: boolean
 }
 
 /** A request the simulator received. */
@@ -237,6 +242,14 @@ export interface SimulatorFaults {
  * }
  * ```
  */
+/** What {@link Simulator.actions} returns. */
+export interface SimulatorActions {
+  /** POSTs and PATCHes acted on (replays of an `Idempotency-Key` or `x-request-id` do not count). */
+  total: number
+  /** The calls that acted more than once. */
+  duplicates: Array<{ method: string; path: string; operation: string | null; requestId: string; times: number }>
+}
+
 export declare class Simulator {
   private constructor()
   /** API base URL, e.g. `http://127.0.0.1:4010/api`; request paths are `/v1/...` below it. */
@@ -265,6 +278,17 @@ export declare class Simulator {
   /** Empties the request log. */
   clearRequests(): void
   /**
+   * The ledger of actions (also `GET /__sim/actions`): every POST or PATCH the simulator acted
+   * on counts once per call (one `x-request-id`, sent on every attempt). A call that acted more
+   * than once — sent again where the API does not dedupe it — is listed in `duplicates`.
+   * @example
+   * ```ts
+   * await Promise.allSettled(calls)
+   * assert.deepEqual(sim.actions().duplicates, [])
+   * ```
+   */
+  actions(): SimulatorActions
+  /**
    * Everything the simulator holds: `{ userId, profiles, accounts, posts, webhooks, webhookLogs, media, pendingConnects }`.
    * @example
    * ```ts
@@ -281,7 +305,7 @@ export declare class Simulator {
     media: Array<Record<string, unknown>>
     pendingConnects: Array<Record<string, unknown>>
   }
-  /** Back to a fresh state: only a new default profile; faults, request log and rate window cleared. */
+  /** Back to a fresh state: only a new default profile; faults, request log, actions and rate window cleared. */
   reset(): void
   /**
    * Changes the team limit — requests per minute, or `{ limit, windowMs }` — (`0` disables it)

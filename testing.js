@@ -35,7 +35,7 @@ const OPTION_KINDS = {
   webhookTimeoutMs: 'posint',
 }
 
-const FAULT_FIELDS = ['route', 'times', 'status', 'retryAfter', 'body', 'delayMs', 'drop', 'malformed']
+const FAULT_FIELDS = ['route', 'times', 'status', 'retryAfter', 'body', 'delayMs', 'drop', 'malformed', 'after']
 const MAX_U32 = 0xffffffff
 
 /** Most faults one `inject` call takes. */
@@ -185,7 +185,7 @@ function validateFault(fault) {
       throw invalidArg(`fault.${key.slice(0, 40)}`, `fault.${key.slice(0, 40)} is not a known field. Known fields: ${FAULT_FIELDS.join(', ')}`)
     }
   }
-  const { route, times, status, retryAfter, body, delayMs, drop, malformed } = copy
+  const { route, times, status, retryAfter, body, delayMs, drop, malformed, after } = copy
   if (!isCleanText(route) || !/^(\*|[A-Za-z*]+\s+(\*|\/\S*))$/.test(route.trim())) {
     throw invalidArg('fault.route', `fault.route must be a string like "GET /v1/accounts" or "*", got ${describe(route)}`)
   }
@@ -207,6 +207,9 @@ function validateFault(fault) {
   if (malformed !== undefined && typeof malformed !== 'boolean') {
     throw invalidArg('fault.malformed', `fault.malformed must be a boolean, got ${describe(malformed)}`)
   }
+  if (after !== undefined && typeof after !== 'boolean') {
+    throw invalidArg('fault.after', `fault.after must be a boolean, got ${describe(after)}`)
+  }
   if (body !== undefined && (body === null || typeof body !== 'object')) {
     throw invalidArg('fault.body', `fault.body must be a JSON object or array, got ${describe(body)}`)
   }
@@ -216,6 +219,9 @@ function validateFault(fault) {
   }
   if (kinds === 0 && delayMs === undefined) {
     throw invalidArg('fault', 'fault needs one of status, delayMs, drop: true or malformed: true')
+  }
+  if (after === true && kinds === 0) {
+    throw invalidArg('fault.after', 'fault.after needs fault.status, fault.drop or fault.malformed (a delay always comes after the route)')
   }
   if (status === undefined && retryAfter !== undefined) {
     throw invalidArg('fault.retryAfter', 'fault.retryAfter needs fault.status')
@@ -231,6 +237,7 @@ function validateFault(fault) {
   if (delayMs !== undefined) out.delayMs = delayMs
   if (drop) out.drop = true
   if (malformed) out.malformed = true
+  if (after) out.after = true
   return out
 }
 
@@ -325,13 +332,24 @@ class Simulator {
     this.#native.clearRequests()
   }
 
+  /**
+   * The ledger of actions: `{ total, duplicates: [{ method, path, operation, requestId, times }] }`.
+   * Every POST or PATCH the simulator acted on counts once per call (one `x-request-id`, sent on
+   * every attempt); a call that acted twice — sent again where the API does not dedupe it — is a
+   * duplicate. Reset by `reset()`.
+   */
+  actions() {
+    Simulator.#own(this, 'actions')
+    return JSON.parse(this.#native.actions())
+  }
+
   /** Everything the simulator holds: profiles, accounts, posts, webhooks, webhookLogs, media. */
   state() {
     Simulator.#own(this, 'state')
     return JSON.parse(this.#native.state())
   }
 
-  /** Back to a fresh state: a new default profile only; faults, request log, rate window cleared. */
+  /** Back to a fresh state: a new default profile only; faults, request log, actions, rate window cleared. */
   reset() {
     Simulator.#own(this, 'reset')
     this.#native.reset()

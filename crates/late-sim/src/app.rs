@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::actions::Actions;
 use crate::config::SimConfig;
 use crate::faults::FaultSet;
 use crate::ids::IdGen;
@@ -22,6 +23,8 @@ pub(crate) struct App {
     pub state: Mutex<SimState>,
     pub faults: Mutex<FaultSet>,
     pub recorder: Mutex<Recorder>,
+    /// Every action done, to find a call done twice.
+    pub actions: Mutex<Actions>,
     pub limiter: Mutex<RateLimiter>,
     pub tracker: TaskTracker,
     pub shutdown: CancellationToken,

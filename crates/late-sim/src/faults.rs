@@ -40,6 +40,10 @@ pub struct Fault {
     pub delay: Option<Duration>,
     /// What happens.
     pub action: FaultAction,
+    /// The route runs first (its action is done), then the answer is lost this way: the API
+    /// did the work and the client never learns it (a 500 after the write, a connection
+    /// reset after the handler, …). A plain delay always comes after the route.
+    pub after: bool,
 }
 
 impl Fault {
@@ -49,6 +53,7 @@ impl Fault {
             times: 1,
             delay: None,
             action,
+            after: false,
         }
     }
 
@@ -103,6 +108,12 @@ impl Fault {
         self
     }
 
+    /// Runs the route first, then loses its answer this way (see [`Fault::after`]).
+    pub fn after_route(mut self) -> Self {
+        self.after = true;
+        self
+    }
+
     /// Adds a delay before the answer.
     pub fn with_delay(mut self, ms: u64) -> Self {
         self.delay = Some(Duration::from_millis(ms));
@@ -110,7 +121,7 @@ impl Fault {
     }
 
     /// Parses the JSON form `{route, times?, status?, retryAfter?, body?, delayMs?, drop?,
-    /// malformed?}`; the error names the bad field.
+    /// malformed?, after?}`; the error names the bad field.
     pub fn from_json(v: &Value) -> Result<Self, SimError> {
         let bad = |m: &str| SimError::InvalidFault(m.to_string());
         let o = v
@@ -127,6 +138,7 @@ impl Fault {
                     | "delayMs"
                     | "drop"
                     | "malformed"
+                    | "after"
             ) {
                 return Err(bad(&format!("unknown field `{k}`")));
             }
@@ -165,6 +177,7 @@ impl Fault {
         let delay = uint("delayMs")?;
         let drop = flag("drop")?;
         let malformed = flag("malformed")?;
+        let after = flag("after")?;
         let body = o.get("body").cloned().filter(|b| !b.is_null());
         let kinds = [status.is_some(), drop, malformed]
             .iter()
@@ -173,6 +186,11 @@ impl Fault {
         if kinds > 1 {
             return Err(bad(
                 "only one of `status`, `drop` and `malformed` may be set",
+            ));
+        }
+        if after && kinds == 0 {
+            return Err(bad(
+                "`after` needs `status`, `drop` or `malformed` (a delay always comes after the route)",
             ));
         }
         if kinds == 0 && delay.is_none() {
@@ -206,6 +224,7 @@ impl Fault {
             times: times as u32,
             delay: delay.map(Duration::from_millis),
             action,
+            after,
         })
     }
 
@@ -232,6 +251,9 @@ impl Fault {
             }
             FaultAction::Drop => v["drop"] = json!(true),
             FaultAction::Malformed => v["malformed"] = json!(true),
+        }
+        if self.after {
+            v["after"] = json!(true);
         }
         v
     }
@@ -403,10 +425,23 @@ mod tests {
                 json!({"route": "GET /v1/x", "drop": true, "status": 500}),
                 "status",
             ),
+            (json!({"route": "GET /v1/x", "after": true}), "after"),
+            (
+                json!({"route": "GET /v1/x", "delayMs": 5, "after": true}),
+                "after",
+            ),
         ] {
             let e = Fault::from_json(&bad).unwrap_err().to_string();
             assert!(e.contains(field), "{e} should name {field}");
         }
+    }
+
+    #[test]
+    fn after_faults_round_trip() {
+        let f = Fault::from_json(&json!({"route": "POST /v1/x", "status": 500, "after": true}))
+            .unwrap();
+        assert_eq!(f, Fault::status("POST /v1/x", 500).after_route());
+        assert_eq!(Fault::from_json(&f.to_json()).unwrap(), f);
     }
 
     #[test]

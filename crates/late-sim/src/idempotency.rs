@@ -36,13 +36,23 @@ pub(crate) fn key_of(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     }
 }
 
-/// Checks and claims the key for `scope` (the route, e.g. `"POST /v1/posts"`).
+/// Checks and claims the key for `scope` (the route, e.g. `"POST /v1/posts"`), where the spec
+/// says the API honours it.
 pub(crate) fn claim(
     app: &Shared,
     scope: &str,
     headers: &HeaderMap,
     body: &Value,
 ) -> Result<Claim, ApiError> {
+    // The API honours the key exactly where the spec declares it (late-spec); elsewhere it is
+    // ignored, and a request sent again acts again.
+    let honoured = scope
+        .split_once(' ')
+        .and_then(|(method, path)| late_spec::find(method, path))
+        .is_some_and(|op| op.idempotency_key);
+    if !honoured {
+        return Ok(Claim::None);
+    }
     let Some(key) = key_of(headers)? else {
         return Ok(Claim::None);
     };

@@ -19,6 +19,7 @@
 
 #![deny(missing_docs)]
 
+mod actions;
 mod app;
 mod config;
 mod consent_page;

@@ -12,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tokio_util::sync::CancellationToken;
 
+use crate::actions::{is_action, Replayed};
 use crate::app::{lock, Shared};
 use crate::error::ApiError;
 use crate::faults::FaultAction;
@@ -58,6 +59,7 @@ fn is_admin_path(path: &str) -> bool {
         "/__sim/requests",
         "/__sim/state",
         "/__sim/ratelimit",
+        "/__sim/actions",
         "/__sim/reset",
         "/__sim/accounts",
         "/__sim/health",
@@ -211,6 +213,8 @@ pub(crate) async fn common(State(app): State<Shared>, req: Request, next: Next) 
     let fault_path = api_path.as_deref().unwrap_or(&path);
     let fault = lock(&app.faults).take(&method, fault_path);
     let mut deferred = None;
+    // A fault that loses the answer after the route ran (`after`): kept for then.
+    let mut lose_answer = None;
     if let Some(f) = fault {
         match f.action {
             FaultAction::Pass => {
@@ -221,39 +225,13 @@ pub(crate) async fn common(State(app): State<Shared>, req: Request, next: Next) 
                     }));
                 }
             }
+            _ if f.after => lose_answer = Some(f),
             action => {
                 if let Some(d) = f.delay {
                     sleep_or_shutdown(&app, d).await;
                 }
-                match action {
-                    FaultAction::Drop => {
-                        if let Some(ctx) = parts.extensions.get::<ConnCtx>() {
-                            ctx.drop.cancel();
-                            // The connection task drops this future with the socket.
-                            std::future::pending::<()>().await;
-                        }
-                        return finish(
-                            ApiError::for_status(StatusCode::INTERNAL_SERVER_ERROR).into_response(),
-                        );
-                    }
-                    FaultAction::Malformed => return finish(malformed_response()),
-                    FaultAction::Status {
-                        status,
-                        retry_after,
-                        body,
-                    } => {
-                        let code = StatusCode::from_u16(status)
-                            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                        let mut err = match body {
-                            Some(b) => ApiError::raw(code, b),
-                            None => ApiError::for_status(code),
-                        };
-                        if let Some(s) = retry_after {
-                            err = err.header(header::RETRY_AFTER, s.to_string());
-                        }
-                        return finish(err.into_response());
-                    }
-                    FaultAction::Pass => {}
+                if let Some(resp) = fault_answer(action, &parts.extensions).await {
+                    return finish(resp);
                 }
             }
         }
@@ -266,15 +244,84 @@ pub(crate) async fn common(State(app): State<Shared>, req: Request, next: Next) 
             }
         }
     }
+    let extensions = parts.extensions.clone();
     let mut req = Request::from_parts(parts, Body::from(bytes));
     if let Some(d) = &deferred {
         req.extensions_mut().insert(d.clone());
     }
-    let resp = next.run(req).await;
+    // The route runs in its own task, as on a real server: a client that gives up (a timeout,
+    // a closed connection) does not cancel work already under way.
+    let route = {
+        let app = app.clone();
+        let (method, api_path, request_id) = (method.clone(), api_path.clone(), request_id.clone());
+        async move {
+            let resp = next.run(req).await;
+            // The ledger of actions (crate::actions): a POST or PATCH whose route answered 2xx
+            // without replaying an earlier answer acted, once per call unless sent again.
+            if let Some(p) = &api_path {
+                if is_action(&method)
+                    && resp.status().is_success()
+                    && resp.extensions().get::<Replayed>().is_none()
+                {
+                    lock(&app.actions).record(&method, p, &request_id);
+                }
+            }
+            resp
+        }
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.spawn(async move {
+        let _ = tx.send(route.await);
+    });
+    let Ok(resp) = rx.await else {
+        return finish(ApiError::for_status(StatusCode::SERVICE_UNAVAILABLE).into_response());
+    };
     if let Some(d) = deferred.and_then(|d| d.take()) {
         sleep_or_shutdown(&app, d).await;
     }
+    if let Some(f) = lose_answer {
+        if let Some(d) = f.delay {
+            sleep_or_shutdown(&app, d).await;
+        }
+        if let Some(lost) = fault_answer(f.action, &extensions).await {
+            return finish(lost);
+        }
+    }
     finish(resp)
+}
+
+/// The answer a fault gives instead of the route's (`None`: a pure delay, answer normally). A
+/// dropped connection never returns: the connection task drops this future with the socket.
+async fn fault_answer(
+    action: FaultAction,
+    extensions: &axum::http::Extensions,
+) -> Option<Response> {
+    match action {
+        FaultAction::Pass => None,
+        FaultAction::Drop => {
+            if let Some(ctx) = extensions.get::<ConnCtx>() {
+                ctx.drop.cancel();
+                std::future::pending::<()>().await;
+            }
+            Some(ApiError::for_status(StatusCode::INTERNAL_SERVER_ERROR).into_response())
+        }
+        FaultAction::Malformed => Some(malformed_response()),
+        FaultAction::Status {
+            status,
+            retry_after,
+            body,
+        } => {
+            let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut err = match body {
+                Some(b) => ApiError::raw(code, b),
+                None => ApiError::for_status(code),
+            };
+            if let Some(s) = retry_after {
+                err = err.header(header::RETRY_AFTER, s.to_string());
+            }
+            Some(err.into_response())
+        }
+    }
 }
 
 /// `minute` for the real API's window, else the window in seconds or milliseconds.

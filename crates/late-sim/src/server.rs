@@ -89,6 +89,7 @@ pub(crate) async fn start(config: SimConfig) -> Result<Shared, SimError> {
         state: Mutex::new(state),
         faults: Mutex::new(FaultSet::default()),
         recorder: Mutex::new(Recorder::new(config.max_recorded_requests)),
+        actions: Mutex::default(),
         limiter: Mutex::new(RateLimiter::new(
             config.rate_limit_per_minute,
             config.rate_limit_window,

@@ -113,13 +113,19 @@ impl Simulator {
         lock(&self.app.recorder).clear();
     }
 
+    /// `{total, duplicates: [{method, path, operation, requestId, times}]}`: the POSTs and
+    /// PATCHes acted on, and every call (one `x-request-id`) that acted more than once.
+    pub fn actions(&self) -> Value {
+        lock(&self.app.actions).to_json()
+    }
+
     /// Everything the simulator holds (profiles, accounts, posts, webhooks, logs, media).
     pub fn state(&self) -> Value {
         self.app.state().snapshot()
     }
 
-    /// Back to a fresh state: only a new default profile; faults, request log and rate
-    /// window cleared.
+    /// Back to a fresh state: only a new default profile; faults, request log, ledger of
+    /// actions and rate window cleared.
     pub fn reset(&self) {
         crate::routes::admin::reset_all(&self.app);
     }

@@ -81,11 +81,18 @@ pub(crate) async fn rate_limit(State(app): State<Shared>) -> Json<Value> {
     Json(lock(&app.limiter).stats())
 }
 
-/// Resets data, faults, the request log and the rate-limit window.
+/// `GET /__sim/actions`: `{total, duplicates: [{method, path, operation, requestId, times}]}`,
+/// the POSTs and PATCHes acted on and the calls among them that acted more than once.
+pub(crate) async fn actions(State(app): State<Shared>) -> Json<Value> {
+    Json(lock(&app.actions).to_json())
+}
+
+/// Resets data, faults, the request log, the ledger of actions and the rate-limit window.
 pub(crate) fn reset_all(app: &Shared) {
     *app.state() = SimState::new(&app.ids);
     lock(&app.faults).clear();
     lock(&app.recorder).clear();
+    lock(&app.actions).clear();
     lock(&app.limiter).reset();
     crate::server::register_default_webhook(app);
 }

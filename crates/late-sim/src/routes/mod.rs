@@ -75,6 +75,7 @@ pub(crate) fn router(app: Shared) -> Router {
             "/v1/posts/{postId}",
             get(posts::get_one).put(posts::update).delete(posts::delete),
         )
+        .route("/v1/posts/{postId}/retry", post(posts::retry))
         .route("/v1/media/presign", post(media::presign))
         .route(
             "/v1/webhooks/settings",
@@ -111,6 +112,7 @@ pub(crate) fn router(app: Shared) -> Router {
         )
         .route("/__sim/state", get(admin::state))
         .route("/__sim/ratelimit", get(admin::rate_limit))
+        .route("/__sim/actions", get(admin::actions))
         .route("/__sim/reset", post(admin::reset))
         .route("/__sim/accounts", post(admin::add_account))
         .fallback(api_not_found)

@@ -480,6 +480,11 @@ pub(crate) fn create_post(
 
 fn respond(r: Result<(StatusCode, Value), ApiError>) -> Response {
     match r {
+        // `create_post` answers 200 only with the post an earlier call with the same
+        // `x-request-id` created (a new post is 201): a replay, no action.
+        Ok((StatusCode::OK, v)) => {
+            crate::actions::replayed((StatusCode::OK, Json(v)).into_response())
+        }
         Ok((s, v)) => (s, Json(v)).into_response(),
         Err(e) => e.into_response(),
     }
@@ -511,30 +516,21 @@ pub(crate) async fn create(
                     b["post"] = p.to_json(&st.accounts);
                 }
             }
-            return (StatusCode::OK, Json(b)).into_response();
+            return crate::actions::replayed((StatusCode::OK, Json(b)).into_response());
         }
         Claim::Fresh(k) => k,
     };
-    // Processing runs in its own task so a client that gives up (timeout, dropped
-    // connection) does not cancel it: the key stays in flight until the post exists.
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let task_app = app.clone();
-    let pending = delay.and_then(|Extension(d)| d.take());
-    app.spawn(async move {
-        if let Some(d) = pending {
-            sleep_or_shutdown(&task_app, d).await;
-        }
-        let result = create_post(&task_app, &body, request_id.as_deref());
-        match &result {
-            Ok((status, v)) => idempotency::finish(&task_app, SCOPE, &key, *status, v),
-            Err(_) => idempotency::abandon(&task_app, SCOPE, &key),
-        }
-        let _ = tx.send(result);
-    });
-    match rx.await {
-        Ok(r) => respond(r),
-        Err(_) => ApiError::for_status(StatusCode::SERVICE_UNAVAILABLE).into_response(),
+    // The route runs in its own task (crate::middleware), so a client that gives up does not
+    // cancel it: the key stays in flight (409 to a retry) until the post exists.
+    if let Some(d) = delay.and_then(|Extension(d)| d.take()) {
+        sleep_or_shutdown(&app, d).await;
     }
+    let result = create_post(&app, &body, request_id.as_deref());
+    match &result {
+        Ok((status, v)) => idempotency::finish(&app, SCOPE, &key, *status, v),
+        Err(_) => idempotency::abandon(&app, SCOPE, &key),
+    }
+    respond(result)
 }
 
 fn decode_offset(c: &str) -> Option<usize> {
@@ -768,4 +764,33 @@ pub(crate) async fn delete(
     }
     st.posts.remove(idx);
     Ok(Json(json!({ "message": "Post deleted successfully" })))
+}
+
+/// `POST /v1/posts/{postId}/retry` → 200 `{message, post}`: publishes the post again on every
+/// platform (a new platform post each time; the API does not dedupe this operation by
+/// `Idempotency-Key`, so a request sent twice publishes twice). Drafts are refused with 400.
+pub(crate) async fn retry(
+    State(app): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let mut st = app.state();
+    let accounts = st.accounts.clone();
+    let post = st
+        .posts
+        .iter_mut()
+        .find(|p| p.id == id)
+        .ok_or_else(post_not_found)?;
+    if post.status == "draft" {
+        return Err(ApiError::bad_request(
+            "invalid_resource_state",
+            "Only scheduled, published, failed or partial posts can be retried.",
+        ));
+    }
+    let message = apply_status(post, true, false, None);
+    post.updated_at = now_iso();
+    let out = json!({ "message": message, "post": post.to_json(&accounts) });
+    let snapshot = post.clone();
+    drop(st);
+    emit_post_event(&app, &snapshot);
+    Ok(Json(out))
 }

@@ -93,11 +93,13 @@ pub(crate) async fn create(
     };
     let key = match claim {
         Claim::Replay { status, body } => {
-            return (
-                StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
-                Json(body),
+            return crate::actions::replayed(
+                (
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+                    Json(body),
+                )
+                    .into_response(),
             )
-                .into_response()
         }
         Claim::Fresh(k) => Some(k),
         Claim::None => None,
