@@ -13,10 +13,11 @@ const { WebhookVerificationError, LateError, LateValidationError } = require('..
 const SECRET = 'whsec_Zk3-very-secret-value'
 const OLD_SECRET = 'whsec_old-rotated-secret'
 
+// A recent event: the handler refuses events older than its store remembers (72 h by default).
 const EVENT = {
   id: '4b0d9f7e-2c1a-4f7e-9d55-1f5a2b3c4d5e',
   event: 'account.connected',
-  timestamp: '2026-11-28T12:00:00.000Z',
+  timestamp: new Date(Date.now() - 60_000).toISOString(),
   account: { accountId: 'acc_1', profileId: 'prof_1', platform: 'instagram', username: 'me', displayName: 'Me' },
 }
 // Deliberately not JSON.stringify's layout: verification must use the bytes as received.
@@ -246,14 +247,56 @@ describe('createWebhookHandler', () => {
     assert.deepEqual(seen, [EVENT.id, 'another-id'])
   })
 
-  test('keys on X-Zernio-Event-Id, else X-Late-Event-Id, else the payload id', async () => {
-    const handle = createWebhookHandler({ secret: SECRET })
-    assert.equal((await handle(RAW, { 'x-zernio-signature': SIG, 'x-zernio-event-id': 'hdr-1' })).eventId, 'hdr-1')
-    assert.equal((await handle(RAW, { 'x-zernio-signature': SIG, 'x-late-event-id': 'hdr-2' })).eventId, 'hdr-2')
-    const byPayload = await handle(RAW, SIG)
-    assert.equal(byPayload.eventId, EVENT.id)
-    assert.equal(byPayload.duplicate, false)
-    assert.equal((await handle(RAW, { 'x-late-signature': SIG })).duplicate, true)
+  test('keys on the signed payload id; a header id that agrees is fine, one that does not is refused', async () => {
+    const seen = []
+    const handle = createWebhookHandler({ secret: SECRET, onEvent: (e) => seen.push(e.id) })
+    const agrees = await handle(RAW, { 'x-zernio-signature': SIG, 'x-zernio-event-id': EVENT.id })
+    assert.equal(agrees.eventId, EVENT.id)
+    assert.equal(agrees.duplicate, false)
+    // A captured delivery replayed with a fresh header id: refused, onEvent not run again.
+    await assert.rejects(handle(RAW, { 'x-zernio-signature': SIG, 'x-zernio-event-id': 'fresh-id' }), (e) => {
+      assert.ok(e instanceof WebhookVerificationError)
+      assert.equal(e.reason, 'event_id_mismatch')
+      return true
+    })
+    await assert.rejects(handle(RAW, { 'x-late-signature': SIG, 'x-late-event-id': 'fresh-id' }), { reason: 'event_id_mismatch' })
+    // Without a header the payload id is the key: the same event is a duplicate.
+    assert.equal((await handle(RAW, SIG)).duplicate, true)
+    assert.deepEqual(seen, [EVENT.id])
+  })
+
+  test('a forged header id cannot pre-claim another event: the real delivery is still handled', async () => {
+    const seen = []
+    const handle = createWebhookHandler({ secret: SECRET, onEvent: (e) => seen.push(e.id) })
+    const other = signWebhook({ ...EVENT, id: 'evt-other' }, SECRET)
+    await assert.rejects(handle(other.body, { ...other.headers, 'x-zernio-event-id': EVENT.id }), { reason: 'event_id_mismatch' })
+    assert.equal((await handle(RAW, SIG)).duplicate, false)
+    assert.deepEqual(seen, [EVENT.id])
+  })
+
+  test('an event older than the store remembers is refused as stale; one without an id or a timestamp is refused', async () => {
+    const handle = createWebhookHandler({ secret: SECRET, onEvent: () => assert.fail('must not run') })
+    const old = signWebhook({ ...EVENT, id: 'evt-old', timestamp: new Date(Date.now() - 73 * 3600_000).toISOString() }, SECRET)
+    await assert.rejects(handle(old.body, old.headers), (e) => {
+      assert.equal(e.reason, 'stale_event')
+      assert.match(e.message, /73 h old, older than the 72 h/)
+      return true
+    })
+    const noId = `{"event":"post.published","timestamp":"${new Date().toISOString()}"}`
+    await assert.rejects(handle(noId, hmac(noId, SECRET)), { reason: 'missing_event_id' })
+    const noTime = '{"id":"evt-no-time","event":"post.published"}'
+    await assert.rejects(handle(noTime, hmac(noTime, SECRET)), { reason: 'invalid_timestamp' })
+    // The store's memory sets the bound: a 1 h store refuses a 2 h old event.
+    const shortStore = createMemoryEventStore({ ttlMs: 3600_000 })
+    const short = createWebhookHandler({ secret: SECRET, store: shortStore })
+    const twoHours = signWebhook({ ...EVENT, id: 'evt-2h', timestamp: new Date(Date.now() - 2 * 3600_000).toISOString() }, SECRET)
+    await assert.rejects(short(twoHours.body, twoHours.headers), { reason: 'stale_event' })
+    assert.throws(() => createWebhookHandler({ secret: SECRET, store: shortStore, maxEventAgeMs: 2 * 3600_000 }), (e) => {
+      assert.ok(e instanceof LateValidationError)
+      assert.equal(e.param, 'options.maxEventAgeMs')
+      return true
+    })
+    assert.equal(createMemoryEventStore().ttlMs, 72 * 3600_000, 'the default memory is past the ~51 h redelivery window')
   })
 
   test('a failing onEvent releases the id so the retry is processed', async () => {

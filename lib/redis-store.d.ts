@@ -8,7 +8,10 @@
 export interface RedisEventStoreOptions {
   /** `redis://…` or `rediss://…` (TLS). Never shown in errors (it may carry a password). */
   url: string
-  /** How long a handled event id is remembered, in ms. Default 24 hours (Zernio's retries of a day). */
+  /**
+   * How long a handled event id is remembered, in ms. Default 72 hours: past Zernio's redelivery
+   * window (7 attempts over about 51 hours). A handler on this store refuses older events.
+   */
   ttlMs?: number
   /** Prefix of the Redis keys, before the event id. Default `'late-native:webhook:'`. */
   keyPrefix?: string
@@ -20,6 +23,8 @@ export interface RedisEventStore {
   claim(id: string): Promise<boolean>
   /** Forgets `id`, so that Zernio's retry of the event is handled. */
   release(id: string): Promise<void>
+  /** How long an id is remembered, in ms; the handler refuses events older than this. */
+  readonly ttlMs: number
 }
 
 /**

@@ -11,17 +11,18 @@ const native = require('./load-native.js')
 const { fromNative } = require('./transport.js')
 const { LateValidationError } = require('./errors.js')
 const v = require('./validate.js')
+const { EVENT_MEMORY_MS } = require('./webhook.js')
 
-const DAY_MS = 24 * 60 * 60 * 1000
 const KEYS = ['url', 'ttlMs', 'keyPrefix']
 
 /**
  * A store of handled webhook event ids in Redis, for {@link createWebhookHandler}'s `store`.
  *
  * @param {{ url: string, ttlMs?: number, keyPrefix?: string }} options `url`: `redis://` or
- *   `rediss://` (TLS); `ttlMs`: how long an id is remembered (default 24 h); `keyPrefix`: before
+ *   `rediss://` (TLS); `ttlMs`: how long an id is remembered (default 72 h, past Zernio's
+ *   redelivery window of about 51 h; the handler refuses older events); `keyPrefix`: before
  *   each id (default `late-native:webhook:`).
- * @returns {{ claim(id: string): Promise<boolean>, release(id: string): Promise<void> }}
+ * @returns {{ claim(id: string): Promise<boolean>, release(id: string): Promise<void>, ttlMs: number }}
  */
 function createRedisEventStore(options) {
   if (options === undefined) {
@@ -34,7 +35,7 @@ function createRedisEventStore(options) {
     // Never echoed: the URL may carry a password.
     throw new LateValidationError('invalid `url`: expected a redis:// or rediss:// URL', { param: 'url' })
   }
-  const ttlMs = v.optionalPositiveNumber(options.ttlMs, 'ttlMs') ?? DAY_MS
+  const ttlMs = v.optionalPositiveNumber(options.ttlMs, 'ttlMs') ?? EVENT_MEMORY_MS
   const keyPrefix = v.optionalString(options.keyPrefix, 'keyPrefix') ?? 'late-native:webhook:'
   let store
   try {
@@ -57,6 +58,8 @@ function createRedisEventStore(options) {
     claim: (id) => call(id, (i) => store.claim(i)),
     /** Forgets `id`, so that a retry of the event is handled. */
     release: (id) => call(id, (i) => store.release(i)),
+    /** How long an id is remembered, in ms: the handler refuses events older than this. */
+    ttlMs,
     toJSON: () => ({ kind: 'redis', ttlMs, keyPrefix }),
     [require('node:util').inspect.custom]: () => `RedisEventStore { ttlMs: ${ttlMs}, keyPrefix: '${keyPrefix}' }`,
   })

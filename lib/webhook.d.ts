@@ -32,6 +32,14 @@ export type WebhookVerificationReason =
   | 'missing_header'
   | 'malformed_signature'
   | 'invalid_signature'
+  /** {@link createWebhookHandler}: the verified event has no `id`. */
+  | 'missing_event_id'
+  /** {@link createWebhookHandler}: `X-Zernio-Event-Id` disagrees with the signed payload `id`. */
+  | 'event_id_mismatch'
+  /** {@link createWebhookHandler}: the verified event has no valid `timestamp`. */
+  | 'invalid_timestamp'
+  /** {@link createWebhookHandler}: the event is older than the store remembers (`maxEventAgeMs`). */
+  | 'stale_event'
 
 /** The raw request body, exactly as received: a string, a `Buffer`, any `Uint8Array` view, or an `ArrayBuffer`. */
 export type WebhookRawBody = string | Uint8Array | ArrayBuffer | ArrayBufferView
@@ -168,13 +176,18 @@ export interface MemoryEventStore {
   has(id: string): boolean
   /** How many ids are recorded (expired ones may linger until the next call). */
   readonly size: number
+  /** How long an id is remembered, in ms; the handler refuses events older than this. */
+  readonly ttlMs: number
 }
 
 /** Options of {@link createMemoryEventStore}. */
 export interface MemoryEventStoreOptions {
   /** Most ids kept; the oldest are dropped first. Default 10 000. */
   maxEntries?: number
-  /** How long an id is kept, in ms. Default 72 hours (Zernio retries for about 51 hours). */
+  /**
+   * How long an id is kept, in ms. Default 72 hours: past Zernio's redelivery window (7 attempts
+   * over about 51 hours). A handler on this store refuses events older than this.
+   */
   ttlMs?: number
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number
@@ -203,8 +216,8 @@ export declare function createMemoryEventStore(options?: MemoryEventStoreOptions
 
 /** What `onEvent` is told besides the event. */
 export interface WebhookEventContext {
-  /** The event id used for deduplication (`X-Zernio-Event-Id`, else `X-Late-Event-Id`, else the payload `id`). */
-  eventId: string | undefined
+  /** The event id used for deduplication: the signed payload `id`. */
+  eventId: string
   /** Index of the secret that matched (0 unless rotating). */
   secretIndex: number
 }
@@ -213,8 +226,17 @@ export interface WebhookEventContext {
 export interface WebhookHandlerOptions<R = unknown> {
   /** The webhook's secret, or several while rotating. Checked when the handler is created. */
   secret: WebhookSecrets
-  /** Where processed event ids are kept. Default: {@link createMemoryEventStore}`()`. */
+  /**
+   * Where processed event ids are kept. Default: {@link createMemoryEventStore}`()`. A store that
+   * has a number `ttlMs` (both built-in stores) says how long it remembers an id.
+   */
   store?: WebhookEventStore
+  /**
+   * Events whose signed `timestamp` is older than this (ms) are refused as `stale_event`: a replay
+   * after the store forgot the id must not run again. Default: the store's `ttlMs`, else 72 hours;
+   * it may not exceed the store's `ttlMs`.
+   */
+  maxEventAgeMs?: number
   /** Runs once per new event. If it throws, the id is released and the error propagates: answer 5xx so Zernio retries. */
   onEvent?: (event: LateWebhookEvent, context: WebhookEventContext) => R | Promise<R>
 }
@@ -225,8 +247,8 @@ export interface WebhookHandlerResult<R = unknown> {
   duplicate: boolean
   /** The verified event. */
   event: LateWebhookEvent
-  /** The event id used for deduplication, if the delivery had one. */
-  eventId: string | undefined
+  /** The event id used for deduplication: the signed payload `id`. */
+  eventId: string
   /** Index of the secret that matched. */
   secretIndex: number
   /** What `onEvent` returned (absent for duplicates or without `onEvent`). */
@@ -236,7 +258,8 @@ export interface WebhookHandlerResult<R = unknown> {
 /**
  * Verifies one delivery and processes it at most once.
  *
- * @throws `WebhookVerificationError` when verification fails (answer 400/401), or whatever `onEvent` threw.
+ * @throws `WebhookVerificationError` when verification fails or the event is refused (answer
+ *   400/401), or whatever `onEvent` threw.
  */
 export type WebhookHandler<R = unknown> = (
   rawBody: WebhookRawBody,
@@ -245,8 +268,11 @@ export type WebhookHandler<R = unknown> = (
 
 /**
  * Creates an idempotent webhook handler: it verifies each delivery, then runs `onEvent` at most
- * once per event id (`X-Zernio-Event-Id`, else `X-Late-Event-Id`, else the payload `id`), since
- * Zernio retries deliveries (up to 7 attempts over about 51 hours) and redelivers on request.
+ * once per event, keyed by the signed payload `id`, since Zernio retries deliveries (up to 7
+ * attempts over about 51 hours) and redelivers on request. The signature covers the body only,
+ * so an `X-Zernio-Event-Id` header that disagrees with the payload is refused
+ * (`event_id_mismatch`), and an event older than the store remembers is refused as
+ * `stale_event` (see {@link WebhookHandlerOptions.maxEventAgeMs}).
  *
  * @param options - The secret, an optional store of seen ids, and the event callback.
  * @returns An async function `(rawBody, headers) => { duplicate, event, eventId, secretIndex, result? }`.

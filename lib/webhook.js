@@ -27,6 +27,13 @@ const SIGNATURE_HEADERS = ['x-zernio-signature', 'x-late-signature']
 /** Event-id headers, in the order they are read. */
 const EVENT_ID_HEADERS = ['x-zernio-event-id', 'x-late-event-id']
 
+/**
+ * How long the event stores remember a handled id by default, and how old an event the handler
+ * accepts: 72 hours, past Zernio's redelivery window (7 attempts over about 51 hours). The one
+ * owner of the number; lib/redis-store.js takes it from here.
+ */
+const EVENT_MEMORY_MS = 72 * 60 * 60 * 1000
+
 const RAW_BODY_HINT =
   "pass the raw request body (a string or Buffer) instead: `await req.text()` in a Next.js route handler, " +
   "`express.raw({ type: 'application/json' })` in Express"
@@ -312,8 +319,7 @@ function createMemoryEventStore(options) {
   const o = v.record(options, 'options') ?? {}
   v.knownKeys(o, ['maxEntries', 'ttlMs', 'now'], 'options')
   const maxEntries = o.maxEntries ?? 10_000
-  // Zernio retries for about 51 hours; remember ids a bit longer than that.
-  const ttlMs = o.ttlMs ?? 72 * 60 * 60 * 1000
+  const ttlMs = o.ttlMs ?? EVENT_MEMORY_MS
   const clock = v.optionalFunction(o.now, 'options.now') ?? Date.now
   if (typeof maxEntries !== 'number' || !Number.isSafeInteger(maxEntries) || maxEntries < 1) {
     throw new LateValidationError(`invalid \`options.maxEntries\`: expected a positive integer, got ${v.describe(maxEntries)}`, {
@@ -360,22 +366,30 @@ function createMemoryEventStore(options) {
     get size() {
       return seen.size
     },
+    /** How long an id is remembered, in ms: the handler refuses events older than this. */
+    ttlMs,
   }
 }
 
-/** Adapts a `{ claim, release? }` or `{ has, add, delete? }` store (a `Set` works) to claim/release. */
+/**
+ * Adapts a `{ claim, release? }` or `{ has, add, delete? }` store (a `Set` works) to
+ * `{ claim, release, ttlMs }`; `ttlMs` is the store's memory when it says (a number `ttlMs`).
+ */
 function adaptStore(store) {
   if (store === undefined || store === null) return createMemoryEventStore()
   const method = (name) => v.optionalFunction(v.reading('options.store', () => store[name]), `options.store.${name}`)
   if (typeof store !== 'object' && typeof store !== 'function') {
     throw new LateValidationError(`invalid \`options.store\`: expected an object, got ${v.describe(store)}`, { param: 'options.store' })
   }
+  const memory = v.reading('options.store', () => store.ttlMs)
+  const ttlMs = typeof memory === 'number' && Number.isFinite(memory) && memory > 0 ? memory : undefined
   const claim = method('claim')
   const release = method('release') ?? method('delete')
   if (claim) {
     return {
       claim: (id) => claim.call(store, id),
       release: (id) => (release ? release.call(store, id) : undefined),
+      ttlMs,
     }
   }
   const has = method('has')
@@ -389,6 +403,7 @@ function adaptStore(store) {
         return true
       },
       release: (id) => (remove ? remove.call(store, id) : undefined),
+      ttlMs,
     }
   }
   throw new LateValidationError(
@@ -398,31 +413,80 @@ function adaptStore(store) {
 }
 
 /**
+ * The id to handle a verified event once by: the signed payload `id`. A header id (which the
+ * signature does not cover) must agree with it, else the delivery is refused: a replay with a
+ * fresh header id must not run `onEvent` again, nor a forged one claim another event's id.
+ */
+function signedEventId(event, headers) {
+  const id = typeof event.id === 'string' || typeof event.id === 'number' ? String(event.id) : ''
+  if (id === '') {
+    throw fail('missing_event_id', 'the verified event has no `id`: without it a delivery cannot be handled once (Zernio sends one on every event)')
+  }
+  const headerId = typeof headers === 'string' ? undefined : readHeader(headers, EVENT_ID_HEADERS)
+  if (headerId !== undefined && headerId !== id) {
+    throw fail(
+      'event_id_mismatch',
+      'the X-Zernio-Event-Id header does not match the signed payload `id`; the header is not covered by the signature, so the delivery is refused',
+    )
+  }
+  return id
+}
+
+/**
+ * Refuses an event whose signed `timestamp` is older than `maxAgeMs` (the store's memory): a
+ * replay of a delivery the store has forgotten must not run again.
+ */
+function checkFresh(event, maxAgeMs, now) {
+  const at = typeof event.timestamp === 'string' || typeof event.timestamp === 'number' ? new Date(event.timestamp).getTime() : NaN
+  if (!Number.isFinite(at)) {
+    throw fail('invalid_timestamp', 'the verified event has no valid `timestamp`, so its age cannot be checked (Zernio sends one on every event)')
+  }
+  const age = now - at
+  if (age > maxAgeMs) {
+    const hours = (ms) => `${Math.round(ms / 3_600_000)} h`
+    throw fail(
+      'stale_event',
+      `the event is ${hours(age)} old, older than the ${hours(maxAgeMs)} the event store remembers (maxEventAgeMs): it may have been handled already, so it is refused`,
+    )
+  }
+}
+
+/**
  * Creates an idempotent webhook handler: verifies each delivery, then runs `onEvent` at most once
- * per event id (`X-Zernio-Event-Id`, else `X-Late-Event-Id`, else the payload `id`), because Zernio
- * retries deliveries and the same event can arrive again. If `onEvent` throws, the id is released
- * so that Zernio's retry is processed, and the error propagates (answer 5xx to get that retry).
+ * per event, keyed by the signed payload `id` (a header id that disagrees is refused), because
+ * Zernio retries deliveries and the same event can arrive again. Events older than the store's
+ * memory (`maxEventAgeMs`, default the store's `ttlMs`, else 72 h) are refused as stale. If
+ * `onEvent` throws, the id is released so that Zernio's retry is processed, and the error
+ * propagates (answer 5xx to get that retry).
  *
- * @param {{ secret: string | string[], store?: object, onEvent?: (event: object, context: object) => unknown }} options
- * @returns {(rawBody: string | Buffer | Uint8Array | ArrayBuffer, headers: object) => Promise<{ duplicate: boolean, event: object, eventId: string | undefined, result?: unknown }>}
+ * @param {{ secret: string | string[], store?: object, maxEventAgeMs?: number, onEvent?: (event: object, context: object) => unknown }} options
+ * @returns {(rawBody: string | Buffer | Uint8Array | ArrayBuffer, headers: object) => Promise<{ duplicate: boolean, event: object, eventId: string, result?: unknown }>}
  */
 function createWebhookHandler(options) {
   if (!v.isRecord(options)) {
-    throw new LateValidationError(`invalid \`options\`: createWebhookHandler takes { secret, store?, onEvent? }, got ${v.describe(options)}`, {
+    throw new LateValidationError(`invalid \`options\`: createWebhookHandler takes { secret, store?, maxEventAgeMs?, onEvent? }, got ${v.describe(options)}`, {
       param: 'options',
     })
   }
   const o = v.record(options, 'options')
-  v.knownKeys(o, ['secret', 'store', 'onEvent'], 'options')
+  v.knownKeys(o, ['secret', 'store', 'maxEventAgeMs', 'onEvent'], 'options')
   const secret = toSecrets(o.secret) // fail at startup, not on the first delivery
   const onEvent = v.optionalFunction(o.onEvent, 'options.onEvent')
   const store = adaptStore(o.store)
+  const memory = store.ttlMs ?? EVENT_MEMORY_MS
+  const maxAgeMs = v.optionalPositiveNumber(o.maxEventAgeMs, 'options.maxEventAgeMs', Number.MAX_SAFE_INTEGER) ?? memory
+  if (store.ttlMs !== undefined && maxAgeMs > store.ttlMs) {
+    throw new LateValidationError(
+      `invalid \`options.maxEventAgeMs\`: ${maxAgeMs} ms is longer than the store remembers an id (ttlMs ${store.ttlMs} ms), so an old delivery could be handled twice`,
+      { param: 'options.maxEventAgeMs' },
+    )
+  }
 
   return async function handleWebhook(rawBody, headers) {
     const { event, secretIndex } = verifyDetailed(rawBody, headers, secret)
-    const headerId = typeof headers === 'string' ? undefined : readHeader(headers, EVENT_ID_HEADERS)
-    const eventId = headerId || (event.id !== undefined && event.id !== null ? String(event.id) : undefined)
-    if (eventId !== undefined && !(await store.claim(eventId))) {
+    const eventId = signedEventId(event, headers)
+    checkFresh(event, maxAgeMs, Date.now())
+    if (!(await store.claim(eventId))) {
       return { duplicate: true, event, eventId, secretIndex }
     }
     if (!onEvent) return { duplicate: false, event, eventId, secretIndex }
@@ -430,7 +494,7 @@ function createWebhookHandler(options) {
       const result = await onEvent(event, { eventId, secretIndex })
       return { duplicate: false, event, eventId, secretIndex, result }
     } catch (err) {
-      if (eventId !== undefined) await store.release(eventId)
+      await store.release(eventId)
       throw err
     }
   }
@@ -444,4 +508,5 @@ module.exports = {
   WebhookVerificationError,
   SIGNATURE_HEADERS,
   EVENT_ID_HEADERS,
+  EVENT_MEMORY_MS,
 }

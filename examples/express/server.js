@@ -38,7 +38,9 @@ app.post('/api/late/webhook', express.raw({ type: 'application/json', limit: '1m
     if (err instanceof WebhookVerificationError) return res.status(400).json({ error: err.reason })
     throw err
   }
-  const id = req.get('x-zernio-event-id') ?? req.get('x-late-event-id') ?? event.id ?? null
+  // Dedupe on the signed payload id: the signature covers the body only, not the X-Zernio-Event-Id
+  // header. (createWebhookHandler does this, refuses stale events and shares a store across instances.)
+  const id = event.id ?? null
   const duplicate = id !== null && events.some((e) => e.id === id) // Late retries deliveries
   if (!duplicate) {
     events.push({ id, event: event.event, receivedAt: new Date().toISOString(), verified: true, payload: event })

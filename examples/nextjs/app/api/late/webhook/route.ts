@@ -23,7 +23,9 @@ export async function POST(req: Request): Promise<Response> {
     }
     throw err
   }
-  const id = req.headers.get('x-zernio-event-id') ?? req.headers.get('x-late-event-id') ?? event.id ?? null
+  // Dedupe on the signed payload id: the signature covers the body only, not the X-Zernio-Event-Id
+  // header. (createWebhookHandler does this, refuses stale events and shares a store across instances.)
+  const id = event.id ?? null
   const isNew = recordWebhookEvent({
     id,
     event: event.event,
