@@ -19,13 +19,16 @@ const { ApiPromise } = require('./lib/resources/index.js')
 const { fileFromPath, LateFile } = require('./lib/body.js')
 const { version } = require('./package.json')
 
-/** Connection URL for Instagram, on the default client (built from env on first use). */
-function connectInstagram(params, options) {
+/**
+ * Connection URL for Instagram, on the default client (built from env on first use). Async, so
+ * a missing key rejects like every other failure instead of throwing.
+ */
+async function connectInstagram(params, options) {
   return getDefaultClient().connectInstagram(params, options)
 }
 
 /** Every social account of a profile, on the default client (built from env on first use). */
-function listAccounts(params, options) {
+async function listAccounts(params, options) {
   return getDefaultClient().listAccounts(params, options)
 }
 
