@@ -73,7 +73,7 @@ test('multipart: exact bytes on the wire — boundary, part headers, file names,
     file('named', 'logo %221%22.svg', 'image/svg+xml', '<svg/>') +
     `--${b}--\r\n`
   assert.equal(r.body.toString('latin1'), expected)
-  assert.ok(r.headers['idempotency-key'], 'a POST carries an Idempotency-Key')
+  assert.equal(r.headers['idempotency-key'], undefined, 'bulkUploadPosts does not accept Idempotency-Key (spec): no automatic key')
 })
 
 test('multipart from a FormData: its entries in order, File names and types kept; late-native/zernio sends the same', async (t) => {
@@ -128,9 +128,9 @@ test('application/octet-stream: Buffer, Uint8Array, ArrayBuffer, Blob and a file
   assert.equal(viaRequest.body.toString(), '%PDF')
 })
 
-test('a retried upload resends the same bytes from the start, under one Idempotency-Key', async (t) => {
+test('a retried upload resends the same bytes from the start (a 429: the limiter refused it before doing anything)', async (t) => {
   let n = 0
-  const rec = await startRecorder(() => (++n === 1 ? { status: 503, headers: { 'retry-after': '0' }, body: { error: 'busy' } } : { status: 200, body: { ok: true } }))
+  const rec = await startRecorder(() => (++n === 1 ? { status: 429, headers: { 'retry-after': '0' }, body: { error: 'busy' } } : { status: 200, body: { ok: true } }))
   t.after(() => rec.close())
   const dir = tmpdir(t)
   const file = path.join(dir, 'big.csv')
@@ -139,7 +139,7 @@ test('a retried upload resends the same bytes from the start, under one Idempote
   assert.deepEqual(await late.posts.bulkUploadPosts({ body: { file: fileFromPath(file) } }), { ok: true })
   const [first, second] = rec.take()
   assert.ok(first.body.equals(second.body))
-  assert.equal(first.headers['idempotency-key'], second.headers['idempotency-key'])
+  assert.equal(second.headers['idempotency-key'], undefined)
   const [part] = parseMultipart(second.headers['content-type'], second.body)
   assert.ok(part.data.equals(fs.readFileSync(file)))
 })

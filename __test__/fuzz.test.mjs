@@ -1,8 +1,9 @@
-// The fuzz suite: every exported function, class and method of `late-native` and
-// `late-native/testing` — found by walking the exports, prototypes and resource groups, so a
-// method added later is covered without editing this file — is called at every argument
-// position with adversarial values (__test__/fuzz/values.mjs). Seeded (FUZZ_SEED, default 15)
-// and bounded (FUZZ_BUDGET calls, default 40,000, at least 24 per argument position).
+// The fuzz suite: every exported function, class and method of `late-native`,
+// `late-native/testing` and `late-native/zernio` — found by walking the exports, prototypes,
+// resource groups and namespaces, so a method added later is covered without editing this file —
+// is called at every argument position with adversarial values (__test__/fuzz/values.mjs).
+// Seeded (FUZZ_SEED, default 15) and bounded: each argument position gets FUZZ_BUDGET / positions
+// values (FUZZ_BUDGET default 40,000), but never fewer than 24 of the ~250; every planned call runs.
 //
 // Each batch runs in its own process, watched for a crash, a blocked event loop or a call that
 // does not settle within 10 s, an uncaught exception and an unhandled rejection: all must be 0.
@@ -87,6 +88,7 @@ test('fuzz: every public function and method with adversarial arguments — no c
 
   const problems = []
   const calls = results.reduce((n, r) => n + (r.result ? r.result.stats.calls : 0), 0)
+  const planned = results.reduce((n, r) => n + (r.result ? r.result.planned : 0), 0)
   const covered = new Set(results.flatMap((r) => (r.result ? r.result.targetIds : [])))
   for (const r of results.sort((a, b) => a.index - b.index)) {
     const where = `batch ${r.index}`
@@ -110,5 +112,10 @@ test('fuzz: every public function and method with adversarial arguments — no c
       `(${first ? first.result.perPair : '?'} per argument position), ${BATCHES} processes, ${(ms / 1000).toFixed(1)} s`,
   )
   assert.deepEqual(problems, [], `${problems.length} problem(s):\n${problems.slice(0, 60).join('\n')}`)
-  assert.ok(calls > 10_000, `only ${calls} calls were made`)
+  assert.equal(results.filter((r) => r.result).length, BATCHES, 'every batch reported')
+  assert.equal(calls, planned, 'every planned call was made')
+  // The plan itself: each function and method at every argument position with at least 24 values.
+  assert.ok(first && first.result.perPair >= 24, `${first && first.result.perPair} values per argument position`)
+  assert.ok(covered.size > 2400, `${covered.size} functions and methods (both clients' every operation by name)`)
+  assert.ok([...covered].some((id) => id.startsWith('zernioClient.posts.')), 'late-native/zernio is walked')
 })

@@ -193,9 +193,13 @@ async function readFiles(body, param) {
  */
 function encodeBody(body, param = 'body') {
   if (body === undefined || body === null) return NONE
-  if (body instanceof Multipart || body instanceof Raw || isFileLike(body) || (typeof FormData !== 'undefined' && body instanceof FormData)) {
-    return encodeFiles(body, param)
-  }
+  // `instanceof` and the file checks run the caller's Proxy traps (a revoked Proxy throws):
+  // whatever they throw names the body.
+  const files = v.reading(
+    param,
+    () => body instanceof Multipart || body instanceof Raw || isFileLike(body) || (typeof FormData !== 'undefined' && body instanceof FormData),
+  )
+  if (files) return encodeFiles(body, param)
   return { body: encodeJsonBody(body, param) }
 }
 

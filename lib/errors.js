@@ -66,7 +66,12 @@ class LateError extends Error {
 
 /** The API's error envelope: a parsed body that is a plain JSON object, else undefined. */
 function envelopeOf(body) {
-  return body !== null && typeof body === 'object' && !Array.isArray(body) ? body : undefined
+  if (body === null || typeof body !== 'object') return undefined
+  try {
+    return Array.isArray(body) ? undefined : body
+  } catch {
+    return undefined // a revoked Proxy: no envelope
+  }
 }
 
 /** The API answered with a non-success status. Subclasses narrow it by status. */

@@ -15,6 +15,7 @@ import { rng } from '../helpers/rng.mjs'
 const require = createRequire(import.meta.url)
 const late = require('../../index.js')
 const testing = require('../../testing.js')
+const zernio = require('../../zernio.js')
 
 const batchIndex = Number(process.argv[2] ?? 0)
 const batchCount = Number(process.argv[3] ?? 1)
@@ -54,7 +55,7 @@ process.on('exit', () => {
 function describeError(e) {
   try {
     if (e instanceof Error) {
-      const frame = String(e.stack || '').split('\n').find((l) => /\/(lib|index|testing)[^ ]*\.js/.test(l) && !l.includes('__test__'))
+      const frame = String(e.stack || '').split('\n').find((l) => /\/(lib|index|testing|zernio)[^ ]*\.js/.test(l) && !l.includes('__test__'))
       return `${e.constructor && e.constructor.name}: ${String(e.message).slice(0, 160)}${frame ? ` @ ${frame.trim()}` : ''}`
     }
     return `non-error thrown: ${typeof e}`
@@ -79,16 +80,18 @@ const instances = {
   sim,
   store: late.createMemoryEventStore(),
   file: late.fileFromPath(fileURLToPath(import.meta.url)),
+  zernioClient: new zernio.Zernio({ apiKey, baseURL: baseUrl, timeout: 5000, maxRetries: 0 }),
 }
+const moduleOf = { sim: 'testing', zernioClient: 'zernio' }
 const handler = late.createWebhookHandler({ secret: 'whsec_x' })
 
-const targets = [...exportsOf(late, 'index'), ...exportsOf(testing, 'testing')]
+const targets = [...exportsOf(late, 'index'), ...exportsOf(testing, 'testing'), ...exportsOf(zernio, 'zernio')]
 targets.push({ id: 'handler', fn: handler, kind: 'call', module: 'index' })
-for (const [name, obj] of Object.entries(instances)) targets.push(...methodsOf(obj, name, name === 'sim' ? 'testing' : 'index'))
+for (const [name, obj] of Object.entries(instances)) targets.push(...methodsOf(obj, name, moduleOf[name] ?? 'index'))
 
 // Every exported class must have its methods fuzzed: through an instance above, or one built here.
 const missing = []
-for (const [module, mod] of [['index', late], ['testing', testing]]) {
+for (const [module, mod] of [['index', late], ['testing', testing], ['zernio', zernio]]) {
   for (const { name, cls } of exportedClasses(mod)) {
     if (Object.values(instances).some((i) => i instanceof cls)) continue
     let instance
@@ -116,6 +119,8 @@ const HINTS = {
   'client.connect': () => ['instagram', { profileId: 'p_1' }],
   'client.media.upload': () => [Buffer.from('x'), { contentType: 'image/png' }],
   'new index.LateClient': () => [{ apiKey, baseUrl }],
+  'new zernio.Zernio': () => [{ apiKey, baseURL: baseUrl }],
+  'new zernio.Late': () => [{ apiKey, baseURL: baseUrl }],
   'new index.Paginator': () => [{ send: () => Promise.resolve({ data: {} }), route: 'GET /v1/posts', itemsKey: 'posts' }],
   'new index.ApiPromise': () => [Promise.resolve({ data: 1 })],
   'sim.grantConsent': () => [connectUrl, {}],
@@ -314,6 +319,7 @@ const summary = {
   batch: batchIndex,
   targets: mine.length,
   allTargets: targets.length,
+  planned: plan.length,
   targetIds: mine.map((t) => t.id),
   perPair,
   distinctValues: usedValues.size,

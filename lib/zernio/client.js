@@ -12,7 +12,7 @@
 const { inspect } = require('node:util')
 const { LateClient, sendChecked, DEFAULT_BASE_URL } = require('../client.js')
 const { LateApiError, LateValidationError } = require('../errors.js')
-const { env, knownKeys } = require('../validate.js')
+const { env, knownKeys, record, reading, optionalString, optionalPositiveNumber, optionalHeaders } = require('../validate.js')
 const { operationRequest, searchParams } = require('../operations.js')
 const { installNamespaces } = require('../namespaces.js')
 const { ZernioApiError, fromLateApiError } = require('./errors.js')
@@ -25,6 +25,17 @@ const MISSING_KEY =
   "The ZERNIO_API_KEY environment variable is missing or empty; either provide it, or instantiate the Zernio client with an apiKey option, like new Zernio({ apiKey: 'sk_...' }). LATE_API_KEY is also supported for backwards compatibility."
 
 const clients = new WeakMap()
+
+/** LateClient's names for the options Zernio names otherwise. */
+const RENAMED = { baseUrl: 'baseURL', timeoutMs: 'timeout' }
+
+/** An error of the LateClient underneath, with the option named as the caller wrote it. */
+function zernioNames(e) {
+  const renamed = e instanceof LateValidationError && RENAMED[e.param]
+  if (!renamed) return e
+  const err = new LateValidationError(e.message.replaceAll(`\`${e.param}\``, `\`${renamed}\``), { param: renamed, cause: e.cause })
+  return err
+}
 
 /** Throws unless `self` is a Zernio client: a namespace is only ever pinned on a client. */
 function own(self, name) {
@@ -111,8 +122,8 @@ function zernioMethod(zernio, index) {
   return async (args, options) => {
     const { late, defaultHeaders, apiKey } = state(zernio, 'a method')
     const req = operationRequest(index, args, { compat: true })
-    const signal = args && args.signal
-    const call = signal ? { ...(options || {}), signal } : options
+    const signal = reading('args.signal', () => args && args.signal)
+    const call = signal ? { ...(record(options, 'options') ?? {}), signal } : options
     let res
     try {
       res = await sendChecked(late, req, call, { binary: req.binary, raw: true })
@@ -132,16 +143,27 @@ function zernioMethod(zernio, index) {
  * `maxResponseBytes`, `ca`, `proxy`, `http2`, `logger`, `logLevel` and `onAttempt` too.
  */
 class Zernio {
-  constructor(options = {}) {
+  constructor(options) {
     installNamespaces(Zernio.prototype, zernioMethod, own)
-    if (options === null || typeof options !== 'object') options = {}
-    knownKeys(options, OPTION_KEYS, 'options')
-    const apiKey = options.apiKey ?? env('ZERNIO_API_KEY') ?? env('LATE_API_KEY')
-    if (!apiKey) throw new ZernioApiError(MISSING_KEY, 401, 'missing_api_key')
-    const baseURL = options.baseURL ?? env('ZERNIO_BASE_URL') ?? env('LATE_BASE_URL') ?? DEFAULT_BASE_URL
-    const passed = Object.fromEntries(PASSED.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]))
-    const late = new LateClient({ apiKey, baseUrl: baseURL, timeoutMs: options.timeout, defaultHeaders: options.defaultHeaders, ...passed })
-    clients.set(this, { late, apiKey, baseURL, defaultHeaders: { ...(options.defaultHeaders || {}) } })
+    // A plain copy, read once: a throwing getter or a Proxy trap becomes a LateValidationError
+    // naming `options`, as for LateClient. Options are checked here under Zernio's own names
+    // (`baseURL`, `timeout`); the rest are LateClient's and keep their names.
+    const o = options === undefined || options === null ? {} : record(options, 'options')
+    knownKeys(o, OPTION_KEYS, 'options')
+    const apiKey = o.apiKey ?? env('ZERNIO_API_KEY') ?? env('LATE_API_KEY')
+    if (apiKey === undefined || apiKey === '') throw new ZernioApiError(MISSING_KEY, 401, 'missing_api_key')
+    optionalString(apiKey, 'apiKey')
+    const baseURL = optionalString(o.baseURL, 'baseURL') ?? env('ZERNIO_BASE_URL') ?? env('LATE_BASE_URL') ?? DEFAULT_BASE_URL
+    const timeout = optionalPositiveNumber(o.timeout, 'timeout')
+    const defaultHeaders = optionalHeaders(o.defaultHeaders, 'defaultHeaders')
+    const passed = Object.fromEntries(PASSED.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]))
+    let late
+    try {
+      late = new LateClient({ apiKey, baseUrl: baseURL, timeoutMs: timeout, defaultHeaders, ...passed })
+    } catch (e) {
+      throw zernioNames(e)
+    }
+    clients.set(this, { late, apiKey, baseURL, defaultHeaders: { ...(defaultHeaders || {}) } })
   }
 
   /** The API key (as the official SDK exposes it); never shown by `util.inspect` or `JSON.stringify`. */
@@ -160,11 +182,11 @@ class Zernio {
   }
 
   toJSON() {
-    return { baseURL: this.baseURL, apiKey: '[redacted]' }
+    return { baseURL: state(this, 'toJSON').baseURL, apiKey: '[redacted]' }
   }
 
   [inspect.custom]() {
-    return `Zernio { baseURL: '${this.baseURL}', apiKey: '[redacted]' }`
+    return `Zernio { baseURL: '${state(this, '[inspect.custom]').baseURL}', apiKey: '[redacted]' }`
   }
 }
 

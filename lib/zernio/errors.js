@@ -8,7 +8,16 @@
  * `rateLimit`), so both kinds of `catch` work.
  */
 
-const { LateApiError, NOT_REPLAYED, envelopeOf: envelope } = require('../errors.js')
+const { LateApiError, LateValidationError, NOT_REPLAYED, envelopeOf: envelope } = require('../errors.js')
+const v = require('../validate.js')
+
+/** The status of `self`, a ZernioApiError (a helper called detached names `this`). */
+function statusOf(self, method) {
+  if (!(self instanceof ZernioApiError)) {
+    throw new LateValidationError(`invalid \`this\`: \`${method}\` was called on ${v.describe(self)}, not on a ZernioApiError`, { param: 'this' })
+  }
+  return self.statusCode
+}
 
 /** An API error, as the official SDK shapes it. `new ZernioApiError(message, statusCode, code?, details?, body?)`. */
 class ZernioApiError extends LateApiError {
@@ -26,32 +35,32 @@ class ZernioApiError extends LateApiError {
 
   /** A 429. */
   isRateLimited() {
-    return this.statusCode === 429
+    return statusOf(this, 'isRateLimited') === 429
   }
 
   /** A 401. */
   isAuthError() {
-    return this.statusCode === 401
+    return statusOf(this, 'isAuthError') === 401
   }
 
   /** A 403. */
   isForbidden() {
-    return this.statusCode === 403
+    return statusOf(this, 'isForbidden') === 403
   }
 
   /** A 404. */
   isNotFound() {
-    return this.statusCode === 404
+    return statusOf(this, 'isNotFound') === 404
   }
 
   /** A 400. */
   isValidationError() {
-    return this.statusCode === 400
+    return statusOf(this, 'isValidationError') === 400
   }
 
   /** A 402. */
   isPaymentRequired() {
-    return this.statusCode === 402
+    return statusOf(this, 'isPaymentRequired') === 402
   }
 }
 
@@ -71,7 +80,8 @@ class RateLimitError extends ZernioApiError {
 
   /** Seconds until `resetAt`, or undefined without one. */
   getSecondsUntilReset() {
-    if (!this.resetAt) return undefined
+    statusOf(this, 'getSecondsUntilReset')
+    if (!(this.resetAt instanceof Date)) return undefined
     return Math.max(0, Math.ceil((this.resetAt.getTime() - Date.now()) / 1000))
   }
 }
@@ -91,24 +101,37 @@ function int(value) {
   return value ? parseInt(value, 10) : undefined
 }
 
-/** The official SDK's mapping of an error response (`{ status, statusText, headers }`) and its parsed body. */
+/**
+ * The official SDK's mapping of an error response (`{ status, statusText, headers }`) and its
+ * parsed body. Input it cannot read is a LateValidationError naming `response` or `body`.
+ */
 function parseApiError(response, body) {
+  if (response === null || typeof response !== 'object') {
+    throw new LateValidationError(`invalid \`response\`: expected a fetch Response or { status, statusText, headers }, got ${v.describe(response)}`, {
+      param: 'response',
+    })
+  }
+  const r = v.reading('response', () => ({ status: response.status, statusText: response.statusText, headers: response.headers }))
+  const header = (name) => v.reading('response.headers', () => (r.headers && typeof r.headers.get === 'function' ? r.headers.get(name) : undefined))
   const env = envelope(body)
-  const message = (env && (env.error || env.message)) || response.statusText || 'Unknown error'
-  if (response.status === 429) {
-    const reset = response.headers.get('X-RateLimit-Reset')
+  const { message, details, code } = v.reading('body', () => ({
+    message: (env && (env.error || env.message)) || r.statusText || 'Unknown error',
+    details: env && env.details,
+    code: env && env.code,
+  }))
+  if (r.status === 429) {
+    const reset = header('X-RateLimit-Reset')
     return new RateLimitError(
       message,
-      int(response.headers.get('X-RateLimit-Limit')),
-      int(response.headers.get('X-RateLimit-Remaining')),
+      int(header('X-RateLimit-Limit')),
+      int(header('X-RateLimit-Remaining')),
       reset ? new Date(parseInt(reset, 10) * 1000) : undefined,
       env,
     )
   }
-  if (response.status === 400 && env && env.details && env.details.fields) {
-    return new ValidationError(message, env.details.fields, env)
-  }
-  return new ZernioApiError(message, response.status, env && env.code, env && env.details, env)
+  const fields = v.reading('body', () => r.status === 400 && details && details.fields)
+  if (fields) return new ValidationError(message, fields, env)
+  return new ZernioApiError(message, r.status, code, details, env)
 }
 
 /** A late-native `LateApiError` as the official SDK would have thrown it, keeping late-native's fields. */
