@@ -1,7 +1,8 @@
 // The fault-injection suite against the simulator: one test per fault class. Each checks the
 // attempts the server saw, the error class and fields, the wait honoured, and — for POSTs —
-// that exactly one post exists afterwards (nothing lost, nothing duplicated).
-import { test, before, after, beforeEach } from 'node:test'
+// that exactly one post exists afterwards (nothing lost, nothing duplicated). After each test
+// the simulator's ledger of actions must show no call that acted twice.
+import { test, before, after, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import http from 'node:http'
 import * as late from '../index.mjs'
@@ -16,6 +17,11 @@ before(async () => {
   sim = await startSimulator()
 })
 after(() => sim.close())
+afterEach(async () => {
+  // A slow attempt may still be acting on the server: let it land before reading the ledger.
+  await new Promise((r) => setTimeout(r, 100))
+  assert.deepEqual(sim.actions().duplicates, [], 'no call acted twice')
+})
 beforeEach(() => {
   sim.reset()
   account = sim.addAccount({ platform: 'twitter', username: 'acme' })

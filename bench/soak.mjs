@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Soak test (not part of `npm test`): many calls against the simulator with random faults.
-// Reports calls, retries, failures by class, duplicates (must be 0) and RSS growth.
+// Soak test (not part of `npm test`): many calls against the simulator with random faults,
+// some of which lose the answer after the route acted. Reports calls, retries, failures by
+// class, duplicates (must be 0: posts stored twice, and calls the simulator's ledger of actions
+// saw act twice) and RSS growth.
 //
 //   node bench/soak.mjs [--calls 100000] [--concurrency 32] [--fault-rate 0.05] [--json out.json]
 import os from 'node:os'
@@ -28,6 +30,9 @@ const FAULTS = [
   (route) => ({ route, delayMs: 400 }), // longer than the per-attempt timeout below
   (route) => ({ route, malformed: true }),
   (route) => ({ route, status: 409, retryAfter: 0, body: { error: 'in flight', code: 'idempotency_conflict' } }),
+  // The route acts, then the answer is lost: only a replay by Idempotency-Key may follow.
+  (route) => ({ route, status: 500, after: true }),
+  (route) => ({ route, drop: true, after: true }),
 ]
 
 // The simulator runs in its own process (driven over IPC), so the RSS measured here is the client's.
@@ -38,7 +43,7 @@ if (process.argv.includes('--sim-child')) {
   process.on('message', async (m) => {
     if (m.fault) sim.faults.inject(m.fault)
     if (m.clear) sim.clearRequests()
-    if (m.posts) process.send({ posts: sim.state().posts.map((p) => p.content) })
+    if (m.posts) process.send({ posts: sim.state().posts.map((p) => p.content), actions: sim.actions() })
     if (m.close) {
       await sim.close()
       process.exit(0)
@@ -110,7 +115,7 @@ await new Promise((r) => setTimeout(r, 1000)) // let slow (delayed) first attemp
 
 // Duplicates: any content stored more than once. Lost: acknowledged but not stored.
 const byContent = new Map()
-const { posts } = await ask({ posts: true })
+const { posts, actions } = await ask({ posts: true })
 for (const c of posts) byContent.set(c, (byContent.get(c) || 0) + 1)
 const duplicates = [...byContent.values()].filter((n) => n > 1).length
 const lost = [...acknowledged].filter((c) => !byContent.has(c)).length
@@ -132,6 +137,8 @@ const report = {
   postsAcknowledged: stats.postsAcknowledged,
   postsStored: byContent.size,
   duplicates,
+  actions: actions.total,
+  duplicateActions: actions.duplicates.length,
   lostAcknowledged: lost,
   rssStartMB: +(rss0 / 2 ** 20).toFixed(1),
   rssPeakMB: +(Math.max(rssPeak, rss1) / 2 ** 20).toFixed(1),
@@ -141,7 +148,7 @@ const report = {
 }
 console.log(JSON.stringify(report, null, 2))
 if (jsonOut) (await import('node:fs')).writeFileSync(jsonOut, JSON.stringify(report, null, 2) + '\n')
-if (duplicates || lost) {
-  console.error(`FAIL: ${duplicates} duplicated and ${lost} lost posts`)
+if (duplicates || lost || actions.duplicates.length) {
+  console.error(`FAIL: ${duplicates} duplicated and ${lost} lost posts, ${actions.duplicates.length} calls that acted twice`)
   process.exit(1)
 }

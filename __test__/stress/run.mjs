@@ -18,6 +18,7 @@ const { startSimulator } = require('../../testing.js')
 const ROUNDS = Number(process.env.STRESS_ROUNDS ?? 3)
 const CALLS = Number(process.env.STRESS_CALLS ?? 1500)
 const CONCURRENCY = 150
+const LEAK_CALLS = Number(process.env.STRESS_LEAK_CALLS ?? 20_000)
 const WORKERS = 3
 /** Slack over a call's own bound: event-loop lag on a loaded 2-core machine, never a speed claim. */
 const SLACK_MS = 2000
@@ -37,7 +38,7 @@ const KINDS = [
   ['connectInstagram', (c, o) => c.connectInstagram({ redirectUrl: 'http://127.0.0.1:9/cb' }, o), 2, true],
   ['request', (c, o) => c.request('GET /v1/profiles', undefined, o), 1, false],
   ['auth.verify', (c, o) => c.auth.verify(o), 1, false],
-  ['posts.create', (c, o, i) => c.posts.create({ content: `stress ${i}`, publishNow: false }, o), 1, false],
+  ['posts.create', (c, o, i) => c.posts.create({ content: `stress ${i}`, isDraft: true }, o), 1, false],
 ]
 
 function fault(random) {
@@ -45,7 +46,7 @@ function fault(random) {
   // GET /v1/profiles twice: a slow default-profile lookup is what other calls wait on.
   const routes = ['*', 'GET /v1/profiles', 'GET /v1/profiles', 'GET /v1/accounts', 'POST /v1/posts', 'GET /v1/connect/instagram']
   const route = routes[Math.floor(random() * routes.length)]
-  switch (Math.floor(random() * 6)) {
+  switch (Math.floor(random() * 8)) {
     case 0:
     case 4:
     case 5:
@@ -54,6 +55,11 @@ function fault(random) {
       return { route, status: 503, retryAfter: 0, times }
     case 2:
       return { route, drop: true, times }
+    // The route acts, then its answer is lost: a retry may only replay it (the simulator counts).
+    case 6:
+      return { route, status: 503, retryAfter: 0, after: true, times }
+    case 7:
+      return { route, drop: true, after: true, times }
     default:
       return { route, malformed: true, times }
   }
@@ -156,10 +162,52 @@ async function round(n) {
   }
   const outcomes = {}
   for (const c of calls) outcomes[c.outcome] = (outcomes[c.outcome] || 0) + 1
-  return { round: n, ms: Date.now() - started, calls: calls.length, outcomes, violations, rss: process.memoryUsage().rss }
+  // Slow first attempts end on the server after their calls settled: let them land, then ask
+  // the simulator whether any call acted twice.
+  await new Promise((r) => setTimeout(r, 3100))
+  const { total: actions, duplicates } = sim.actions()
+  return { round: n, ms: Date.now() - started, calls: calls.length, outcomes, violations, rss: process.memoryUsage().rss, actions, duplicates }
+}
+
+async function collect() {
+  for (let i = 0; i < 3 && typeof globalThis.gc === 'function'; i++) {
+    globalThis.gc()
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return process.memoryUsage().rss
+}
+
+/**
+ * The leak probe: the same plain calls in batches of LEAK_CALLS, RSS after each (garbage
+ * collected). After a warm-up batch, a leak of a kilobyte per call adds LEAK_CALLS KB per batch.
+ * STRESS_LEAK_BYTES keeps that many bytes per call on purpose (to prove the probe sees a leak).
+ */
+async function leakProbe() {
+  sim.reset()
+  const client = new late.LateClient({ apiKey: sim.apiKey, baseUrl: sim.baseUrl })
+  const kept = []
+  const leak = Number(process.env.STRESS_LEAK_BYTES ?? 0)
+  const batch = async () => {
+    let next = 0
+    await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        while (next++ < LEAK_CALLS) {
+          await client.request('GET /v1/auth/verify')
+          if (leak) kept.push(Buffer.alloc(leak, 1))
+        }
+      }),
+    )
+  }
+  const rss = []
+  for (let i = 0; i < 3; i++) {
+    await batch()
+    rss.push(await collect())
+  }
+  return { calls: LEAK_CALLS, rss }
 }
 
 const rounds = []
 for (let n = 1; n <= ROUNDS; n++) rounds.push(await round(n))
+const leak = await leakProbe()
 await sim.close()
-process.stdout.write(`STRESS-RESULT ${JSON.stringify({ rounds, uncaught, unhandled })}\n`, () => process.exit(0))
+process.stdout.write(`STRESS-RESULT ${JSON.stringify({ rounds, leak, uncaught, unhandled })}\n`, () => process.exit(0))
