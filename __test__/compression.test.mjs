@@ -8,6 +8,8 @@ import { Readable } from 'node:stream'
 import { LateClient, LateApiError } from '../index.mjs'
 import { startMockApi, KEY } from './helpers/mock-api.mjs'
 import { encode, zstdBomb } from './helpers/tls.mjs'
+import { createHash } from 'node:crypto'
+import { ZSTD_FRAME, ZSTD_TEXT_LENGTH, ZSTD_TEXT_SHA256, ZSTD_ACCOUNTS } from './fixtures/zstd.mjs'
 
 const accounts = Array.from({ length: 2000 }, (_, i) => ({
   _id: `acc_${i}`,
@@ -32,6 +34,36 @@ for (const encoding of ['br', 'gzip', 'zstd', 'deflate']) {
     assert.deepEqual(offered.sort(), ['br', 'deflate', 'gzip', 'zstd'])
   })
 }
+
+/** The type of each block of a zstd frame (RFC 8878 §3.1.1): 0 raw, 1 RLE, 2 compressed. */
+function zstdBlockTypes(frame) {
+  assert.equal(frame.readUInt32LE(0), 0xfd2fb528, 'zstd magic')
+  const fhd = frame[4]
+  const single = (fhd >> 5) & 1
+  const fcs = [single ? 1 : 0, 2, 4, 8][fhd >> 6]
+  let off = 5 + (single ? 0 : 1) + [0, 1, 2, 4][fhd & 3] + fcs
+  const types = []
+  for (;;) {
+    const h = frame[off] | (frame[off + 1] << 8) | (frame[off + 2] << 16)
+    const type = (h >> 1) & 3
+    types.push(type)
+    off += 3 + (type === 1 ? 1 : h >>> 3)
+    if (h & 1) return types
+  }
+}
+
+test('zstd from libzstd (a fixture made by the zstd crate: entropy-coded blocks) is decoded, on every Node version', async (t) => {
+  const frame = Buffer.from(ZSTD_FRAME, 'base64')
+  assert.ok(zstdBlockTypes(frame).every((type) => type === 2), 'every block is a compressed (entropy-coded) block')
+  assert.ok(frame.length * 3 < ZSTD_TEXT_LENGTH, `${frame.length} bytes for ${ZSTD_TEXT_LENGTH}`)
+  const api = await startMockApi({ 'GET /v1/accounts': { raw: frame, headers: { 'content-encoding': 'zstd' } } })
+  t.after(() => api.close())
+  const late = new LateClient({ apiKey: KEY, baseUrl: api.baseUrl })
+  const res = await late.requestWithResponse('GET /v1/accounts', { query: { profileId: 'p1' } })
+  assert.equal(res.data.accounts.length, ZSTD_ACCOUNTS)
+  assert.equal(createHash('sha256').update(JSON.stringify(res.data)).digest('hex'), ZSTD_TEXT_SHA256)
+  assert.equal((await late.listAccounts({ profileId: 'p1' })).length, ZSTD_ACCOUNTS)
+})
 
 test('an uncompressed answer still works, and an unknown Content-Encoding is a clear invalid_response', async (t) => {
   const api = await startMockApi({
