@@ -30,15 +30,26 @@ test('https negotiates HTTP/2; 20 concurrent calls on a cold client multiplex ov
   assert.equal(srv.seen.connections.length, opened, 'a second burst opened a connection')
 })
 
-test('a large body over HTTP/2 arrives whole (flow-control windows are not the 64 KB default)', async (t) => {
+test('the client announces 8 MiB stream and 16 MiB connection windows and 64 KiB frames (not the 64 KB defaults); a large body arrives whole', async (t) => {
   const accounts = Array.from({ length: 20_000 }, (_, i) => ({ _id: `a${i}`, username: `user_${i}`, platform: 'instagram' }))
-  const srv = await startHttpsApi(leaf, { handler: () => ({ body: { accounts } }) })
+  const srv = await startHttpsApi(leaf, { handler: (r) => ({ body: r.path.endsWith('/v1/accounts') ? { accounts } : { ok: true } }) })
   t.after(() => srv.close())
   const late = new LateClient({ apiKey: KEY, baseUrl: srv.baseUrl, ca: ca.pem })
+  // What the client sent, read from the server's side of the session: its SETTINGS frame and,
+  // after its connection-level WINDOW_UPDATE, how much the server may send before the next one.
+  await late.request('GET /v1/auth/verify')
+  const [session] = srv.seen.sessions
+  assert.ok(session, 'an HTTP/2 session')
+  assert.equal(session.remoteSettings.initialWindowSize, 8 * 1024 * 1024, 'SETTINGS_INITIAL_WINDOW_SIZE')
+  assert.equal(session.remoteSettings.maxFrameSize, 64 * 1024, 'SETTINGS_MAX_FRAME_SIZE')
+  const connectionWindow = session.state.remoteWindowSize
+  // 16 MiB less the few bytes of the one small answer sent so far (the default would be 65,535).
+  assert.ok(connectionWindow > 16 * 1024 * 1024 - 1024 && connectionWindow <= 16 * 1024 * 1024, `connection window ${connectionWindow}`)
   const list = await late.listAccounts({ profileId: 'p1' })
   assert.equal(list.length, 20_000)
   assert.equal(list[19_999]._id, 'a19999')
-  assert.equal(srv.seen.requests[0].httpVersion, '2.0')
+  assert.equal(srv.seen.requests[1].httpVersion, '2.0')
+  assert.equal(srv.seen.sessions.length, 1)
 })
 
 test('`http2: false` keeps HTTP/1.1 (ALPN offers only http/1.1)', async (t) => {

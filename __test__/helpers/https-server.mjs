@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url'
  * `{ status, headers, body }` (default: `{ profiles: [] }`).
  */
 export async function startHttpsApi(leaf, { h2 = true, close = false, handler } = {}) {
-  const seen = { connections: [], requests: [] }
+  // `sessions`: the HTTP/2 sessions, to read what the client sent (`remoteSettings`, `state`).
+  const seen = { connections: [], requests: [], sessions: [] }
   const onRequest = (req, res) => {
     const chunks = []
     req.on('data', (c) => chunks.push(c))
@@ -45,7 +46,10 @@ export async function startHttpsApi(leaf, { h2 = true, close = false, handler } 
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
   })
-  server.on('session', (session) => sockets.add(session))
+  server.on('session', (session) => {
+    sockets.add(session)
+    seen.sessions.push(session)
+  })
   await new Promise((r) => server.listen(0, '127.0.0.1', r))
   const { port } = server.address()
   return {
