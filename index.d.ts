@@ -91,14 +91,25 @@ export interface LateClientOptions {
   baseUrl?: string
   /** Timeout of each attempt in ms (connect, headers and body). Default 60 000. */
   timeoutMs?: number
-  /** Retries after the first attempt (connection errors, timeouts, 408, 429, 5xx). Default 2. */
+  /**
+   * Retries after the first attempt (connection errors, timeouts, 408, 429, 5xx) — only where a
+   * resend cannot repeat an action: `GET`/`PUT`/`DELETE`, the operations the API dedupes by
+   * `Idempotency-Key`, and any failure that proves nothing was done (see the README's
+   * reliability section and {@link RequestOptions.replaySafe}). Default 2.
+   */
   maxRetries?: number
   /**
    * Longest wait between two attempts, in ms: caps the client's own backoff; a server asking for
-   * longer (`Retry-After`), or a slot of the rate limit further away (pacing), fails the call at
-   * once with `retryAfterMs` set. Default 60 000.
+   * longer (`Retry-After`) fails the call at once with `retryAfterMs` set. Default 60 000.
    */
   maxRetryWaitMs?: number
+  /**
+   * Longest wait for a slot of the team's rate limit (pacing), in ms, before anything is sent; a
+   * slot further away fails the call at once with a {@link RateLimitError} whose `retryAfterMs`
+   * says when. `Infinity`: wait as long as it takes (a batch job). The per-attempt `timeoutMs`
+   * starts once the slot is granted. Default 300 000 (five of the API's one-minute windows).
+   */
+  maxQueueWaitMs?: number
   /**
    * Headers sent with every request. `Authorization` and the headers that frame the message or
    * the connection (`content-length`, `transfer-encoding`, `host`, `connection`, `keep-alive`,
@@ -200,10 +211,27 @@ export interface RequestOptions {
   maxRetries?: number
   /** Longest wait between two attempts for this call, in ms (caps the backoff too). */
   maxRetryWaitMs?: number
+  /** Longest wait for a slot of the team's rate limit for this call, in ms (`Infinity`: no bound). */
+  maxQueueWaitMs?: number
   /** Overall deadline of the call in ms: every attempt and wait, the default-profile lookup included. */
   deadlineMs?: number
-  /** `Idempotency-Key` to send (POSTs get a generated one, reused on every retry). At most 255 printable ASCII characters. */
+  /**
+   * `Idempotency-Key` to send, reused on every retry; sent whatever the operation. Without it, the
+   * operations the API dedupes by the key (createPost, createProfile, inbox replies, ads, money,
+   * …) get a generated one. At most 255 printable ASCII characters. A key does not make an
+   * operation the API does not dedupe safe to resend.
+   */
   idempotencyKey?: string
+  /**
+   * You know this call is safe to repeat: it may be sent again after any retryable failure, like
+   * a `GET`, although its operation does not accept `Idempotency-Key`. Without it such a
+   * `POST`/`PATCH` is resent only when the failure proves nothing was done.
+   * @example
+   * ```ts
+   * await late.posts.pinPost({ path: { postId } }, { replaySafe: true }) // pinning twice pins once
+   * ```
+   */
+  replaySafe?: boolean
   /** Extra headers for this call (`Authorization` and framing headers are refused, as in `defaultHeaders`). */
   headers?: Record<string, string>
 }

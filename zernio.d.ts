@@ -21,7 +21,8 @@ export { fileFromPath, LateFile } from './index'
 export type { FileInput, ZernioResult, ZernioCallOptions, OperationArgs, SuccessBody, Operations, RequestOptions } from './index'
 
 /** Options of {@link Zernio}: the official SDK's, plus late-native's retry, size and network settings. */
-export interface ClientOptions extends Pick<LateClientOptions, 'ca' | 'proxy' | 'http2' | 'logger' | 'logLevel' | 'onAttempt'> {
+export interface ClientOptions
+  extends Pick<LateClientOptions, 'ca' | 'proxy' | 'http2' | 'logger' | 'logLevel' | 'onAttempt' | 'rateLimit' | 'maxQueueWaitMs'> {
   /** API key. Default: env `ZERNIO_API_KEY`, then `LATE_API_KEY`. */
   apiKey?: string | undefined
   /** Default: env `ZERNIO_BASE_URL`, then `LATE_BASE_URL`, then `'https://zernio.com/api'`. */

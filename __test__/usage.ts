@@ -1,6 +1,7 @@
 // Type-checked by `npm test` (tsc --noEmit --strict): the README quick start, as a user writes it.
 import {
   LateClient,
+  LateError,
   connectInstagram,
   listAccounts,
   parseConnectCallback,
@@ -295,3 +296,22 @@ async function compat(): Promise<void> {
   await zernio.posts.getPost({})
 }
 void compat
+
+// Never twice: replay safety and pacing options, and what a failed call may have done.
+async function neverTwice(): Promise<void> {
+  const late = new LateClient({ apiKey: 'sk_test_typed', maxQueueWaitMs: Infinity })
+  await late.posts.retryPost({ path: { postId: 'p1' } }, { replaySafe: true, maxQueueWaitMs: 120_000 })
+  try {
+    await late.posts.createPost({ body: { content: 'x' } })
+  } catch (e) {
+    if (e instanceof LateError && e.mayHaveBeenProcessed === true) {
+      const again: string | undefined = e.idempotencyKey
+      if (again) await late.posts.createPost({ body: { content: 'x' } }, { idempotencyKey: again })
+    }
+  }
+  // @ts-expect-error: replaySafe is a boolean
+  await late.posts.retryPost({ path: { postId: 'p1' } }, { replaySafe: 'yes' })
+  const zernio = new Zernio({ apiKey: 'sk_test_typed', rateLimit: { limit: 60 }, maxQueueWaitMs: 600_000 })
+  void zernio
+}
+void neverTwice

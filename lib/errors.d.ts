@@ -23,8 +23,24 @@ export interface RateLimitInfo {
  * ```
  */
 export declare class LateError extends Error {
-  /** On a failed POST: the `Idempotency-Key` that was sent. Retry with it (`{ idempotencyKey }`) to never publish twice. */
+  /**
+   * On a failed call that sent one: the `Idempotency-Key`. Where the API dedupes the operation by
+   * it, sending the call again with it (`{ idempotencyKey }`) never does the action twice.
+   */
   idempotencyKey?: string
+  /**
+   * On a failed call: whether the API may have acted on it. `true` when a request reached the
+   * server and no answer says what became of it (a timeout or a connection lost after sending,
+   * a 408 or 5xx, an answer that could not be read): check before sending it again, unless the
+   * operation dedupes by `idempotencyKey`. `false` when the failure proves nothing was done (the
+   * connection failed before sending, the rate limiter refused it) or the API refused it (a 4xx).
+   * @example
+   * ```ts
+   * try { await late.posts.retryPost({ path: { postId } }) }
+   * catch (e) { if (e instanceof LateError && e.mayHaveBeenProcessed) await checkPostStatus(postId) }
+   * ```
+   */
+  mayHaveBeenProcessed?: boolean
 }
 
 /** Fields of an API error. */

@@ -24,6 +24,7 @@ const { sdkLayout } = require('./operations/sdk-layout.js')
 const { layout, docsUrl } = require('./operations/layout.js')
 const { TsEmitter, q, key, jsdoc, brief } = require('./operations/ts.js')
 const { ascii } = require('./operations/text.js')
+const { declaresIdempotencyKey } = require('./gen-routes.js')
 
 const FLAGS = { json: 1, multipart: 2, raw: 4, bodyRequired: 8, binaryResponse: 16, sdkOnly: 32, deprecated: 64, partialPublish: 128, multipartFirst: 256 }
 const JSON_TYPES = /^application\/(.+\+)?json$/
@@ -89,6 +90,9 @@ function describeOperation(spec, emitter, o) {
   return {
     o,
     op,
+    // Whether the API dedupes it by Idempotency-Key: the transport decides from late-spec's table
+    // (scripts/gen-routes.js, the same spec fact); here it only documents the method.
+    keyed: !o.sdkOnly && declaresIdempotencyKey(spec, o.pathItem || {}, op),
     pathNames,
     path: pathNames.map((n) => params.get(`path:${n}`) || { name: n, in: 'path', required: true, schema: { type: 'string' } }),
     query,
@@ -241,6 +245,10 @@ function methodDoc(d) {
   if (op.description && op.description.trim() !== (op.summary || '').trim()) lines.push('', op.description.trim())
   lines.push('', `\`${d.o.method} ${d.o.path}\`${d.o.sdkOnly ? ' (not in the spec: sent as the official SDK sends it)' : ''}`)
   if (!d.o.sdkOnly) lines.push(`Docs: ${docsUrl(d.o.tag, d.o.id)}`)
+  if (d.keyed) lines.push('', 'The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).')
+  else if (d.o.method === 'POST' || d.o.method === 'PATCH') {
+    lines.push('', 'Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.')
+  }
   if (op.deprecated) lines.push('@deprecated The API marks this operation deprecated.')
   return ascii(jsdoc(lines, '  ').replace(/\n\s*\*\s*\n(\s*\*\s*@)/g, '\n$1'))
 }
@@ -331,6 +339,8 @@ function operationsMd(spec, sdkVersion, lay, described) {
   out += `# Every operation by name\n\n`
   out += `All **${specOps} of ${specOps}** operations of the spec (version ${spec.info.version}) have a named method, on \`LateClient\` and on \`late-native/zernio\`'s \`Zernio\`, under the official SDK's namespaces and names (\`@zernio/node\` ${sdkVersion}: ${described.filter((d) => !d.o.sdkOnly).length - described.filter((d, i) => !d.o.sdkOnly && !lay.official.has(i)).length} of them are in the official SDK, the others follow its rule: namespace from the operation's tag, name = operationId). `
   out += `Deprecated aliases of the official SDK are kept and marked. ${described.filter((d) => d.o.sdkOnly).length} method comes from the official SDK only (not in the spec).\n\n`
+  const keyed = described.filter((d) => d.keyed)
+  out += `**Idempotency-Key**: the ${keyed.length} operations marked *(Idempotency-Key)* are deduped by the API by that header; the client sends one key per call and may resend them after a lost answer. Any other POST or PATCH is resent only when the failure proves nothing was done (README, "Retries: never twice").\n\n`
   out += '| Namespace | Operations |\n| --- | ---: |\n'
   for (const ns of lay.namespaces) out += `| \`${ns.path.join('.')}\`${ns.deprecated ? ' (deprecated aliases)' : ''} | ${ns.methods.length} |\n`
   for (const ns of lay.namespaces) {
@@ -339,7 +349,7 @@ function operationsMd(spec, sdkVersion, lay, described) {
       const d = described[m.index]
       const summary = (d.op.summary || (d.o.sdkOnly ? 'official SDK only; not in the spec' : '')).replace(/\|/g, '\\|')
       const link = d.o.sdkOnly ? summary : `[${summary}](${docsUrl(d.o.tag, d.o.id)})`
-      out += `| \`${m.name}\`${m.deprecated ? ' (deprecated)' : ''} | \`${d.o.method} ${d.o.path}\` | ${link} |\n`
+      out += `| \`${m.name}\`${m.deprecated ? ' (deprecated)' : ''} | \`${d.o.method} ${d.o.path}\`${d.keyed ? ' *(Idempotency-Key)*' : ''} | ${link} |\n`
     }
   }
   return out

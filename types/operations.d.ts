@@ -390,6 +390,8 @@ export interface Operations {
    *
    * `POST /v1/tools/validate/post-length`
    * Docs: https://docs.zernio.com/validate/validate-post-length
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   validatePostLength: [
     {
@@ -422,6 +424,8 @@ export interface Operations {
    *
    * `POST /v1/tools/validate/post`
    * Docs: https://docs.zernio.com/validate/validate-post
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   validatePost: [
     {
@@ -468,6 +472,8 @@ export interface Operations {
    *
    * `POST /v1/tools/validate/media`
    * Docs: https://docs.zernio.com/validate/validate-media
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   validateMedia: [
     {
@@ -1856,6 +1862,8 @@ export interface Operations {
    *
    * `POST /v1/balance/top-ups`
    * Docs: https://docs.zernio.com/treasury/create-topup
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createTopup: [
     {
@@ -1952,6 +1960,8 @@ export interface Operations {
    *
    * `POST /v1/balance/top-ups/{topupId}/confirm`
    * Docs: https://docs.zernio.com/treasury/confirm-topup
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   confirmTopup: [
     {},
@@ -1971,6 +1981,8 @@ export interface Operations {
    *
    * `POST /v1/balance/top-ups/{topupId}/cancel`
    * Docs: https://docs.zernio.com/treasury/cancel-topup
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   cancelTopup: [
     {},
@@ -1999,6 +2011,8 @@ export interface Operations {
    *
    * `POST /v1/payees/{payeeId}/onboarding-link`
    * Docs: https://docs.zernio.com/treasury/create-payee-onboarding-link
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createPayeeOnboardingLink: [
     {},
@@ -2054,6 +2068,8 @@ export interface Operations {
    *
    * `POST /v1/transfers`
    * Docs: https://docs.zernio.com/treasury/create-transfer
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createTransfer: [
     {
@@ -2093,6 +2109,8 @@ export interface Operations {
    *
    * `POST /public/creator-campaigns/recover-link`
    * Docs: https://docs.zernio.com/creator-portal/recover-creator-portal-links
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   recoverCreatorPortalLinks: [
     {
@@ -2140,6 +2158,8 @@ export interface Operations {
    *
    * `POST /public/creator-campaigns/{token}`
    * Docs: https://docs.zernio.com/creator-portal/join-creator-campaign
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   joinCreatorCampaign: [
     {
@@ -2163,6 +2183,8 @@ export interface Operations {
    *
    * `POST /public/creator-campaigns/{token}/connect`
    * Docs: https://docs.zernio.com/creator-portal/start-creator-connect
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   startCreatorConnect: [
     {
@@ -2185,6 +2207,8 @@ export interface Operations {
    *
    * `POST /public/creator-campaigns/{token}/submissions`
    * Docs: https://docs.zernio.com/creator-portal/submit-creator-post
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   submitCreatorPost: [
     {
@@ -2254,6 +2278,8 @@ export interface Operations {
    *
    * `POST /public/creator-campaigns/{token}/payouts`
    * Docs: https://docs.zernio.com/creator-portal/start-creator-payouts
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   startCreatorPayouts: [
     {
@@ -2277,6 +2303,8 @@ export interface Operations {
    *
    * `POST /public/creator-campaigns/{token}/payout-login`
    * Docs: https://docs.zernio.com/creator-portal/create-creator-payout-login
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCreatorPayoutLogin: [
     {},
@@ -2330,6 +2358,8 @@ export interface Operations {
    *
    * `POST /v1/payout-batches/{batchId}/confirm`
    * Docs: https://docs.zernio.com/treasury/confirm-payout-batch
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   confirmPayoutBatch: [
     {},
@@ -2350,6 +2380,8 @@ export interface Operations {
    *
    * `POST /v1/payout-batches/{batchId}/cancel`
    * Docs: https://docs.zernio.com/treasury/cancel-payout-batch
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   cancelPayoutBatch: [
     {},
@@ -2456,6 +2488,8 @@ export interface Operations {
    *
    * `POST /v1/analytics/googleanalytics/report`
    * Docs: https://docs.zernio.com/analytics/run-google-analytics-report
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   runGoogleAnalyticsReport: [
     {
@@ -2487,6 +2521,8 @@ export interface Operations {
    *
    * `POST /v1/analytics/googleanalytics/realtime`
    * Docs: https://docs.zernio.com/analytics/run-google-analytics-realtime-report
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   runGoogleAnalyticsRealtimeReport: [
     {
@@ -2588,6 +2624,8 @@ export interface Operations {
    *
    * `POST /v1/analytics/tracking`
    * Docs: https://docs.zernio.com/analytics/open-tracking-window
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   openTrackingWindow: [
     {
@@ -3230,6 +3268,8 @@ export interface Operations {
    *
    * `POST /v1/account-groups`
    * Docs: https://docs.zernio.com/account-groups/create-account-group
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createAccountGroup: [
     {
@@ -3297,6 +3337,8 @@ export interface Operations {
    *
    * `POST /v1/media/presign`
    * Docs: https://docs.zernio.com/media/get-media-presigned-url
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   getMediaPresignedUrl: [
     {
@@ -3872,6 +3914,8 @@ export interface Operations {
    *
    * `POST /v1/posts`
    * Docs: https://docs.zernio.com/posts/create-post
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createPost: [
     {
@@ -4027,6 +4071,8 @@ export interface Operations {
    *
    * `POST /v1/posts/sync-external`
    * Docs: https://docs.zernio.com/analytics/sync-external-posts
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   syncExternalPosts: [
     {
@@ -4253,6 +4299,8 @@ export interface Operations {
    *
    * `POST /v1/posts/bulk-upload`
    * Docs: https://docs.zernio.com/posts/bulk-upload-posts
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   bulkUploadPosts: [
     {
@@ -4273,6 +4321,8 @@ export interface Operations {
    *
    * `POST /v1/posts/{postId}/retry`
    * Docs: https://docs.zernio.com/posts/retry-post
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   retryPost: [
     {},
@@ -4297,6 +4347,8 @@ export interface Operations {
    *
    * `POST /v1/posts/{postId}/review`
    * Docs: https://docs.zernio.com/posts/review-post
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   reviewPost: [
     {
@@ -4316,6 +4368,8 @@ export interface Operations {
    *
    * `POST /v1/posts/{postId}/unpublish`
    * Docs: https://docs.zernio.com/posts/unpublish-post
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   unpublishPost: [
     {
@@ -4338,6 +4392,8 @@ export interface Operations {
    *
    * `POST /v1/posts/{postId}/pin`
    * Docs: https://docs.zernio.com/posts/pin-post
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   pinPost: [
     {
@@ -4353,6 +4409,8 @@ export interface Operations {
    *
    * `POST /v1/posts/{postId}/unpin`
    * Docs: https://docs.zernio.com/posts/unpin-post
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   unpinPost: [
     {
@@ -4435,6 +4493,8 @@ export interface Operations {
    *
    * `POST /v1/posts/{postId}/edit`
    * Docs: https://docs.zernio.com/posts/edit-post
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   editPost: [
     {
@@ -4473,6 +4533,8 @@ export interface Operations {
    *
    * `POST /v1/posts/{postId}/update-metadata`
    * Docs: https://docs.zernio.com/posts/update-post-metadata
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updatePostMetadata: [
     {
@@ -4618,6 +4680,8 @@ export interface Operations {
    *
    * `POST /v1/profiles`
    * Docs: https://docs.zernio.com/profiles/create-profile
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createProfile: [
     {
@@ -4887,6 +4951,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}`
    * Docs: https://docs.zernio.com/accounts/move-account-to-profile
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   moveAccountToProfile: [
     {
@@ -5003,6 +5069,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/whatsapp/register`
    * Docs: https://docs.zernio.com/whatsapp/register-whats-app-number
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   registerWhatsAppNumber: [
     {
@@ -5031,6 +5099,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/whatsapp/request-code`
    * Docs: https://docs.zernio.com/whatsapp/request-whats-app-verification-code
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   requestWhatsAppVerificationCode: [
     {
@@ -5058,6 +5128,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/whatsapp/verify-code`
    * Docs: https://docs.zernio.com/whatsapp/verify-whats-app-number
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   verifyWhatsAppNumber: [
     {
@@ -5555,6 +5627,8 @@ export interface Operations {
    *
    * `POST /v1/feedback`
    * Docs: https://docs.zernio.com/feedback/submit-feedback
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   submitFeedback: [
     {
@@ -5607,6 +5681,8 @@ export interface Operations {
    *
    * `POST /v1/api-keys`
    * Docs: https://docs.zernio.com/api-keys/create-api-key
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createApiKey: [
     {
@@ -5705,6 +5781,8 @@ export interface Operations {
    *
    * `POST /v1/invite/tokens`
    * Docs: https://docs.zernio.com/invites/create-invite-token
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createInviteToken: [
     {
@@ -5866,6 +5944,8 @@ export interface Operations {
    *
    * `POST /v1/connect/{platform}`
    * Docs: https://docs.zernio.com/connect/handle-o-auth-callback
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   handleOAuthCallback: [
     {
@@ -6218,6 +6298,8 @@ export interface Operations {
    *
    * `POST /v1/connect/shopify/token`
    * Docs: https://docs.zernio.com/connect/connect-shopify-with-token
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   connectShopifyWithToken: [
     {
@@ -6349,6 +6431,8 @@ export interface Operations {
    *
    * `POST /v1/connect/googleanalytics/select-property`
    * Docs: https://docs.zernio.com/connect/select-google-analytics-property
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   selectGoogleAnalyticsProperty: [
     {
@@ -6552,6 +6636,8 @@ export interface Operations {
    *
    * `POST /v1/connect/webflow/token`
    * Docs: https://docs.zernio.com/connect/connect-webflow-with-site-token
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   connectWebflowWithSiteToken: [
     {
@@ -6589,6 +6675,8 @@ export interface Operations {
    *
    * `POST /v1/connect/wordpress/token`
    * Docs: https://docs.zernio.com/connect/connect-word-press-with-application-password
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   connectWordPressWithApplicationPassword: [
     {
@@ -6645,6 +6733,8 @@ export interface Operations {
    *
    * `PATCH /v1/connect/tiktok-ads`
    * Docs: https://docs.zernio.com/connect/configure-tik-tok-ads-brand-identity
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   configureTikTokAdsBrandIdentity: [
     {
@@ -6744,6 +6834,8 @@ export interface Operations {
    *
    * `POST /v1/connect/facebook/select-page`
    * Docs: https://docs.zernio.com/connect/select-facebook-page
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   selectFacebookPage: [
     {
@@ -6869,6 +6961,8 @@ export interface Operations {
    *
    * `POST /v1/connect/instagram/select-account`
    * Docs: https://docs.zernio.com/connect/select-instagram-account
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   selectInstagramAccount: [
     {
@@ -6985,6 +7079,8 @@ export interface Operations {
    *
    * `POST /v1/connect/googlebusiness/select-location`
    * Docs: https://docs.zernio.com/connect/select-google-business-location
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   selectGoogleBusinessLocation: [
     {
@@ -7134,6 +7230,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/gmb-verifications`
    * Docs: https://docs.zernio.com/gmb-verifications/start-google-business-verification
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   startGoogleBusinessVerification: [
     {
@@ -7165,6 +7263,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/gmb-verifications/options`
    * Docs: https://docs.zernio.com/gmb-verifications/fetch-google-business-verification-options
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   fetchGoogleBusinessVerificationOptions: [
     {
@@ -7197,6 +7297,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/gmb-verifications/{verificationId}/complete`
    * Docs: https://docs.zernio.com/gmb-verifications/complete-google-business-verification
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   completeGoogleBusinessVerification: [
     {
@@ -7560,6 +7662,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/gmb-media`
    * Docs: https://docs.zernio.com/gmb-media/create-google-business-media
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createGoogleBusinessMedia: [
     {
@@ -7805,6 +7909,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/gmb-place-actions`
    * Docs: https://docs.zernio.com/gmb-place-actions/create-google-business-place-action
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createGoogleBusinessPlaceAction: [
     {
@@ -7838,6 +7944,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}/gmb-place-actions`
    * Docs: https://docs.zernio.com/gmb-place-actions/update-google-business-place-action
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateGoogleBusinessPlaceAction: [
     {
@@ -7989,6 +8097,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/gmb-reviews/batch`
    * Docs: https://docs.zernio.com/gmb-reviews/batch-get-google-business-reviews
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   batchGetGoogleBusinessReviews: [
     {
@@ -8068,6 +8178,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/gmb-reviews/{reviewId}/reply`
    * Docs: https://docs.zernio.com/gmb-reviews/reply-to-google-business-review
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   replyToGoogleBusinessReview: [
     {
@@ -8213,6 +8325,8 @@ export interface Operations {
    *
    * `POST /v1/connect/oauth-apps`
    * Docs: https://docs.zernio.com/connect/create-o-auth-app
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createOAuthApp: [
     {
@@ -8267,6 +8381,8 @@ export interface Operations {
    *
    * `PATCH /v1/connect/oauth-apps/{appId}`
    * Docs: https://docs.zernio.com/connect/update-o-auth-app
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateOAuthApp: [
     {
@@ -8320,6 +8436,8 @@ export interface Operations {
    *
    * `POST /v1/connect/oauth-apps/{appId}/test`
    * Docs: https://docs.zernio.com/connect/test-o-auth-app
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   testOAuthApp: [
     {},
@@ -8430,6 +8548,8 @@ export interface Operations {
    *
    * `POST /v1/connect/linkedin/select-organization`
    * Docs: https://docs.zernio.com/connect/select-linked-in-organization
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   selectLinkedInOrganization: [
     {
@@ -8529,6 +8649,8 @@ export interface Operations {
    *
    * `POST /v1/connect/pinterest/select-board`
    * Docs: https://docs.zernio.com/connect/select-pinterest-board
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   selectPinterestBoard: [
     {
@@ -8613,6 +8735,8 @@ export interface Operations {
    *
    * `POST /v1/connect/snapchat/select-profile`
    * Docs: https://docs.zernio.com/connect/select-snapchat-profile
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   selectSnapchatProfile: [
     {
@@ -8673,6 +8797,8 @@ export interface Operations {
    *
    * `POST /v1/connect/bluesky/credentials`
    * Docs: https://docs.zernio.com/connect/connect-bluesky-credentials
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   connectBlueskyCredentials: [
     {
@@ -8715,6 +8841,8 @@ export interface Operations {
    *
    * `POST /v1/connect/openai-ads/credentials`
    * Docs: https://docs.zernio.com/connect/connect-open-ai-ads-credentials
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   connectOpenAIAdsCredentials: [
     {
@@ -8757,6 +8885,8 @@ export interface Operations {
    *
    * `POST /v1/connect/whop-ads/credentials`
    * Docs: https://docs.zernio.com/connect/connect-whop-ads-credentials
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   connectWhopAdsCredentials: [
     {
@@ -8806,6 +8936,8 @@ export interface Operations {
    *
    * `POST /v1/connect/whatsapp/credentials`
    * Docs: https://docs.zernio.com/connect/connect-whats-app-credentials
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   connectWhatsAppCredentials: [
     {
@@ -8908,6 +9040,8 @@ export interface Operations {
    *
    * `POST /v1/connect/whatsapp/select-phone-number`
    * Docs: https://docs.zernio.com/connect/complete-whats-app-phone-selection
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   completeWhatsAppPhoneSelection: [
     {
@@ -8956,6 +9090,8 @@ export interface Operations {
    *
    * `POST /v1/connect/whatsapp/embedded-signup`
    * Docs: https://docs.zernio.com/connect/connect-whats-app-embedded-signup
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   connectWhatsAppEmbeddedSignup: [
     {
@@ -9033,6 +9169,8 @@ export interface Operations {
    *
    * `POST /v1/connect/discord`
    * Docs: https://docs.zernio.com/connect/connect-discord-channel
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   connectDiscordChannel: [
     {
@@ -9131,6 +9269,8 @@ export interface Operations {
    *
    * `POST /v1/connect/slack`
    * Docs: https://docs.zernio.com/connect/connect-slack-channel
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   connectSlackChannel: [
     {
@@ -9191,6 +9331,8 @@ export interface Operations {
    *
    * `POST /v1/connect/telegram`
    * Docs: https://docs.zernio.com/connect/initiate-telegram-connect
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   initiateTelegramConnect: [
     {
@@ -9224,6 +9366,8 @@ export interface Operations {
    *
    * `PATCH /v1/connect/telegram`
    * Docs: https://docs.zernio.com/connect/complete-telegram-connect
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   completeTelegramConnect: [
     {
@@ -9288,6 +9432,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/webhook-subscription`
    * Docs: https://docs.zernio.com/connect/resync-page-webhook-subscription
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   resyncPageWebhookSubscription: [
     {},
@@ -9342,6 +9488,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-partners`
    * Docs: https://docs.zernio.com/accounts/grant-business-partner
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   grantBusinessPartner: [
     {
@@ -9500,6 +9648,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}/facebook-page-info`
    * Docs: https://docs.zernio.com/account-settings/update-facebook-page-info
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateFacebookPageInfo: [
     {
@@ -10149,6 +10299,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/pinterest-boards`
    * Docs: https://docs.zernio.com/connect/create-pinterest-board
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createPinterestBoard: [
     {
@@ -10314,6 +10466,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/youtube-playlists`
    * Docs: https://docs.zernio.com/connect/create-youtube-playlist
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createYoutubePlaylist: [
     {
@@ -10451,6 +10605,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/gmb-locations/assign`
    * Docs: https://docs.zernio.com/connect/assign-google-business-location
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   assignGoogleBusinessLocation: [
     {
@@ -10704,6 +10860,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/reddit-vote`
    * Docs: https://docs.zernio.com/connect/vote-reddit-thing
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   voteRedditThing: [
     {
@@ -10768,6 +10926,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/reddit-flairs`
    * Docs: https://docs.zernio.com/connect/set-reddit-post-flair
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   setRedditPostFlair: [
     {
@@ -10809,6 +10969,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}/hubspot-settings`
    * Docs: https://docs.zernio.com/accounts/update-hub-spot-settings
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateHubSpotSettings: [
     {
@@ -10865,6 +11027,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}/slack-settings`
    * Docs: https://docs.zernio.com/accounts/update-slack-settings
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateSlackSettings: [
     {
@@ -10904,6 +11068,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}/bluesky-settings`
    * Docs: https://docs.zernio.com/accounts/update-bluesky-settings
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateBlueskySettings: [
     {
@@ -10961,6 +11127,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}/discord-settings`
    * Docs: https://docs.zernio.com/discord/update-discord-settings
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateDiscordSettings: [
     {
@@ -11070,6 +11238,8 @@ export interface Operations {
    *
    * `POST /v1/discord/dms`
    * Docs: https://docs.zernio.com/discord/send-discord-direct-message
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   sendDiscordDirectMessage: [
     {
@@ -11178,6 +11348,8 @@ export interface Operations {
    *
    * `POST /v1/discord/guilds/{guildId}/roles`
    * Docs: https://docs.zernio.com/discord/create-discord-guild-role
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createDiscordGuildRole: [
     {
@@ -11213,6 +11385,8 @@ export interface Operations {
    *
    * `PATCH /v1/discord/guilds/{guildId}/roles/{roleId}`
    * Docs: https://docs.zernio.com/discord/edit-discord-guild-role
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   editDiscordGuildRole: [
     {
@@ -11436,6 +11610,8 @@ export interface Operations {
    *
    * `POST /v1/discord/channels/{channelId}/messages/{messageId}/crosspost`
    * Docs: https://docs.zernio.com/discord/crosspost-discord-message
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   crosspostDiscordMessage: [
     {
@@ -11461,6 +11637,8 @@ export interface Operations {
    *
    * `POST /v1/discord/channels/{channelId}/threads`
    * Docs: https://docs.zernio.com/discord/create-discord-thread
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createDiscordThread: [
     {
@@ -11616,6 +11794,8 @@ export interface Operations {
    *
    * `POST /v1/discord/guilds/{guildId}/events`
    * Docs: https://docs.zernio.com/discord/create-discord-scheduled-event
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createDiscordScheduledEvent: [
     {
@@ -11679,6 +11859,8 @@ export interface Operations {
    *
    * `PATCH /v1/discord/guilds/{guildId}/events/{eventId}`
    * Docs: https://docs.zernio.com/discord/update-discord-scheduled-event
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateDiscordScheduledEvent: [
     {
@@ -11755,6 +11937,8 @@ export interface Operations {
    *
    * `POST /v1/queue/slots`
    * Docs: https://docs.zernio.com/queue/create-queue-slot
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createQueueSlot: [
     {
@@ -11911,6 +12095,8 @@ export interface Operations {
    *
    * `POST /v1/webhooks/settings`
    * Docs: https://docs.zernio.com/webhooks/create-webhook-settings
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createWebhookSettings: [
     {
@@ -12129,6 +12315,8 @@ export interface Operations {
    *
    * `POST /v1/webhooks/logs/redeliver`
    * Docs: https://docs.zernio.com/webhooks/redeliver-webhook-event
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   redeliverWebhookEvent: [
     {
@@ -12169,6 +12357,8 @@ export interface Operations {
    *
    * `POST /v1/webhooks/test`
    * Docs: https://docs.zernio.com/webhooks/test-webhook
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   testWebhook: [
     {
@@ -12373,6 +12563,8 @@ export interface Operations {
    *
    * `PATCH /v1/email/threads/{threadId}`
    * Docs: https://docs.zernio.com/email/update-email-thread
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateEmailThread: [
     {
@@ -12448,6 +12640,8 @@ export interface Operations {
    *
    * `POST /v1/email/messages`
    * Docs: https://docs.zernio.com/email/send-email-message
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   sendEmailMessage: [
     {
@@ -12487,6 +12681,8 @@ export interface Operations {
    *
    * `PATCH /v1/email/messages/{messageId}`
    * Docs: https://docs.zernio.com/email/update-email-message
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateEmailMessage: [
     {
@@ -12525,6 +12721,8 @@ export interface Operations {
    *
    * `POST /v1/email/messages/{messageId}/reply`
    * Docs: https://docs.zernio.com/email/reply-email-message
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   replyEmailMessage: [
     {
@@ -12655,6 +12853,8 @@ export interface Operations {
    *
    * `POST /v1/calendar/events`
    * Docs: https://docs.zernio.com/calendar/create-calendar-event
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCalendarEvent: [
     {
@@ -12693,6 +12893,8 @@ export interface Operations {
    *
    * `PATCH /v1/calendar/events/{eventId}`
    * Docs: https://docs.zernio.com/calendar/update-calendar-event
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateCalendarEvent: [
     {
@@ -12741,6 +12943,8 @@ export interface Operations {
    *
    * `POST /v1/calendar/events/{eventId}/rsvp`
    * Docs: https://docs.zernio.com/calendar/rsvp-calendar-event
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   rsvpCalendarEvent: [
     {
@@ -12764,6 +12968,8 @@ export interface Operations {
    *
    * `POST /v1/calendar/free-busy`
    * Docs: https://docs.zernio.com/calendar/calendar-free-busy
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   calendarFreeBusy: [
     {
@@ -12790,6 +12996,8 @@ export interface Operations {
    *
    * `POST /v1/calendar/availability`
    * Docs: https://docs.zernio.com/calendar/calendar-availability
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   calendarAvailability: [
     {
@@ -12864,6 +13072,8 @@ export interface Operations {
    *
    * `POST /v1/files`
    * Docs: https://docs.zernio.com/files/upload-file
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   uploadFile: [
     {
@@ -12896,6 +13106,8 @@ export interface Operations {
    *
    * `POST /v1/files/folders`
    * Docs: https://docs.zernio.com/files/create-folder
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createFolder: [
     {
@@ -12938,6 +13150,8 @@ export interface Operations {
    *
    * `POST /v1/files/picker-sessions`
    * Docs: https://docs.zernio.com/files/create-file-picker-session
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createFilePickerSession: [
     {
@@ -12990,6 +13204,8 @@ export interface Operations {
    *
    * `PATCH /v1/files/{fileId}`
    * Docs: https://docs.zernio.com/files/update-file
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateFile: [
     {
@@ -13329,6 +13545,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/conversations`
    * Docs: https://docs.zernio.com/messages/create-inbox-conversation
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createInboxConversation: [
     {
@@ -13951,6 +14169,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/conversations/{conversationId}/messages`
    * Docs: https://docs.zernio.com/messages/send-inbox-message
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   sendInboxMessage: [
     {
@@ -14399,6 +14619,8 @@ export interface Operations {
    *
    * `PATCH /v1/inbox/conversations/{conversationId}/messages/{messageId}`
    * Docs: https://docs.zernio.com/messages/edit-inbox-message
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   editInboxMessage: [
     {
@@ -14475,6 +14697,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/conversations/{conversationId}/typing`
    * Docs: https://docs.zernio.com/messages/send-typing-indicator
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   sendTypingIndicator: [
     {
@@ -14511,6 +14735,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/conversations/{conversationId}/thread-control`
    * Docs: https://docs.zernio.com/messages/set-conversation-thread-control
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   setConversationThreadControl: [
     {
@@ -14554,6 +14780,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/conversations/{conversationId}/accept`
    * Docs: https://docs.zernio.com/messages/accept-conversation-request
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   acceptConversationRequest: [
     {
@@ -14597,6 +14825,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/labels`
    * Docs: https://docs.zernio.com/messages/create-inbox-label
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createInboxLabel: [
     {
@@ -14657,6 +14887,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/conversations/{conversationId}/labels`
    * Docs: https://docs.zernio.com/messages/add-conversation-label
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addConversationLabel: [
     {
@@ -14714,6 +14946,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/conversations/{conversationId}/read`
    * Docs: https://docs.zernio.com/messages/mark-conversation-read
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   markConversationRead: [
     {
@@ -14742,6 +14976,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/conversations/{conversationId}/messages/{messageId}/reactions`
    * Docs: https://docs.zernio.com/messages/add-message-reaction
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addMessageReaction: [
     {
@@ -14813,6 +15049,8 @@ export interface Operations {
    *
    * `POST /v1/media/upload-direct`
    * Docs: https://docs.zernio.com/messages/upload-media-direct
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   uploadMediaDirect: [
     {
@@ -15562,6 +15800,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/comments/{postId}`
    * Docs: https://docs.zernio.com/comments/reply-to-inbox-post
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   replyToInboxPost: [
     {
@@ -15634,6 +15874,8 @@ export interface Operations {
    *
    * `PATCH /v1/inbox/comments/{postId}/{commentId}`
    * Docs: https://docs.zernio.com/comments/edit-inbox-comment
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   editInboxComment: [
     {
@@ -15669,6 +15911,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/comments/{postId}/{commentId}/moderation`
    * Docs: https://docs.zernio.com/comments/set-comment-moderation
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   setCommentModeration: [
     {
@@ -15700,6 +15944,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/comments/{postId}/{commentId}/hide`
    * Docs: https://docs.zernio.com/comments/hide-inbox-comment
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   hideInboxComment: [
     {
@@ -15737,6 +15983,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/comments/{postId}/{commentId}/pin`
    * Docs: https://docs.zernio.com/comments/pin-inbox-comment
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   pinInboxComment: [
     {
@@ -15793,6 +16041,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/comments/{postId}/{commentId}/like`
    * Docs: https://docs.zernio.com/comments/like-inbox-comment
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   likeInboxComment: [
     {
@@ -15882,6 +16132,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/posts/{postId}/like`
    * Docs: https://docs.zernio.com/comments/like-post
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   likePost: [
     {
@@ -15974,6 +16226,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/comments/{postId}/{commentId}/private-reply`
    * Docs: https://docs.zernio.com/comments/send-private-reply-to-comment
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   sendPrivateReplyToComment: [
     {
@@ -16041,6 +16295,8 @@ export interface Operations {
    *
    * `POST /v1/twitter/retweet`
    * Docs: https://docs.zernio.com/twitter-engagement/retweet-post
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   retweetPost: [
     {
@@ -16082,6 +16338,8 @@ export interface Operations {
    *
    * `POST /v1/twitter/bookmark`
    * Docs: https://docs.zernio.com/twitter-engagement/bookmark-post
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   bookmarkPost: [
     {
@@ -16123,6 +16381,8 @@ export interface Operations {
    *
    * `POST /v1/twitter/follow`
    * Docs: https://docs.zernio.com/twitter-engagement/follow-user
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   followUser: [
     {
@@ -16416,6 +16676,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/mentions/reply`
    * Docs: https://docs.zernio.com/mentions/reply-to-mention
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   replyToMention: [
     {
@@ -16545,6 +16807,8 @@ export interface Operations {
    *
    * `POST /v1/inbox/reviews/{reviewId}/reply`
    * Docs: https://docs.zernio.com/reviews/reply-to-inbox-review
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   replyToInboxReview: [
     {
@@ -16634,6 +16898,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/templates`
    * Docs: https://docs.zernio.com/whatsapp/create-whats-app-template
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createWhatsAppTemplate: [
     {
@@ -16757,6 +17023,8 @@ export interface Operations {
    *
    * `PATCH /v1/whatsapp/templates/{templateName}`
    * Docs: https://docs.zernio.com/whatsapp/update-whats-app-template
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateWhatsAppTemplate: [
     {
@@ -16863,6 +17131,8 @@ export interface Operations {
    *
    * `PATCH /v1/whatsapp/templates/id/{templateId}`
    * Docs: https://docs.zernio.com/whatsapp/update-whats-app-template-by-id
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateWhatsAppTemplateById: [
     {
@@ -16979,6 +17249,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/phone-numbers/{id}/calling`
    * Docs: https://docs.zernio.com/whatsapp-calling/enable-whats-app-calling-legacy
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    * @deprecated The API marks this operation deprecated.
    */
   enableWhatsAppCallingLegacy: [
@@ -17002,6 +17274,8 @@ export interface Operations {
    *
    * `PATCH /v1/whatsapp/phone-numbers/{id}/calling`
    * Docs: https://docs.zernio.com/whatsapp-calling/update-whats-app-calling-legacy
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    * @deprecated The API marks this operation deprecated.
    */
   updateWhatsAppCallingLegacy: [
@@ -17143,6 +17417,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/calls`
    * Docs: https://docs.zernio.com/whatsapp-calling/initiate-whats-app-call
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   initiateWhatsAppCall: [
     {
@@ -17399,6 +17675,8 @@ export interface Operations {
    *
    * `POST /v1/voice/calls`
    * Docs: https://docs.zernio.com/voice/create-voice-call
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createVoiceCall: [
     {
@@ -17481,6 +17759,8 @@ export interface Operations {
    *
    * `POST /v1/voice/calls/{id}/end`
    * Docs: https://docs.zernio.com/voice/end-voice-call
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   endVoiceCall: [
     {},
@@ -17524,6 +17804,8 @@ export interface Operations {
    *
    * `POST /v1/voice/calls/{id}/transfer`
    * Docs: https://docs.zernio.com/voice/transfer-voice-call
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   transferVoiceCall: [
     {
@@ -17602,6 +17884,8 @@ export interface Operations {
    *
    * `POST /v1/voice/calls/web`
    * Docs: https://docs.zernio.com/voice/create-voice-web-session
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createVoiceWebSession: [
     {},
@@ -17628,6 +17912,8 @@ export interface Operations {
    *
    * `POST /v1/voice/calls/web/dial`
    * Docs: https://docs.zernio.com/voice/dial-voice-web-call
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   dialVoiceWebCall: [
     {
@@ -17690,6 +17976,8 @@ export interface Operations {
    *
    * `POST /v1/imessage/senders`
    * Docs: https://docs.zernio.com/imessage/register-imessage-sender
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   registerImessageSender: [
     {
@@ -17756,6 +18044,8 @@ export interface Operations {
    *
    * `POST /v1/imessage/senders/order`
    * Docs: https://docs.zernio.com/imessage/order-imessage-sender
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   orderImessageSender: [
     {
@@ -17826,6 +18116,8 @@ export interface Operations {
    *
    * `PATCH /v1/imessage/senders/{senderId}`
    * Docs: https://docs.zernio.com/imessage/update-imessage-sender
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateImessageSender: [
     {
@@ -17927,6 +18219,8 @@ export interface Operations {
    *
    * `POST /v1/imessage/sandbox/contacts`
    * Docs: https://docs.zernio.com/imessage/add-imessage-sandbox-contact
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addImessageSandboxContact: [
     {
@@ -17962,6 +18256,8 @@ export interface Operations {
    *
    * `POST /v1/imessage/audience/subscription`
    * Docs: https://docs.zernio.com/imessage/set-imessage-subscription
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   setImessageSubscription: [
     {
@@ -17999,6 +18295,8 @@ export interface Operations {
    *
    * `POST /v1/imessage/senders/{senderId}/opt-in-links`
    * Docs: https://docs.zernio.com/imessage/create-imessage-opt-in-link
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createImessageOptInLink: [
     {
@@ -18074,6 +18372,8 @@ export interface Operations {
    *
    * `POST /v1/imessage/senders/available-numbers/{numberId}/reserve`
    * Docs: https://docs.zernio.com/imessage/reserve-imessage-available-number
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   reserveImessageAvailableNumber: [
     {},
@@ -18098,6 +18398,8 @@ export interface Operations {
    *
    * `POST /v1/imessage/groups`
    * Docs: https://docs.zernio.com/imessage/create-imessage-group
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createImessageGroup: [
     {
@@ -18155,6 +18457,8 @@ export interface Operations {
    *
    * `PATCH /v1/imessage/groups/{conversationId}`
    * Docs: https://docs.zernio.com/imessage/update-imessage-group
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateImessageGroup: [
     {
@@ -18178,6 +18482,8 @@ export interface Operations {
    *
    * `POST /v1/imessage/groups/{conversationId}/participants`
    * Docs: https://docs.zernio.com/imessage/add-imessage-group-participant
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addImessageGroupParticipant: [
     {
@@ -18236,6 +18542,8 @@ export interface Operations {
    *
    * `POST /v1/sms/messages`
    * Docs: https://docs.zernio.com/sms/send-sms
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   sendSms: [
     {
@@ -18310,6 +18618,8 @@ export interface Operations {
    *
    * `POST /v1/rcs/agents`
    * Docs: https://docs.zernio.com/rcs/create-rcs-agent
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createRcsAgent: [
     {
@@ -18352,6 +18662,8 @@ export interface Operations {
    *
    * `PATCH /v1/rcs/agents/{agentId}`
    * Docs: https://docs.zernio.com/rcs/update-rcs-agent
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateRcsAgent: [
     {
@@ -18395,6 +18707,8 @@ export interface Operations {
    *
    * `POST /v1/rcs/agents/{agentId}/launch-request`
    * Docs: https://docs.zernio.com/rcs/request-rcs-agent-launch
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   requestRcsAgentLaunch: [
     {
@@ -18427,6 +18741,8 @@ export interface Operations {
    *
    * `POST /v1/rcs/agents/{agentId}/test-devices`
    * Docs: https://docs.zernio.com/rcs/add-rcs-test-device
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addRcsTestDevice: [
     {
@@ -18462,6 +18778,8 @@ export interface Operations {
    *
    * `POST /v1/rcs/assets`
    * Docs: https://docs.zernio.com/rcs/upload-rcs-asset
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   uploadRcsAsset: [
     {
@@ -18498,6 +18816,8 @@ export interface Operations {
    *
    * `POST /v1/rcs/messages`
    * Docs: https://docs.zernio.com/rcs/send-rcs-message
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   sendRcsMessage: [
     {
@@ -18655,6 +18975,8 @@ export interface Operations {
    *
    * `POST /v1/sms/sender-ids`
    * Docs: https://docs.zernio.com/sms/create-sms-sender-id
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createSmsSenderId: [
     {
@@ -18682,6 +19004,8 @@ export interface Operations {
    *
    * `POST /v1/sms/sender-ids/limit-request`
    * Docs: https://docs.zernio.com/sms/request-sms-sender-id-limit-increase
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   requestSmsSenderIdLimitIncrease: [
     {
@@ -18738,6 +19062,8 @@ export interface Operations {
    *
    * `POST /v1/branded-calling/enterprises`
    * Docs: https://docs.zernio.com/branded-calling/create-branded-calling-enterprise
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createBrandedCallingEnterprise: [
     {
@@ -18813,6 +19139,8 @@ export interface Operations {
    *
    * `POST /v1/branded-calling/share`
    * Docs: https://docs.zernio.com/branded-calling/share-branded-calling-identity-form
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   shareBrandedCallingIdentityForm: [
     {
@@ -18887,6 +19215,8 @@ export interface Operations {
    *
    * `POST /v1/branded-calling/identities`
    * Docs: https://docs.zernio.com/branded-calling/create-branded-calling-identity
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createBrandedCallingIdentity: [
     {
@@ -18924,6 +19254,8 @@ export interface Operations {
    *
    * `POST /v1/branded-calling/identities/preflight`
    * Docs: https://docs.zernio.com/branded-calling/preflight-branded-calling-identity
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   preflightBrandedCallingIdentity: [
     {
@@ -18975,6 +19307,8 @@ export interface Operations {
    *
    * `PATCH /v1/branded-calling/identities/{id}`
    * Docs: https://docs.zernio.com/branded-calling/update-branded-calling-identity
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateBrandedCallingIdentity: [
     {
@@ -19027,6 +19361,8 @@ export interface Operations {
    *
    * `POST /v1/branded-calling/identities/{id}/verify-email`
    * Docs: https://docs.zernio.com/branded-calling/resend-branded-calling-authorizer-code
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   resendBrandedCallingAuthorizerCode: [
     {},
@@ -19045,6 +19381,8 @@ export interface Operations {
    *
    * `POST /v1/branded-calling/identities/{id}/verify-email/confirm`
    * Docs: https://docs.zernio.com/branded-calling/confirm-branded-calling-authorizer-email
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   confirmBrandedCallingAuthorizerEmail: [
     {
@@ -19077,6 +19415,8 @@ export interface Operations {
    *
    * `POST /v1/branded-calling/identities/{id}/numbers`
    * Docs: https://docs.zernio.com/branded-calling/attach-branded-calling-numbers
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   attachBrandedCallingNumbers: [
     {
@@ -19200,6 +19540,8 @@ export interface Operations {
    *
    * `POST /v1/sms/registrations`
    * Docs: https://docs.zernio.com/sms/start-sms-registration
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   startSmsRegistration: [
     {
@@ -19342,6 +19684,8 @@ export interface Operations {
    *
    * `POST /v1/sms/registrations/preflight`
    * Docs: https://docs.zernio.com/sms/preflight-sms-registration
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   preflightSmsRegistration: [
     {
@@ -19445,6 +19789,8 @@ export interface Operations {
    *
    * `POST /v1/sms/registrations/{id}/verify-otp`
    * Docs: https://docs.zernio.com/sms/verify-sms-registration-otp
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   verifySmsRegistrationOtp: [
     {
@@ -19467,6 +19813,8 @@ export interface Operations {
    *
    * `POST /v1/sms/registrations/{id}/resend-otp`
    * Docs: https://docs.zernio.com/sms/resend-sms-registration-otp
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   resendSmsRegistrationOtp: [
     {},
@@ -19492,6 +19840,8 @@ export interface Operations {
    *
    * `POST /v1/sms/registrations/{id}/appeal`
    * Docs: https://docs.zernio.com/sms/appeal-sms-registration
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   appealSmsRegistration: [
     {
@@ -19525,6 +19875,8 @@ export interface Operations {
    *
    * `POST /v1/sms/registrations/{id}/respond`
    * Docs: https://docs.zernio.com/sms/respond-to-sms-registration-review
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   respondToSmsRegistrationReview: [
     {
@@ -19570,6 +19922,8 @@ export interface Operations {
    *
    * `POST /v1/sms/opt-in-proof`
    * Docs: https://docs.zernio.com/sms/upload-sms-opt-in-proof-file
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   uploadSmsOptInProofFile: [
     {
@@ -19589,6 +19943,8 @@ export interface Operations {
    *
    * `POST /v1/sms/registrations/{id}/opt-in-proof`
    * Docs: https://docs.zernio.com/sms/upload-sms-opt-in-proof
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   uploadSmsOptInProof: [
     {
@@ -19607,6 +19963,8 @@ export interface Operations {
    *
    * `POST /v1/sms/registrations/share`
    * Docs: https://docs.zernio.com/sms/share-sms-registration
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   shareSmsRegistration: [
     {
@@ -19696,6 +20054,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/catalogs`
    * Docs: https://docs.zernio.com/whatsapp/link-whats-app-catalog
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   linkWhatsAppCatalog: [
     {
@@ -19805,6 +20165,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/conversational-automation`
    * Docs: https://docs.zernio.com/whatsapp/set-whats-app-conversational-automation
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   setWhatsAppConversationalAutomation: [
     {
@@ -19875,6 +20237,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/business-profile`
    * Docs: https://docs.zernio.com/whatsapp/update-whats-app-business-profile
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateWhatsAppBusinessProfile: [
     {
@@ -19914,6 +20278,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/business-profile/photo`
    * Docs: https://docs.zernio.com/whatsapp/upload-whats-app-profile-photo
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   uploadWhatsAppProfilePhoto: [
     {
@@ -19972,6 +20338,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/business-profile/display-name`
    * Docs: https://docs.zernio.com/whatsapp/update-whats-app-display-name
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateWhatsAppDisplayName: [
     {
@@ -20049,6 +20417,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/business-profile/username`
    * Docs: https://docs.zernio.com/whatsapp/set-whatsapp-business-username
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   setWhatsappBusinessUsername: [
     {
@@ -20319,6 +20689,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/block-users`
    * Docs: https://docs.zernio.com/whatsapp/block-whats-app-users
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   blockWhatsAppUsers: [
     {
@@ -20446,6 +20818,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/dataset`
    * Docs: https://docs.zernio.com/whatsapp/create-whats-app-dataset
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createWhatsAppDataset: [
     {
@@ -20538,6 +20912,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/purchase`
    * Docs: https://docs.zernio.com/phone-numbers/purchase-phone-number
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   purchasePhoneNumber: [
     {
@@ -20945,6 +21321,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/phone-numbers/purchase`
    * Docs: https://docs.zernio.com/whatsapp-phone-numbers/purchase-whats-app-phone-number
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    * @deprecated The API marks this operation deprecated.
    */
   purchaseWhatsAppPhoneNumber: [
@@ -21203,6 +21581,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/kyc`
    * Docs: https://docs.zernio.com/phone-numbers/submit-phone-number-kyc
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   submitPhoneNumberKyc: [
     {
@@ -21283,6 +21663,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/kyc/upload-document`
    * Docs: https://docs.zernio.com/phone-numbers/upload-phone-number-kyc-document
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   uploadPhoneNumberKycDocument: [
     {
@@ -21305,6 +21687,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/kyc/validate-address`
    * Docs: https://docs.zernio.com/phone-numbers/validate-phone-number-kyc-address
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   validatePhoneNumberKycAddress: [
     {
@@ -21333,6 +21717,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/kyc/share`
    * Docs: https://docs.zernio.com/phone-numbers/create-phone-number-kyc-link
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createPhoneNumberKycLink: [
     {
@@ -21398,6 +21784,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/port-in`
    * Docs: https://docs.zernio.com/phone-numbers/create-phone-number-port-in
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createPhoneNumberPortIn: [
     {
@@ -21511,6 +21899,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/port-in/check`
    * Docs: https://docs.zernio.com/phone-numbers/check-phone-number-portability
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   checkPhoneNumberPortability: [
     {
@@ -21597,6 +21987,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/port-in/documents`
    * Docs: https://docs.zernio.com/phone-numbers/upload-phone-number-port-in-document
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   uploadPhoneNumberPortInDocument: [
     {
@@ -21723,6 +22115,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/kyc/review-packet`
    * Docs: https://docs.zernio.com/phone-numbers/review-phone-number-kyc-packet
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   reviewPhoneNumberKycPacket: [
     {
@@ -21779,6 +22173,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/{id}/remediate`
    * Docs: https://docs.zernio.com/phone-numbers/remediate-phone-number
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   remediatePhoneNumber: [
     {
@@ -21801,6 +22197,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/{id}/remediate/reply`
    * Docs: https://docs.zernio.com/phone-numbers/reply-to-phone-number-reviewer
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   replyToPhoneNumberReviewer: [
     {
@@ -21836,6 +22234,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/{id}/remediate/respond`
    * Docs: https://docs.zernio.com/phone-numbers/respond-to-phone-number-reviewer
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   respondToPhoneNumberReviewer: [
     {
@@ -21951,6 +22351,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/phone-numbers/kyc`
    * Docs: https://docs.zernio.com/whatsapp-phone-numbers/submit-whats-app-number-kyc
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    * @deprecated The API marks this operation deprecated.
    */
   submitWhatsAppNumberKyc: [
@@ -22023,6 +22425,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/phone-numbers/kyc/upload-document`
    * Docs: https://docs.zernio.com/whatsapp-phone-numbers/upload-whats-app-number-kyc-document
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    * @deprecated The API marks this operation deprecated.
    */
   uploadWhatsAppNumberKycDocument: [
@@ -22047,6 +22451,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/phone-numbers/kyc/validate-address`
    * Docs: https://docs.zernio.com/whatsapp-phone-numbers/validate-whats-app-number-kyc-address
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    * @deprecated The API marks this operation deprecated.
    */
   validateWhatsAppNumberKycAddress: [
@@ -22073,6 +22479,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/phone-numbers/kyc/share`
    * Docs: https://docs.zernio.com/whatsapp-phone-numbers/create-whats-app-number-kyc-link
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    * @deprecated The API marks this operation deprecated.
    */
   createWhatsAppNumberKycLink: [
@@ -22106,6 +22514,8 @@ export interface Operations {
    *
    * `PATCH /v1/whatsapp/phone-numbers/{id}/profile`
    * Docs: https://docs.zernio.com/whatsapp-phone-numbers/move-whats-app-number-to-profile
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   moveWhatsAppNumberToProfile: [
     {
@@ -22165,6 +22575,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/phone-numbers/{id}/remediate`
    * Docs: https://docs.zernio.com/whatsapp-phone-numbers/remediate-whats-app-number
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    * @deprecated The API marks this operation deprecated.
    */
   remediateWhatsAppNumber: [
@@ -22192,6 +22604,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/{id}/voice`
    * Docs: https://docs.zernio.com/voice/enable-voice-on-number
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   enableVoiceOnNumber: [
     {
@@ -22311,6 +22725,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/stock-watches`
    * Docs: https://docs.zernio.com/phone-numbers/create-phone-number-stock-watch
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createPhoneNumberStockWatch: [
     {
@@ -22394,6 +22810,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/sip-trunks`
    * Docs: https://docs.zernio.com/voice/create-sip-trunk
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createSipTrunk: [
     {
@@ -22476,6 +22894,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/sip-trunks/{id}/rotate-credentials`
    * Docs: https://docs.zernio.com/voice/rotate-sip-trunk-credentials
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   rotateSipTrunkCredentials: [
     {},
@@ -22496,6 +22916,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/{id}/sip-trunk`
    * Docs: https://docs.zernio.com/voice/attach-number-to-sip-trunk
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   attachNumberToSipTrunk: [
     {
@@ -22551,6 +22973,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/{id}/sms`
    * Docs: https://docs.zernio.com/sms/enable-sms-on-number
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   enableSmsOnNumber: [
     {},
@@ -22615,6 +23039,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/{id}/sms/reuse-registration`
    * Docs: https://docs.zernio.com/sms/reuse-sms-registration-for-number
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   reuseSmsRegistrationForNumber: [
     {},
@@ -22643,6 +23069,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/{id}/whatsapp/request-code`
    * Docs: https://docs.zernio.com/phone-numbers/request-phone-number-whats-app-code
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   requestPhoneNumberWhatsAppCode: [
     {
@@ -22719,6 +23147,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/{id}/whatsapp/calling`
    * Docs: https://docs.zernio.com/whatsapp-calling/enable-whats-app-calling
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   enableWhatsAppCalling: [
     {
@@ -22738,6 +23168,8 @@ export interface Operations {
    *
    * `PATCH /v1/phone-numbers/{id}/whatsapp/calling`
    * Docs: https://docs.zernio.com/whatsapp-calling/update-whats-app-calling
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateWhatsAppCalling: [
     {
@@ -22776,6 +23208,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/{id}/whatsapp/caller-id-verification`
    * Docs: https://docs.zernio.com/whatsapp-calling/start-whats-app-caller-id-verification
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   startWhatsAppCallerIdVerification: [
     {
@@ -22799,6 +23233,8 @@ export interface Operations {
    *
    * `POST /v1/phone-numbers/{id}/whatsapp/caller-id-verification/verify`
    * Docs: https://docs.zernio.com/whatsapp-calling/verify-whats-app-caller-id
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   verifyWhatsAppCallerId: [
     {
@@ -22895,6 +23331,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/sandbox/sessions`
    * Docs: https://docs.zernio.com/whatsapp-sandbox/create-whats-app-sandbox-session
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createWhatsAppSandboxSession: [
     {
@@ -22981,6 +23419,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/wa-groups`
    * Docs: https://docs.zernio.com/whatsapp/create-whats-app-group-chat
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createWhatsAppGroupChat: [
     {
@@ -23051,6 +23491,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/wa-groups/{groupId}`
    * Docs: https://docs.zernio.com/whatsapp/update-whats-app-group-chat
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateWhatsAppGroupChat: [
     {
@@ -23096,6 +23538,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/wa-groups/{groupId}/participants`
    * Docs: https://docs.zernio.com/whatsapp/add-whats-app-group-participants
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addWhatsAppGroupParticipants: [
     {
@@ -23144,6 +23588,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/wa-groups/{groupId}/invite-link`
    * Docs: https://docs.zernio.com/whatsapp/create-whats-app-group-invite-link
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createWhatsAppGroupInviteLink: [
     {
@@ -23195,6 +23641,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/wa-groups/{groupId}/join-requests`
    * Docs: https://docs.zernio.com/whatsapp/approve-whats-app-group-join-requests
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   approveWhatsAppGroupJoinRequests: [
     {
@@ -23275,6 +23723,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/flows`
    * Docs: https://docs.zernio.com/whatsapp-flows/create-whats-app-flow
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createWhatsAppFlow: [
     {
@@ -23355,6 +23805,8 @@ export interface Operations {
    *
    * `PATCH /v1/whatsapp/flows/{flowId}`
    * Docs: https://docs.zernio.com/whatsapp-flows/update-whats-app-flow
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateWhatsAppFlow: [
     {
@@ -23521,6 +23973,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/flows/{flowId}/publish`
    * Docs: https://docs.zernio.com/whatsapp-flows/publish-whats-app-flow
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   publishWhatsAppFlow: [
     {
@@ -23539,6 +23993,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/flows/{flowId}/deprecate`
    * Docs: https://docs.zernio.com/whatsapp-flows/deprecate-whats-app-flow
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   deprecateWhatsAppFlow: [
     {
@@ -23595,6 +24051,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/flows/encryption-key`
    * Docs: https://docs.zernio.com/whatsapp-flows/set-whats-app-flows-encryption-key
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   setWhatsAppFlowsEncryptionKey: [
     {
@@ -23619,6 +24077,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/flows/send`
    * Docs: https://docs.zernio.com/whatsapp-flows/send-whats-app-flow-message
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   sendWhatsAppFlowMessage: [
     {
@@ -23771,6 +24231,8 @@ export interface Operations {
    *
    * `POST /v1/contacts`
    * Docs: https://docs.zernio.com/contacts/create-contact
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createContact: [
     {
@@ -23876,6 +24338,8 @@ export interface Operations {
    *
    * `PATCH /v1/contacts/{contactId}`
    * Docs: https://docs.zernio.com/contacts/update-contact
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateContact: [
     {
@@ -23963,6 +24427,8 @@ export interface Operations {
    *
    * `POST /v1/contacts/bulk`
    * Docs: https://docs.zernio.com/contacts/bulk-create-contacts
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   bulkCreateContacts: [
     {
@@ -24058,6 +24524,8 @@ export interface Operations {
    *
    * `POST /v1/custom-fields`
    * Docs: https://docs.zernio.com/custom-fields/create-custom-field
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCustomField: [
     {
@@ -24084,6 +24552,8 @@ export interface Operations {
    *
    * `PATCH /v1/custom-fields/{fieldId}`
    * Docs: https://docs.zernio.com/custom-fields/update-custom-field
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateCustomField: [
     {
@@ -24170,6 +24640,8 @@ export interface Operations {
    *
    * `POST /v1/broadcasts`
    * Docs: https://docs.zernio.com/broadcasts/create-broadcast
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createBroadcast: [
     {
@@ -24283,6 +24755,8 @@ export interface Operations {
    *
    * `PATCH /v1/broadcasts/{broadcastId}`
    * Docs: https://docs.zernio.com/broadcasts/update-broadcast
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateBroadcast: [
     {
@@ -24342,6 +24816,8 @@ export interface Operations {
    *
    * `POST /v1/broadcasts/{broadcastId}/send`
    * Docs: https://docs.zernio.com/broadcasts/send-broadcast
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   sendBroadcast: [
     {},
@@ -24365,6 +24841,8 @@ export interface Operations {
    *
    * `POST /v1/broadcasts/{broadcastId}/schedule`
    * Docs: https://docs.zernio.com/broadcasts/schedule-broadcast
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   scheduleBroadcast: [
     {
@@ -24389,6 +24867,8 @@ export interface Operations {
    *
    * `POST /v1/broadcasts/{broadcastId}/cancel`
    * Docs: https://docs.zernio.com/broadcasts/cancel-broadcast
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   cancelBroadcast: [
     {},
@@ -24466,6 +24946,8 @@ export interface Operations {
    *
    * `POST /v1/broadcasts/{broadcastId}/recipients`
    * Docs: https://docs.zernio.com/broadcasts/add-broadcast-recipients
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addBroadcastRecipients: [
     {
@@ -24555,6 +25037,8 @@ export interface Operations {
    *
    * `POST /v1/support/runs`
    * Docs: https://docs.zernio.com/support-assistant/ask-support-question
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   askSupportQuestion: [
     {
@@ -24650,6 +25134,8 @@ export interface Operations {
    *
    * `POST /v1/workflows`
    * Docs: https://docs.zernio.com/workflows/create-workflow
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createWorkflow: [
     {
@@ -24734,6 +25220,8 @@ export interface Operations {
    *
    * `PATCH /v1/workflows/{workflowId}`
    * Docs: https://docs.zernio.com/workflows/update-workflow
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateWorkflow: [
     {
@@ -24783,6 +25271,8 @@ export interface Operations {
    *
    * `POST /v1/workflows/{workflowId}/activate`
    * Docs: https://docs.zernio.com/workflows/activate-workflow
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   activateWorkflow: [
     {},
@@ -24803,6 +25293,8 @@ export interface Operations {
    *
    * `POST /v1/workflows/{workflowId}/pause`
    * Docs: https://docs.zernio.com/workflows/pause-workflow
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   pauseWorkflow: [
     {},
@@ -24863,6 +25355,8 @@ export interface Operations {
    *
    * `POST /v1/workflows/{workflowId}/executions`
    * Docs: https://docs.zernio.com/workflows/trigger-workflow
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   triggerWorkflow: [
     {
@@ -24903,6 +25397,8 @@ export interface Operations {
    *
    * `POST /v1/workflows/{workflowId}/trigger`
    * Docs: https://docs.zernio.com/workflows/trigger-api-call-workflow
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   triggerApiCallWorkflow: [
     {
@@ -24952,6 +25448,8 @@ export interface Operations {
    *
    * `POST /v1/workflows/{workflowId}/duplicate`
    * Docs: https://docs.zernio.com/workflows/duplicate-workflow
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   duplicateWorkflow: [
     {},
@@ -25047,6 +25545,8 @@ export interface Operations {
    *
    * `POST /v1/workflows/{workflowId}/versions/{version}/restore`
    * Docs: https://docs.zernio.com/workflows/restore-workflow-version
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   restoreWorkflowVersion: [
     {
@@ -25120,6 +25620,8 @@ export interface Operations {
    *
    * `POST /v1/sequences`
    * Docs: https://docs.zernio.com/sequences/create-sequence
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createSequence: [
     {
@@ -25215,6 +25717,8 @@ export interface Operations {
    *
    * `PATCH /v1/sequences/{sequenceId}`
    * Docs: https://docs.zernio.com/sequences/update-sequence
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateSequence: [
     {
@@ -25273,6 +25777,8 @@ export interface Operations {
    *
    * `POST /v1/sequences/{sequenceId}/activate`
    * Docs: https://docs.zernio.com/sequences/activate-sequence
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   activateSequence: [
     {},
@@ -25286,6 +25792,8 @@ export interface Operations {
    *
    * `POST /v1/sequences/{sequenceId}/pause`
    * Docs: https://docs.zernio.com/sequences/pause-sequence
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   pauseSequence: [
     {},
@@ -25299,6 +25807,8 @@ export interface Operations {
    *
    * `POST /v1/sequences/{sequenceId}/enroll`
    * Docs: https://docs.zernio.com/sequences/enroll-contacts
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   enrollContacts: [
     {
@@ -25541,6 +26051,8 @@ export interface Operations {
    *
    * `POST /v1/comment-automations`
    * Docs: https://docs.zernio.com/comment-automations/create-comment-automation
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCommentAutomation: [
     {
@@ -25790,6 +26302,8 @@ export interface Operations {
    *
    * `PATCH /v1/comment-automations/{automationId}`
    * Docs: https://docs.zernio.com/comment-automations/update-comment-automation
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateCommentAutomation: [
     {
@@ -26206,6 +26720,8 @@ export interface Operations {
    *
    * `POST /v1/ads/recommendations/apply`
    * Docs: https://docs.zernio.com/ad-campaigns/apply-google-recommendations
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   applyGoogleRecommendations: [
     {
@@ -26236,6 +26752,8 @@ export interface Operations {
    *
    * `POST /v1/ads/recommendations/dismiss`
    * Docs: https://docs.zernio.com/ad-campaigns/dismiss-google-recommendations
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   dismissGoogleRecommendations: [
     {
@@ -26310,6 +26828,8 @@ export interface Operations {
    *
    * `POST /v1/ads/bid-strategies`
    * Docs: https://docs.zernio.com/ad-campaigns/create-bid-strategy
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createBidStrategy: [
     {
@@ -26363,6 +26883,8 @@ export interface Operations {
    *
    * `PATCH /v1/ads/bid-strategies/{strategyId}`
    * Docs: https://docs.zernio.com/ad-campaigns/update-bid-strategy
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateBidStrategy: [
     {
@@ -26445,6 +26967,8 @@ export interface Operations {
    *
    * `POST /v1/ads/shared-budgets`
    * Docs: https://docs.zernio.com/ad-campaigns/create-shared-budget
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createSharedBudget: [
     {
@@ -26657,6 +27181,8 @@ export interface Operations {
    *
    * `POST /v1/ads/keywords`
    * Docs: https://docs.zernio.com/ad-campaigns/add-ad-keywords
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addAdKeywords: [
     {
@@ -26685,6 +27211,8 @@ export interface Operations {
    *
    * `PATCH /v1/ads/keywords/{keywordId}`
    * Docs: https://docs.zernio.com/ad-campaigns/update-ad-keyword
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateAdKeyword: [
     {
@@ -26780,6 +27308,8 @@ export interface Operations {
    *
    * `POST /v1/ads/rules`
    * Docs: https://docs.zernio.com/ad-rules/create-ad-rule
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createAdRule: [
     {
@@ -26888,6 +27418,8 @@ export interface Operations {
    *
    * `PATCH /v1/ads/rules/{ruleId}`
    * Docs: https://docs.zernio.com/ad-rules/update-ad-rule
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateAdRule: [
     {
@@ -26930,6 +27462,8 @@ export interface Operations {
    *
    * `POST /v1/ads/rules/{ruleId}/preview`
    * Docs: https://docs.zernio.com/ad-rules/preview-ad-rule
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   previewAdRule: [
     {},
@@ -27006,6 +27540,8 @@ export interface Operations {
    *
    * `POST /v1/ads/campaign-results`
    * Docs: https://docs.zernio.com/ad-campaign-results/upload-campaign-results
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   uploadCampaignResults: [
     {
@@ -27254,6 +27790,8 @@ export interface Operations {
    *
    * `POST /v1/ads/campaigns`
    * Docs: https://docs.zernio.com/ad-campaigns/create-ad-campaign
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createAdCampaign: [
     {
@@ -27919,6 +28457,8 @@ export interface Operations {
    *
    * `POST /v1/ads/campaigns/bulk-status`
    * Docs: https://docs.zernio.com/ad-campaigns/bulk-update-ad-campaign-status
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   bulkUpdateAdCampaignStatus: [
     {
@@ -27997,6 +28537,8 @@ export interface Operations {
    *
    * `POST /v1/ads/campaigns/{campaignId}/duplicate`
    * Docs: https://docs.zernio.com/ad-campaigns/duplicate-ad-campaign
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   duplicateAdCampaign: [
     {
@@ -28468,6 +29010,8 @@ export interface Operations {
    *
    * `POST /v1/ads/ad-sets`
    * Docs: https://docs.zernio.com/ad-campaigns/create-ad-set
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createAdSet: [
     {
@@ -28553,6 +29097,8 @@ export interface Operations {
    *
    * `POST /v1/ads/ad-sets/{adSetId}/duplicate`
    * Docs: https://docs.zernio.com/ad-campaigns/duplicate-ad-set
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   duplicateAdSet: [
     {
@@ -28615,6 +29161,8 @@ export interface Operations {
    *
    * `POST /v1/ads/{adId}/duplicate`
    * Docs: https://docs.zernio.com/ad-campaigns/duplicate-ad
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   duplicateAd: [
     {
@@ -29771,6 +30319,8 @@ export interface Operations {
    *
    * `POST /v1/ads/campaigns/{campaignId}/assets`
    * Docs: https://docs.zernio.com/ad-campaigns/attach-campaign-assets
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   attachCampaignAssets: [
     {
@@ -29907,6 +30457,8 @@ export interface Operations {
    *
    * `POST /v1/ads/ad-sets/{adSetId}/assets`
    * Docs: https://docs.zernio.com/ad-campaigns/attach-ad-group-assets
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   attachAdGroupAssets: [
     {
@@ -30050,6 +30602,8 @@ export interface Operations {
    *
    * `POST /v1/ads/preview`
    * Docs: https://docs.zernio.com/ad-creatives/generate-ad-previews
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   generateAdPreviews: [
     {
@@ -30372,6 +30926,8 @@ export interface Operations {
    *
    * `POST /v1/ads/keywords/ideas`
    * Docs: https://docs.zernio.com/ad-insights/generate-keyword-ideas
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   generateKeywordIdeas: [
     {
@@ -30424,6 +30980,8 @@ export interface Operations {
    *
    * `POST /v1/ads/keywords/historical-metrics`
    * Docs: https://docs.zernio.com/ad-insights/generate-keyword-historical-metrics
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   generateKeywordHistoricalMetrics: [
     {
@@ -30634,6 +31192,8 @@ export interface Operations {
    *
    * `POST /v1/ads/insights/reports`
    * Docs: https://docs.zernio.com/ad-insights/create-ad-insights-report
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createAdInsightsReport: [
     {
@@ -30822,6 +31382,8 @@ export interface Operations {
    *
    * `PATCH /v1/ads/{adId}/tracking-tags`
    * Docs: https://docs.zernio.com/tracking-tags/update-ad-tracking-tags
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateAdTrackingTags: [
     {
@@ -31038,6 +31600,8 @@ export interface Operations {
    *
    * `POST /v1/ads/{adId}/comments/{commentId}/reply`
    * Docs: https://docs.zernio.com/ad-accounts/reply-to-ad-comment
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   replyToAdComment: [
     {
@@ -31078,6 +31642,8 @@ export interface Operations {
    *
    * `POST /v1/ads/{adId}/comments/{commentId}/hide`
    * Docs: https://docs.zernio.com/ad-accounts/hide-ad-comment
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   hideAdComment: [
     {
@@ -31218,6 +31784,8 @@ export interface Operations {
    *
    * `POST /v1/ads/alerts/{alertId}/dismiss`
    * Docs: https://docs.zernio.com/ad-campaigns/dismiss-ads-alert
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   dismissAdsAlert: [
     {},
@@ -31318,6 +31886,8 @@ export interface Operations {
    *
    * `POST /v1/ads/rf-predictions`
    * Docs: https://docs.zernio.com/reach-and-frequency/create-rf-prediction
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createRfPrediction: [
     {
@@ -31395,6 +31965,8 @@ export interface Operations {
    *
    * `POST /v1/ads/rf-predictions/{predictionId}/reserve`
    * Docs: https://docs.zernio.com/reach-and-frequency/reserve-rf-prediction
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   reserveRfPrediction: [
     {
@@ -32054,6 +32626,8 @@ export interface Operations {
    *
    * `POST /v1/ads/page-users`
    * Docs: https://docs.zernio.com/ad-accounts/assign-page-user
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   assignPageUser: [
     {
@@ -32169,6 +32743,8 @@ export interface Operations {
    *
    * `POST /v1/ads/labels`
    * Docs: https://docs.zernio.com/ad-accounts/create-ad-label
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createAdLabel: [
     {
@@ -32207,6 +32783,8 @@ export interface Operations {
    *
    * `PATCH /v1/ads/labels/{labelId}`
    * Docs: https://docs.zernio.com/ad-accounts/update-ad-label
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateAdLabel: [
     {
@@ -32282,6 +32860,8 @@ export interface Operations {
    *
    * `POST /v1/ads/labels/{labelId}/assignments`
    * Docs: https://docs.zernio.com/ad-accounts/attach-ad-label
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   attachAdLabel: [
     {
@@ -32394,6 +32974,8 @@ export interface Operations {
    *
    * `POST /v1/ads/high-demand-periods`
    * Docs: https://docs.zernio.com/ad-accounts/create-high-demand-period
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createHighDemandPeriod: [
     {
@@ -32483,6 +33065,8 @@ export interface Operations {
    *
    * `POST /v1/ads/creatives`
    * Docs: https://docs.zernio.com/ad-creatives/create-ad-creative
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createAdCreative: [
     {
@@ -32717,6 +33301,8 @@ export interface Operations {
    *
    * `POST /v1/ads/value-rule-sets`
    * Docs: https://docs.zernio.com/ad-accounts/create-value-rule-set
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createValueRuleSet: [
     {
@@ -32873,6 +33459,8 @@ export interface Operations {
    *
    * `POST /v1/ads/accounts/negative-keyword-lists`
    * Docs: https://docs.zernio.com/ad-accounts/create-ad-negative-keyword-list
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createAdNegativeKeywordList: [
     {
@@ -33135,6 +33723,8 @@ export interface Operations {
    *
    * `POST /v1/ads/accounts/callouts`
    * Docs: https://docs.zernio.com/ad-accounts/add-account-callouts
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addAccountCallouts: [
     {
@@ -33276,6 +33866,8 @@ export interface Operations {
    *
    * `POST /v1/ads/accounts/sitelinks`
    * Docs: https://docs.zernio.com/ad-accounts/add-account-sitelinks
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addAccountSitelinks: [
     {
@@ -33423,6 +34015,8 @@ export interface Operations {
    *
    * `POST /v1/ads/accounts/structured-snippets`
    * Docs: https://docs.zernio.com/ad-accounts/add-account-structured-snippets
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addAccountStructuredSnippets: [
     {
@@ -33620,6 +34214,8 @@ export interface Operations {
    *
    * `POST /v1/ads/accounts/manager-links`
    * Docs: https://docs.zernio.com/ad-accounts/invite-ad-account-to-manager
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   inviteAdAccountToManager: [
     {
@@ -33653,6 +34249,8 @@ export interface Operations {
    *
    * `PATCH /v1/ads/accounts/manager-links`
    * Docs: https://docs.zernio.com/ad-accounts/update-ad-account-manager-link
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateAdAccountManagerLink: [
     {
@@ -33778,6 +34376,8 @@ export interface Operations {
    *
    * `POST /v1/ads/accounts/billing`
    * Docs: https://docs.zernio.com/ad-accounts/set-up-ad-account-billing
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   setUpAdAccountBilling: [
     {
@@ -33886,6 +34486,8 @@ export interface Operations {
    *
    * `POST /v1/ads/accounts/user-invitations`
    * Docs: https://docs.zernio.com/ad-accounts/invite-ad-account-user
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   inviteAdAccountUser: [
     {
@@ -34039,6 +34641,8 @@ export interface Operations {
    *
    * `POST /v1/ads/accounts/users`
    * Docs: https://docs.zernio.com/ad-accounts/assign-ad-account-user
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   assignAdAccountUser: [
     {
@@ -34622,6 +35226,8 @@ export interface Operations {
    *
    * `POST /v1/ads/accounts`
    * Docs: https://docs.zernio.com/ad-accounts/create-ad-account
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createAdAccount: [
     {
@@ -34676,6 +35282,8 @@ export interface Operations {
    *
    * `PATCH /v1/ads/accounts`
    * Docs: https://docs.zernio.com/ad-accounts/update-ad-account
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateAdAccount: [
     {
@@ -34873,6 +35481,8 @@ export interface Operations {
    *
    * `POST /v1/ads/boost`
    * Docs: https://docs.zernio.com/ad-campaigns/boost-post
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   boostPost: [
     {
@@ -35273,6 +35883,8 @@ export interface Operations {
    *
    * `POST /v1/ads/campaigns/{campaignId}/asset-groups`
    * Docs: https://docs.zernio.com/ad-campaigns/create-google-asset-group
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createGoogleAssetGroup: [
     {
@@ -35333,6 +35945,8 @@ export interface Operations {
    *
    * `PATCH /v1/ads/campaigns/{campaignId}/asset-groups/{assetGroupId}`
    * Docs: https://docs.zernio.com/ad-campaigns/update-google-asset-group
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateGoogleAssetGroup: [
     {
@@ -35389,6 +36003,8 @@ export interface Operations {
    *
    * `POST /v1/ads/campaigns/{campaignId}/asset-groups/{assetGroupId}/assets`
    * Docs: https://docs.zernio.com/ad-campaigns/edit-google-asset-group-assets
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   editGoogleAssetGroupAssets: [
     {
@@ -35597,6 +36213,8 @@ export interface Operations {
    *
    * `POST /v1/ads/create`
    * Docs: https://docs.zernio.com/ad-campaigns/create-standalone-ad
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createStandaloneAd: [
     {
@@ -36379,6 +36997,8 @@ export interface Operations {
    *
    * `PATCH /v1/ads/leads/{id}`
    * Docs: https://docs.zernio.com/lead-gen/update-lead
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateLead: [
     {
@@ -36457,6 +37077,8 @@ export interface Operations {
    *
    * `POST /v1/ads/lead-forms`
    * Docs: https://docs.zernio.com/lead-gen/create-lead-form
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createLeadForm: [
     {
@@ -36749,6 +37371,8 @@ export interface Operations {
    *
    * `POST /v1/ads/lead-forms/{formId}/test-leads`
    * Docs: https://docs.zernio.com/lead-gen/create-test-lead
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createTestLead: [
     {
@@ -36843,6 +37467,8 @@ export interface Operations {
    *
    * `POST /v1/ads/images`
    * Docs: https://docs.zernio.com/ad-creatives/upload-ad-image
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   uploadAdImage: [
     {
@@ -36951,6 +37577,8 @@ export interface Operations {
    *
    * `POST /v1/ads/videos`
    * Docs: https://docs.zernio.com/ad-creatives/upload-ad-video
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   uploadAdVideo: [
     {
@@ -37551,6 +38179,8 @@ export interface Operations {
    *
    * `POST /v1/ads/targeting/reach-estimate`
    * Docs: https://docs.zernio.com/ad-targeting/estimate-ad-reach
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   estimateAdReach: [
     {
@@ -37613,6 +38243,8 @@ export interface Operations {
    *
    * `POST /v1/ads/targeting/bid-pricing`
    * Docs: https://docs.zernio.com/ad-targeting/get-linked-in-bid-pricing
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   getLinkedInBidPricing: [
     {
@@ -37672,6 +38304,8 @@ export interface Operations {
    *
    * `POST /v1/ads/targeting/supply-forecast`
    * Docs: https://docs.zernio.com/ad-targeting/get-linked-in-supply-forecast
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   getLinkedInSupplyForecast: [
     {
@@ -37780,6 +38414,8 @@ export interface Operations {
    *
    * `POST /v1/ads/catalogs`
    * Docs: https://docs.zernio.com/product-catalogs/create-ad-catalog
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createAdCatalog: [
     {
@@ -37896,6 +38532,8 @@ export interface Operations {
    *
    * `POST /v1/ads/catalogs/{catalogId}/products`
    * Docs: https://docs.zernio.com/product-catalogs/create-ad-catalog-product
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createAdCatalogProduct: [
     {
@@ -37919,6 +38557,8 @@ export interface Operations {
    *
    * `POST /v1/ads/catalogs/{catalogId}/products/batch`
    * Docs: https://docs.zernio.com/product-catalogs/batch-ad-catalog-products
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   batchAdCatalogProducts: [
     {
@@ -38075,6 +38715,8 @@ export interface Operations {
    *
    * `POST /v1/ads/catalogs/{catalogId}/feeds`
    * Docs: https://docs.zernio.com/product-catalogs/create-ad-catalog-feed
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createAdCatalogFeed: [
     {
@@ -38128,6 +38770,8 @@ export interface Operations {
    *
    * `POST /v1/ads/catalogs/{catalogId}/feeds/{feedId}/uploads`
    * Docs: https://docs.zernio.com/product-catalogs/create-ad-catalog-feed-upload
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createAdCatalogFeedUpload: [
     {
@@ -38183,6 +38827,8 @@ export interface Operations {
    *
    * `POST /v1/ads/catalogs/{catalogId}/product-sets`
    * Docs: https://docs.zernio.com/product-catalogs/create-ad-catalog-product-set
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createAdCatalogProductSet: [
     {
@@ -38348,6 +38994,8 @@ export interface Operations {
    *
    * `POST /v1/ads/audiences`
    * Docs: https://docs.zernio.com/ad-audiences/create-ad-audience
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createAdAudience: [
     {
@@ -38588,6 +39236,8 @@ export interface Operations {
    *
    * `POST /v1/ads/audiences/{audienceId}/users`
    * Docs: https://docs.zernio.com/ad-audiences/add-users-to-ad-audience
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addUsersToAdAudience: [
     {
@@ -38654,6 +39304,8 @@ export interface Operations {
    *
    * `POST /v1/ads/audiences/{audienceId}/companies`
    * Docs: https://docs.zernio.com/ad-audiences/replace-ad-audience-companies
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   replaceAdAudienceCompanies: [
     {
@@ -38824,6 +39476,8 @@ export interface Operations {
    *
    * `POST /v1/ads/conversions`
    * Docs: https://docs.zernio.com/conversions/send-conversions
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   sendConversions: [
     {
@@ -38921,6 +39575,8 @@ export interface Operations {
    *
    * `POST /v1/ads/conversions/adjustments`
    * Docs: https://docs.zernio.com/conversions/adjust-conversions
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   adjustConversions: [
     {
@@ -39039,6 +39695,8 @@ export interface Operations {
    *
    * `POST /v1/ads/conversions/actions`
    * Docs: https://docs.zernio.com/conversions/create-conversion-action
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createConversionAction: [
     {
@@ -39134,6 +39792,8 @@ export interface Operations {
    *
    * `PATCH /v1/ads/conversions/goals`
    * Docs: https://docs.zernio.com/conversions/update-ad-conversion-goals
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateAdConversionGoals: [
     {
@@ -39176,6 +39836,8 @@ export interface Operations {
    *
    * `PATCH /v1/ads/conversions/actions/{actionId}`
    * Docs: https://docs.zernio.com/conversions/update-conversion-action
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateConversionAction: [
     {
@@ -39270,6 +39932,8 @@ export interface Operations {
    *
    * `POST /v1/ads/conversions/custom-goals`
    * Docs: https://docs.zernio.com/conversions/create-custom-conversion-goal
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCustomConversionGoal: [
     {
@@ -39299,6 +39963,8 @@ export interface Operations {
    *
    * `PATCH /v1/ads/conversions/custom-goals/{goalId}`
    * Docs: https://docs.zernio.com/conversions/update-custom-conversion-goal
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateCustomConversionGoal: [
     {
@@ -39451,6 +40117,8 @@ export interface Operations {
    *
    * `POST /v1/events`
    * Docs: https://docs.zernio.com/conversions/send-events
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   sendEvents: [
     {
@@ -39532,6 +40200,8 @@ export interface Operations {
    *
    * `POST /v1/events/destinations`
    * Docs: https://docs.zernio.com/conversions/create-event-destination
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createEventDestination: [
     {
@@ -39602,6 +40272,8 @@ export interface Operations {
    *
    * `PATCH /v1/ads/campaigns/{campaignId}/conversion-goals`
    * Docs: https://docs.zernio.com/ad-campaigns/update-campaign-conversion-goals
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateCampaignConversionGoals: [
     {
@@ -39728,6 +40400,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/conversion-destinations`
    * Docs: https://docs.zernio.com/conversions/create-conversion-destination
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createConversionDestination: [
     {
@@ -39829,6 +40503,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}/conversion-destinations/{destinationId}`
    * Docs: https://docs.zernio.com/conversions/update-conversion-destination
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateConversionDestination: [
     {
@@ -39932,6 +40608,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/conversion-destinations/{destinationId}/associations`
    * Docs: https://docs.zernio.com/conversions/add-conversion-associations
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addConversionAssociations: [
     {
@@ -40115,6 +40793,8 @@ export interface Operations {
    *
    * `POST /v1/whatsapp/conversions`
    * Docs: https://docs.zernio.com/whatsapp/send-whats-app-conversion
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   sendWhatsAppConversion: [
     {
@@ -40278,6 +40958,8 @@ export interface Operations {
    *
    * `POST /v1/ads/messaging`
    * Docs: https://docs.zernio.com/messaging-ads/create-messaging-ad
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createMessagingAd: [
     {
@@ -40342,6 +41024,8 @@ export interface Operations {
    *
    * `POST /v1/ads/call`
    * Docs: https://docs.zernio.com/messaging-ads/create-call-ad
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createCallAd: [
     {
@@ -40419,6 +41103,8 @@ export interface Operations {
    *
    * `POST /v1/ads/ctwa`
    * Docs: https://docs.zernio.com/messaging-ads/create-ctwa-ad
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    * @deprecated The API marks this operation deprecated.
    */
   createCtwaAd: [
@@ -40470,6 +41156,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/custom-conversions`
    * Docs: https://docs.zernio.com/ad-accounts/create-custom-conversion
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCustomConversion: [
     {
@@ -40533,6 +41221,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/onboard`
    * Docs: https://docs.zernio.com/business-agent/onboard-business-agent
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   onboardBusinessAgent: [
     {},
@@ -40572,6 +41262,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}/business-agent/settings`
    * Docs: https://docs.zernio.com/business-agent/update-business-agent-settings
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateBusinessAgentSettings: [
     {
@@ -40622,6 +41314,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/allowlist`
    * Docs: https://docs.zernio.com/business-agent/add-business-agent-allowlist-entry
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addBusinessAgentAllowlistEntry: [
     {
@@ -40706,6 +41400,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/faqs`
    * Docs: https://docs.zernio.com/business-agent/create-business-agent-faq
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createBusinessAgentFaq: [
     {
@@ -40771,6 +41467,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/websites`
    * Docs: https://docs.zernio.com/business-agent/add-business-agent-website
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addBusinessAgentWebsite: [
     {
@@ -40843,6 +41541,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/files`
    * Docs: https://docs.zernio.com/business-agent/upload-business-agent-file
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   uploadBusinessAgentFile: [
     {
@@ -40903,6 +41603,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/skills`
    * Docs: https://docs.zernio.com/business-agent/create-business-agent-skill
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createBusinessAgentSkill: [
     {
@@ -40977,6 +41679,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/ui-skills`
    * Docs: https://docs.zernio.com/business-agent/create-business-agent-ui-skill
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createBusinessAgentUiSkill: [
     {
@@ -41044,6 +41748,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/connectors`
    * Docs: https://docs.zernio.com/business-agent/create-business-agent-connector
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createBusinessAgentConnector: [
     {
@@ -41098,6 +41804,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/connectors/{connectorId}/credentials`
    * Docs: https://docs.zernio.com/business-agent/set-business-agent-connector-credentials
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   setBusinessAgentConnectorCredentials: [
     {
@@ -41127,6 +41835,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/connectors/{connectorId}/refresh-tools`
    * Docs: https://docs.zernio.com/business-agent/refresh-business-agent-connector-tools
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   refreshBusinessAgentConnectorTools: [
     {},
@@ -41183,6 +41893,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/connectors/{connectorId}/tools`
    * Docs: https://docs.zernio.com/business-agent/create-business-agent-connector-tool
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createBusinessAgentConnectorTool: [
     {
@@ -41235,6 +41947,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/connectors/{connectorId}/tools/{toolId}/run`
    * Docs: https://docs.zernio.com/business-agent/run-business-agent-connector-tool
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   runBusinessAgentConnectorTool: [
     {
@@ -41290,6 +42004,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/test-messages`
    * Docs: https://docs.zernio.com/business-agent/send-business-agent-test-message
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   sendBusinessAgentTestMessage: [
     {
@@ -41308,6 +42024,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/events`
    * Docs: https://docs.zernio.com/business-agent/send-business-agent-event
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   sendBusinessAgentEvent: [
     {
@@ -41367,6 +42085,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/business-agent/evals`
    * Docs: https://docs.zernio.com/business-agent/start-business-agent-eval-run
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   startBusinessAgentEvalRun: [
     {
@@ -41519,6 +42239,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/tracking-tags`
    * Docs: https://docs.zernio.com/tracking-tags/create-tracking-tag
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createTrackingTag: [
     {
@@ -41651,6 +42373,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}/tracking-tags/{tagId}`
    * Docs: https://docs.zernio.com/tracking-tags/update-tracking-tag
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateTrackingTag: [
     {
@@ -41729,6 +42453,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/tracking-tags/{tagId}/shared-accounts`
    * Docs: https://docs.zernio.com/tracking-tags/add-tracking-tag-shared-account
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addTrackingTagSharedAccount: [
     {
@@ -41954,6 +42680,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/tracking-tags/{tagId}/install`
    * Docs: https://docs.zernio.com/tracking-tags/install-tracking-tag-on-store
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   installTrackingTagOnStore: [
     {
@@ -42189,6 +42917,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/tracking-tags/{tagId}/events`
    * Docs: https://docs.zernio.com/tracking-tags/create-tracking-tag-event
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createTrackingTagEvent: [
     {
@@ -42231,6 +42961,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}/tracking-tags/{tagId}/events/{eventId}`
    * Docs: https://docs.zernio.com/tracking-tags/update-tracking-tag-event
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateTrackingTagEvent: [
     {
@@ -42327,6 +43059,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/tracking-tags/{tagId}/users`
    * Docs: https://docs.zernio.com/tracking-tags/assign-tracking-tag-user
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   assignTrackingTagUser: [
     {
@@ -42538,6 +43272,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/blogs`
    * Docs: https://docs.zernio.com/blogs/create-blog
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createBlog: [
     {
@@ -42580,6 +43316,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}/blogs/{blogId}`
    * Docs: https://docs.zernio.com/blogs/update-blog
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateBlog: [
     {
@@ -42689,6 +43427,8 @@ export interface Operations {
    *
    * `POST /v1/accounts/{accountId}/blogs/{blogId}/articles`
    * Docs: https://docs.zernio.com/blogs/create-blog-article
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createBlogArticle: [
     {
@@ -42776,6 +43516,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}/blogs/{blogId}/articles/{articleId}`
    * Docs: https://docs.zernio.com/blogs/update-blog-article
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateBlogArticle: [
     {
@@ -42930,6 +43672,8 @@ export interface Operations {
    *
    * `PATCH /v1/accounts/{accountId}/products/{productId}`
    * Docs: https://docs.zernio.com/products/update-product
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    * @deprecated The API marks this operation deprecated.
    */
   updateProduct: [
@@ -43098,6 +43842,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/products`
    * Docs: https://docs.zernio.com/commerce/create-commerce-product
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCommerceProduct: [
     {
@@ -43146,6 +43892,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/products/state`
    * Docs: https://docs.zernio.com/commerce/change-commerce-product-state
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   changeCommerceProductState: [
     {
@@ -43195,6 +43943,8 @@ export interface Operations {
    *
    * `PATCH /v1/commerce/products/{productId}`
    * Docs: https://docs.zernio.com/commerce/update-commerce-product
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateCommerceProduct: [
     {
@@ -43223,6 +43973,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/products/{productId}/price`
    * Docs: https://docs.zernio.com/commerce/update-commerce-product-prices
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateCommerceProductPrices: [
     {
@@ -43276,6 +44028,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/collections`
    * Docs: https://docs.zernio.com/commerce/create-commerce-collection
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCommerceCollection: [
     {
@@ -43325,6 +44079,8 @@ export interface Operations {
    *
    * `PATCH /v1/commerce/collections/{collectionId}`
    * Docs: https://docs.zernio.com/commerce/update-commerce-collection
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateCommerceCollection: [
     {
@@ -43377,6 +44133,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/collections/{collectionId}/products`
    * Docs: https://docs.zernio.com/commerce/change-commerce-collection-products
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   changeCommerceCollectionProducts: [
     {
@@ -43399,6 +44157,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/products/{productId}/variants`
    * Docs: https://docs.zernio.com/commerce/create-commerce-product-variants
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCommerceProductVariants: [
     {
@@ -43449,6 +44209,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/products/{productId}/options`
    * Docs: https://docs.zernio.com/commerce/create-commerce-product-options
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCommerceProductOptions: [
     {
@@ -43495,6 +44257,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/products/{productId}/images`
    * Docs: https://docs.zernio.com/commerce/add-commerce-product-images
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addCommerceProductImages: [
     {
@@ -43540,6 +44304,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/products/{productId}/images/reorder`
    * Docs: https://docs.zernio.com/commerce/reorder-commerce-product-images
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   reorderCommerceProductImages: [
     {
@@ -43560,6 +44326,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/products/{productId}/duplicate`
    * Docs: https://docs.zernio.com/commerce/duplicate-commerce-product
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   duplicateCommerceProduct: [
     {
@@ -43641,6 +44409,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/products/{productId}/channels`
    * Docs: https://docs.zernio.com/commerce/change-commerce-product-channels
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   changeCommerceProductChannels: [
     {
@@ -43719,6 +44489,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/collections/{collectionId}/channels`
    * Docs: https://docs.zernio.com/commerce/change-commerce-collection-channels
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   changeCommerceCollectionChannels: [
     {
@@ -43738,6 +44510,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/products/tags`
    * Docs: https://docs.zernio.com/commerce/change-commerce-product-tags
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   changeCommerceProductTags: [
     {
@@ -43764,6 +44538,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/collections/{collectionId}/reorder`
    * Docs: https://docs.zernio.com/commerce/reorder-commerce-collection-products
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   reorderCommerceCollectionProducts: [
     {
@@ -43812,6 +44588,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/pages`
    * Docs: https://docs.zernio.com/commerce/create-commerce-page
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCommercePage: [
     {
@@ -43855,6 +44633,8 @@ export interface Operations {
    *
    * `PATCH /v1/commerce/pages/{pageId}`
    * Docs: https://docs.zernio.com/commerce/update-commerce-page
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateCommercePage: [
     {
@@ -43938,6 +44718,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/products/{productId}/inventory`
    * Docs: https://docs.zernio.com/commerce/change-commerce-inventory
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   changeCommerceInventory: [
     {
@@ -44006,6 +44788,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/discounts`
    * Docs: https://docs.zernio.com/commerce/create-commerce-discount
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCommerceDiscount: [
     {
@@ -44068,6 +44852,8 @@ export interface Operations {
    *
    * `PATCH /v1/commerce/discounts/{discountId}`
    * Docs: https://docs.zernio.com/commerce/update-commerce-discount
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateCommerceDiscount: [
     {
@@ -44127,6 +44913,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/discounts/{discountId}/state`
    * Docs: https://docs.zernio.com/commerce/set-commerce-discount-active
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   setCommerceDiscountActive: [
     {
@@ -44147,6 +44935,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/discounts/{discountId}/codes`
    * Docs: https://docs.zernio.com/commerce/add-commerce-discount-codes
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addCommerceDiscountCodes: [
     {
@@ -44192,6 +44982,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/redirects`
    * Docs: https://docs.zernio.com/commerce/create-commerce-redirect
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCommerceRedirect: [
     {
@@ -44215,6 +45007,8 @@ export interface Operations {
    *
    * `PATCH /v1/commerce/redirects/{redirectId}`
    * Docs: https://docs.zernio.com/commerce/update-commerce-redirect
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateCommerceRedirect: [
     {
@@ -44277,6 +45071,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/menus`
    * Docs: https://docs.zernio.com/commerce/create-commerce-menu
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCommerceMenu: [
     {
@@ -44407,6 +45203,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/metaobjects`
    * Docs: https://docs.zernio.com/commerce/create-commerce-metaobject
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCommerceMetaobject: [
     {
@@ -44452,6 +45250,8 @@ export interface Operations {
    *
    * `PATCH /v1/commerce/metaobjects/{metaobjectId}`
    * Docs: https://docs.zernio.com/commerce/update-commerce-metaobject
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateCommerceMetaobject: [
     {
@@ -44650,6 +45450,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/marketing-activities/{remoteId}/engagements`
    * Docs: https://docs.zernio.com/commerce/add-commerce-marketing-engagement
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   addCommerceMarketingEngagement: [
     {
@@ -44713,6 +45515,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/catalog-syncs`
    * Docs: https://docs.zernio.com/commerce/create-commerce-catalog-sync
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCommerceCatalogSync: [
     {
@@ -44767,6 +45571,8 @@ export interface Operations {
    *
    * `POST /v1/commerce/catalog-syncs/{syncId}/run`
    * Docs: https://docs.zernio.com/commerce/run-commerce-catalog-sync
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   runCommerceCatalogSync: [
     {},
@@ -44801,6 +45607,8 @@ export interface Operations {
    *
    * `POST /v1/verify/verifications`
    * Docs: https://docs.zernio.com/verify/create-verification
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createVerification: [
     {
@@ -44850,6 +45658,8 @@ export interface Operations {
    *
    * `POST /v1/verify/verifications/{verificationId}/check`
    * Docs: https://docs.zernio.com/verify/check-verification
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   checkVerification: [
     {
@@ -44973,6 +45783,8 @@ export interface Operations {
    *
    * `POST /v1/ads/partnership-permissions`
    * Docs: https://docs.zernio.com/ad-creatives/set-partnership-ad-permission
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   setPartnershipAdPermission: [
     {
@@ -45020,6 +45832,8 @@ export interface Operations {
    *
    * `POST /v1/media/prepare`
    * Docs: https://docs.zernio.com/media/prepare-media
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   prepareMedia: [
     {
@@ -45125,6 +45939,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns`
    * Docs: https://docs.zernio.com/creator-campaigns/create-creator-campaign
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createCreatorCampaign: [
     {
@@ -45160,6 +45976,8 @@ export interface Operations {
    *
    * `PATCH /v1/creator-campaigns/{campaignId}`
    * Docs: https://docs.zernio.com/creator-campaigns/update-creator-campaign
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   updateCreatorCampaign: [
     {
@@ -45183,6 +46001,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/budget`
    * Docs: https://docs.zernio.com/creator-campaigns/raise-creator-campaign-budget
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   raiseCreatorCampaignBudget: [
     {
@@ -45205,6 +46025,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/activate`
    * Docs: https://docs.zernio.com/creator-campaigns/activate-creator-campaign
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   activateCreatorCampaign: [
     {},
@@ -45221,6 +46043,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/pause`
    * Docs: https://docs.zernio.com/creator-campaigns/pause-creator-campaign
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   pauseCreatorCampaign: [
     {},
@@ -45240,6 +46064,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/close`
    * Docs: https://docs.zernio.com/creator-campaigns/close-creator-campaign
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   closeCreatorCampaign: [
     {},
@@ -45289,6 +46115,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/participants`
    * Docs: https://docs.zernio.com/creator-campaigns/create-campaign-participant
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createCampaignParticipant: [
     {
@@ -45326,6 +46154,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/participants/{participantId}/suspend`
    * Docs: https://docs.zernio.com/creator-campaigns/suspend-campaign-participant
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   suspendCampaignParticipant: [
     {},
@@ -45341,6 +46171,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/participants/{participantId}/reinstate`
    * Docs: https://docs.zernio.com/creator-campaigns/reinstate-campaign-participant
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   reinstateCampaignParticipant: [
     {},
@@ -45358,6 +46190,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/participants/{participantId}/remove`
    * Docs: https://docs.zernio.com/creator-campaigns/remove-campaign-participant
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   removeCampaignParticipant: [
     {},
@@ -45384,6 +46218,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/participants/{participantId}/move`
    * Docs: https://docs.zernio.com/creator-campaigns/move-campaign-participant
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   moveCampaignParticipant: [
     {
@@ -45415,6 +46251,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/participants/{participantId}/resend-invite`
    * Docs: https://docs.zernio.com/creator-campaigns/resend-campaign-participant-invite
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   resendCampaignParticipantInvite: [
     {},
@@ -45464,6 +46302,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/participants/{participantId}/settle`
    * Docs: https://docs.zernio.com/creator-campaigns/settle-campaign-participant
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   settleCampaignParticipant: [
     {
@@ -45538,6 +46378,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/payout-batches`
    * Docs: https://docs.zernio.com/creator-campaigns/create-campaign-payout-batch
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createCampaignPayoutBatch: [
     {
@@ -45569,6 +46411,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/invite-link`
    * Docs: https://docs.zernio.com/creator-campaigns/create-campaign-invite-link
+   *
+   * Not sent again after a lost answer (the API does not dedupe it by `Idempotency-Key`): a failure with `mayHaveBeenProcessed` may have done it. `replaySafe: true` opts in.
    */
   createCampaignInviteLink: [
     {},
@@ -45648,6 +46492,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/submissions/{submissionId}/approve`
    * Docs: https://docs.zernio.com/creator-campaigns/approve-campaign-submission
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   approveCampaignSubmission: [
     {},
@@ -45665,6 +46511,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/submissions/{submissionId}/reject`
    * Docs: https://docs.zernio.com/creator-campaigns/reject-campaign-submission
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   rejectCampaignSubmission: [
     {
@@ -45695,6 +46543,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/submissions/{submissionId}/reopen`
    * Docs: https://docs.zernio.com/creator-campaigns/reopen-campaign-submission
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   reopenCampaignSubmission: [
     {},
@@ -45728,6 +46578,8 @@ export interface Operations {
    *
    * `POST /v1/creator-campaigns/{campaignId}/adjustments`
    * Docs: https://docs.zernio.com/creator-campaigns/create-campaign-adjustment
+   *
+   * The API dedupes it by `Idempotency-Key`: a failed attempt is sent again with the same key (generated unless you pass `idempotencyKey`).
    */
   createCampaignAdjustment: [
     {
