@@ -47,17 +47,32 @@ test('retry-after-ms and X-RateLimit-Reset are honoured', async (t) => {
   assert.ok(g2 >= 400, `x-ratelimit-reset: waited ${g2} ms`)
 })
 
-test('a Retry-After beyond maxRetryWaitMs fails at once with retryAfterMs set', async (t) => {
-  const api = await startMockApi({ 'GET /v1/profiles': { status: 429, headers: { 'retry-after': '120' }, body: { error: 'later', code: 'rate_limited' } } })
-  t.after(() => api.close())
-  const client = new LateClient({ apiKey: KEY, baseUrl: api.baseUrl, maxRetryWaitMs: 5_000 })
-  await assert.rejects(client.request('GET /v1/profiles'), (e) => {
-    assert.ok(e instanceof late.RateLimitError)
-    assert.equal(e.retryAfterMs, 120_000)
-    assert.equal(e.attempts, 1)
-    return true
+test('a Retry-After beyond the wait allowed fails at once with the API\'s 429 and retryAfterMs set', async (t) => {
+  const api = await startMockApi({
+    'GET /v1/profiles': { status: 429, headers: { 'retry-after': '120', 'x-request-id': 'req_429' }, body: { error: 'later', code: 'rate_limited' } },
+    'GET /v1/accounts': { status: 503, headers: { 'retry-after': '120' }, body: { error: 'down' } },
   })
-  assert.equal(api.requests.length, 1)
+  t.after(() => api.close())
+  // The team's limit: its pause is waited out by pacing, within maxQueueWaitMs. Without pacing,
+  // or for any other status, the bound is maxRetryWaitMs.
+  const cases = [
+    [{ maxQueueWaitMs: 5_000 }, '/v1/profiles', late.RateLimitError],
+    [{ maxRetryWaitMs: 5_000, rateLimit: false }, '/v1/profiles', late.RateLimitError],
+    [{ maxRetryWaitMs: 5_000 }, '/v1/accounts', late.InternalServerError],
+  ]
+  for (const [options, path, Cls] of cases) {
+    const client = new LateClient({ apiKey: KEY, baseUrl: api.baseUrl, ...options })
+    const started = Date.now()
+    await assert.rejects(client.request(`GET ${path}`), (e) => {
+      assert.ok(e instanceof Cls, String(e))
+      assert.equal(e.retryAfterMs, 120_000)
+      assert.equal(e.attempts, 1)
+      if (path === '/v1/profiles') assert.equal(e.requestId, 'req_429', "the API's own 429")
+      return true
+    })
+    assert.ok(Date.now() - started < 3_000, 'failed at once')
+  }
+  assert.equal(api.requests.length, 3)
 })
 
 test('409 idempotency_conflict is retried with the same key; a duplicate-content 409 is not', async (t) => {

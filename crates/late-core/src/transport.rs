@@ -257,6 +257,8 @@ impl Transport {
 
         let mut attempt: u32 = 0;
         let mut queued = Duration::ZERO;
+        // The 429 of the team's limit the next slot waits out, if the last attempt got one.
+        let mut refused: Option<Error> = None;
         loop {
             attempt += 1;
             // Pacing (crate::pacing): wait for a slot of the team's rate limit.
@@ -269,6 +271,12 @@ impl Transport {
             };
             let permit = match self.pacer.acquire(&budget, cancel).await {
                 Ok(p) => p,
+                // The slot after a 429 is further away than `maxQueueWaitMs` (or the deadline):
+                // the API's own 429 (its request id, body and `Retry-After`) says it best.
+                Err(Error::Api(refusal)) if refusal.status == 429 && refused.is_some() => {
+                    let err = refused.take().unwrap_or(Error::Api(refusal));
+                    return Err(err.with_outcome(outcome(unknown, None)));
+                }
                 Err(e) => return Err(e.with_outcome(outcome(unknown, None))),
             };
             queued += permit.waited();
@@ -320,6 +328,7 @@ impl Transport {
             // A 429 of the team's limit has paused the pacer: the next `acquire` waits it out,
             // bounded by `maxQueueWaitMs` like any wait for a slot.
             let paced = self.pacer.is_active() && limit_seen.team_pause.is_some();
+            refused = None;
             let server_wait = if paced {
                 Some(Duration::ZERO)
             } else {
@@ -338,6 +347,9 @@ impl Transport {
                 }
             }
             report(Some(&err), Some(wait), seen);
+            if paced {
+                refused = Some(err);
+            }
             tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return Err(Error::aborted().with_outcome(outcome(unknown, None))),
