@@ -100,3 +100,61 @@ test('warmup() rejects with the connection error when the API cannot be reached'
   const aborted = await new LateClient({ apiKey: KEY, baseUrl: srv.baseUrl, ca: ca.pem }).warmup({ signal: controller.signal }).catch((e) => e)
   assert.equal(aborted.name, 'AbortError')
 })
+
+/**
+ * A raw HTTP/2 server for the replay tests: `cut(stream, headers, n)` may refuse or cut the n-th
+ * POST stream (return true); every other stream is answered, and each answered POST counts as an
+ * action.
+ */
+async function rawH2(t, cut) {
+  const http2 = await import('node:http2')
+  const server = http2.createSecureServer({ key: leaf.key, cert: leaf.cert })
+  const state = { seen: [], actions: 0, sessions: 0, constants: http2.constants }
+  let posts = 0
+  const sessions = new Set()
+  server.on('session', (session) => {
+    state.sessions++
+    sessions.add(session)
+  })
+  server.on('stream', (stream, headers) => {
+    stream.on('error', () => {})
+    const post = headers[':method'] === 'POST'
+    state.seen.push(`${headers[':method']} ${stream.id}`)
+    if (post && cut(stream, ++posts)) return
+    stream.on('data', () => {})
+    stream.on('end', () => {
+      if (post) state.actions++
+      stream.respond({ ':status': 200, 'content-type': 'application/json' })
+      stream.end('{"message":"Post published successfully"}')
+    })
+  })
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  // A session told to go away stays open until its peer leaves: destroy them, or close() waits.
+  t.after(() => {
+    for (const session of sessions) session.destroy()
+    return new Promise((r) => server.close(r))
+  })
+  const late = new LateClient({ apiKey: KEY, baseUrl: `https://127.0.0.1:${server.address().port}/api`, ca: ca.pem, maxRetries: 0 })
+  return { late, state }
+}
+
+// retryPost does not accept Idempotency-Key: only a failure that proves nothing was done may resend it.
+test('HTTP/2 REFUSED_STREAM proves nothing was done: an unkeyed POST is sent again, and acts once', async (t) => {
+  const { late, state } = await rawH2(t, (stream, n) => n === 1 && (stream.close(state.constants.NGHTTP2_REFUSED_STREAM), true))
+  const data = await late.request('POST /v1/posts/p1/retry')
+  assert.equal(data.message, 'Post published successfully')
+  assert.deepEqual(state.seen, ['POST 1', 'POST 3'])
+  assert.equal(state.actions, 1)
+})
+
+test('an HTTP/2 GOAWAY below the stream proves nothing was done: the unkeyed POST goes again on a new connection, and acts once', async (t) => {
+  // Node sends the last processed stream id for 0, so the first stream of the session is let
+  // through (a GET) and the POST after it is cut: GOAWAY with last stream id 1, below its 3.
+  const { late, state } = await rawH2(t, (stream, n) => n === 1 && (stream.session.goaway(state.constants.NGHTTP2_NO_ERROR, stream.id - 2), true))
+  await late.request('GET /v1/auth/verify')
+  const data = await late.request('POST /v1/posts/p1/retry')
+  assert.equal(data.message, 'Post published successfully')
+  assert.deepEqual(state.seen, ['GET 1', 'POST 3', 'POST 1'])
+  assert.equal(state.sessions, 2, 'sent again on a new connection')
+  assert.equal(state.actions, 1)
+})
