@@ -6,7 +6,8 @@ use serde_json::value::RawValue;
 use crate::connect::check_id;
 use crate::error::{Error, Result};
 use crate::platform::check_account_platform;
-use crate::request::{Method, Request, Response};
+use crate::request::{Method, Request};
+use crate::response::Response;
 
 /// Filters of the account list. `profile_id` is resolved to the default profile by the
 /// client when absent.
@@ -102,8 +103,8 @@ pub fn next_request(first: &Request, next: &NextPage) -> Request {
 /// Appends this page's accounts (raw JSON, untouched) to `out` and says where the next page is.
 pub fn collect_page(resp: &Response, out: &mut Vec<String>) -> Result<Option<NextPage>> {
     let text = std::str::from_utf8(&resp.body).map_err(|_| decode(resp, "is not UTF-8"))?;
-    let page: Page<'_> = serde_json::from_str(text)
-        .map_err(|e| crate::body_error::body_error(resp, "an account list", &e))?;
+    let page: Page<'_> =
+        serde_json::from_str(text).map_err(|e| resp.decode_error("an account list", &e))?;
     out.extend(page.accounts.iter().map(|a| a.get().to_string()));
     let Some(p) = page.pagination else {
         return Ok(None);

@@ -12,7 +12,10 @@ use reqwest::header::HeaderValue;
 use tokio::io::AsyncReadExt;
 
 use crate::error::{Error, Result};
-use crate::upload::CHUNK;
+
+/// Chunk size of a body streamed from memory or disk (a raw payload, a multipart part, an upload
+/// to a presigned URL), and the granularity of an upload's progress.
+pub const CHUNK: usize = 256 * 1024;
 
 /// Where a payload's bytes come from.
 #[derive(Clone, Debug)]
@@ -78,7 +81,7 @@ impl Multipart {
     /// A multipart body with a fresh random boundary.
     pub fn new(parts: Vec<Part>) -> Result<Self> {
         Self::with_boundary(
-            format!("----late-native-{}", crate::transport::random_id()),
+            format!("----late-native-{}", crate::ids::random_id()),
             parts,
         )
     }
@@ -266,7 +269,7 @@ mod tests {
 
     #[tokio::test]
     async fn multipart_bytes_are_exact_and_the_length_matches() {
-        let dir = std::env::temp_dir().join(format!("late-body-{}", crate::transport::random_id()));
+        let dir = std::env::temp_dir().join(format!("late-body-{}", crate::ids::random_id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("posts.csv");
         std::fs::write(&file, "a,b\r\n1,2\r\n").unwrap();

@@ -5,7 +5,6 @@
 use serde_json::error::Category;
 
 use crate::error::{excerpt, Error};
-use crate::request::Response;
 use crate::secret::ApiKey;
 
 /// Bytes of excerpt before the break, and after it.
@@ -14,9 +13,15 @@ const AFTER: usize = 20;
 /// How far an excerpt edge moves to avoid cutting a token (such as a key) in two.
 const TOKEN_SLACK: usize = 128;
 
-/// The [`Error::Decode`] for `resp`, whose body `err` could not decode as `what` (e.g. "an account list").
-pub fn body_error(resp: &Response, what: &str, err: &serde_json::Error) -> Error {
-    let body = &resp.body[..];
+/// The [`Error::Decode`] for a `status` response (with `request_id`) whose `body` `err` could not
+/// decode as `what` (e.g. "an account list").
+pub fn body_error(
+    status: u16,
+    request_id: Option<&str>,
+    body: &[u8],
+    what: &str,
+    err: &serde_json::Error,
+) -> Error {
     let message = match err.classify() {
         Category::Syntax | Category::Eof => {
             let at = match err.classify() {
@@ -25,7 +30,7 @@ pub fn body_error(resp: &Response, what: &str, err: &serde_json::Error) -> Error
             };
             format!(
                 "the API returned a {} response whose body is not valid JSON: {} at line {}, column {} (byte {at} of {}), near {}",
-                resp.status,
+                status,
                 problem(err),
                 err.line(),
                 err.column(),
@@ -35,14 +40,14 @@ pub fn body_error(resp: &Response, what: &str, err: &serde_json::Error) -> Error
         }
         Category::Data | Category::Io => format!(
             "the API returned a {} response whose body is not {what} ({err}): {}",
-            resp.status,
+            status,
             excerpt(&visible(&String::from_utf8_lossy(body)), 200)
         ),
     };
     Error::Decode {
         message,
-        status: resp.status,
-        request_id: resp.request_id.clone(),
+        status,
+        request_id: request_id.map(str::to_string),
         outcome: crate::error::Outcome::default(),
     }
 }
@@ -136,14 +141,9 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
-    fn resp(body: &str) -> Response {
-        Response::ok_for_test(body)
-    }
-
     fn message(body: &str) -> String {
-        let r = resp(body);
-        let err = serde_json::from_slice::<Value>(&r.body).unwrap_err();
-        match body_error(&r, "an object", &err) {
+        let err = serde_json::from_str::<Value>(body).unwrap_err();
+        match body_error(200, None, body.as_bytes(), "an object", &err) {
             Error::Decode { message, .. } => message,
             other => panic!("not a decode error: {other:?}"),
         }
@@ -171,9 +171,10 @@ mod tests {
 
     #[test]
     fn valid_json_of_another_shape_is_not_called_invalid() {
-        let r = resp(r#"{"profiles": 3}"#);
-        let err = serde_json::from_slice::<Vec<u32>>(&r.body).unwrap_err();
-        let Error::Decode { message, .. } = body_error(&r, "a list", &err) else {
+        let body = r#"{"profiles": 3}"#;
+        let err = serde_json::from_str::<Vec<u32>>(body).unwrap_err();
+        let Error::Decode { message, .. } = body_error(200, None, body.as_bytes(), "a list", &err)
+        else {
             panic!("not a decode error")
         };
         assert!(
@@ -186,9 +187,10 @@ mod tests {
     fn excerpt_edges_never_split_a_key_and_redact_removes_it() {
         let key = ApiKey::new("sk_test_0123456789abcdef0123456789");
         let body = format!(r#"{{"echo":"{}" broken"#, key.expose());
-        let r = resp(&body);
-        let err = serde_json::from_slice::<Value>(&r.body).unwrap_err();
-        let Error::Decode { message, .. } = redact(body_error(&r, "x", &err), &key) else {
+        let err = serde_json::from_str::<Value>(&body).unwrap_err();
+        let Error::Decode { message, .. } =
+            redact(body_error(200, None, body.as_bytes(), "x", &err), &key)
+        else {
             panic!("not a decode error")
         };
         assert!(!message.contains("sk_test_0123"), "{message}");

@@ -15,7 +15,8 @@ use crate::http_client::HttpClient;
 use crate::pacing::{Pacer, PacingStats};
 use crate::profiles;
 use crate::rate_limit::RateLimit;
-use crate::request::{CallOptions, Request, Response};
+use crate::request::{CallOptions, Request};
+use crate::response::Response;
 use crate::transport::{Transport, Warmup};
 use crate::upload::{self, Upload, UploadOutcome};
 

@@ -4,7 +4,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::platform::check_connect_platform;
-use crate::request::{Method, Request, Response};
+use crate::request::{Method, Request};
+use crate::response::Response;
 
 /// Parameters of a connect call. `profile_id` is resolved to the default profile by the
 /// client when absent.

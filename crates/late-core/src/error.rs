@@ -403,6 +403,21 @@ pub(crate) fn excerpt(text: &str, max: usize) -> String {
     format!("{}… ({} bytes in all)", &text[..end], text.len())
 }
 
+/// The error and all its sources, joined: reqwest's own message hides the real cause.
+pub(crate) fn flatten(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        src = s.source();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,7 +90,7 @@ impl RedisEventStore {
     pub async fn claim(&self, id: &str) -> Result<bool> {
         let mut cmd = redis::cmd("SET");
         cmd.arg(self.key(id)?)
-            .arg(crate::transport::random_id())
+            .arg(crate::ids::random_id())
             .arg("NX")
             .arg("PX")
             .arg(self.ttl.as_millis().min(u64::MAX as u128) as u64);

@@ -108,7 +108,7 @@ impl HttpClient {
         let client = b.build().map_err(|e| {
             Error::Internal(format!(
                 "HTTP client setup failed: {}",
-                crate::transport::flatten(&e)
+                crate::error::flatten(&e)
             ))
         })?;
         Ok(Self {

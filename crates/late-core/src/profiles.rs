@@ -3,7 +3,8 @@
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::request::{Method, Request, Response};
+use crate::request::{Method, Request};
+use crate::response::Response;
 
 #[derive(Deserialize)]
 struct ProfileRef {

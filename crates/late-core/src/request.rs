@@ -1,12 +1,10 @@
-//! One logical call: what to send, per-call options, and what came back.
+//! One logical call: what to send and the per-call options (what came back is a
+//! [`crate::response::Response`]).
 
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-
 use crate::body::Body;
 use crate::error::{Error, Result};
-use crate::rate_limit::RateLimit;
 
 /// Longest request URL (base URL, path and query, in bytes) the client sends. Longer URLs are
 /// refused up front with a short validation error: servers and proxies reject them anyway
@@ -188,58 +186,6 @@ impl CallOptions {
             out.deadline = Some(left);
         }
         Ok(out)
-    }
-}
-
-/// A success response.
-#[derive(Clone, Debug)]
-pub struct Response {
-    /// HTTP status (2xx).
-    pub status: u16,
-    /// Response headers (kept as received; [`Response::header_list`] turns them into strings
-    /// only for callers that want them).
-    pub headers: http::HeaderMap,
-    /// Body bytes.
-    pub body: Bytes,
-    /// `X-Request-Id` of the response.
-    pub request_id: Option<String>,
-    /// Attempts made, retries included.
-    pub attempts: u32,
-    /// `X-RateLimit-*` headers of the response.
-    pub rate_limit: Option<RateLimit>,
-    /// The `Idempotency-Key` that was sent, if any.
-    pub idempotency_key: Option<String>,
-    /// How long the call waited for the rate limit (all attempts).
-    pub queued: Duration,
-}
-
-impl Response {
-    /// The headers as `(lower-case name, value)` pairs; values that are not visible ASCII are
-    /// left out.
-    pub fn header_list(&self) -> Vec<(String, String)> {
-        crate::transport::header_list(&self.headers)
-    }
-
-    /// Parses the body as JSON into `T`. Broken JSON is an [`Error::Decode`] saying where it
-    /// broke, with an excerpt around the place (see [`crate::body_error::body_error`]).
-    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
-        serde_json::from_slice(&self.body)
-            .map_err(|e| crate::body_error::body_error(self, "the expected JSON", &e))
-    }
-
-    /// A 200 response with `body` and nothing else, for the core's unit tests.
-    #[cfg(test)]
-    pub(crate) fn ok_for_test(body: &str) -> Self {
-        Self {
-            status: 200,
-            headers: http::HeaderMap::new(),
-            body: Bytes::from(body.to_string()),
-            request_id: None,
-            attempts: 1,
-            rate_limit: None,
-            idempotency_key: None,
-            queued: Duration::ZERO,
-        }
     }
 }
 

@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::HeaderMap;
 
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, ConnectionKind, Error};
 
 /// First backoff step.
 pub const BASE_DELAY: Duration = Duration::from_millis(500);
@@ -40,7 +40,7 @@ pub fn is_transient(err: &Error, has_key: bool) -> bool {
     match err {
         // A certificate or handshake refusal does not fix itself in a second.
         Error::Connection {
-            kind: crate::ConnectionKind::Tls,
+            kind: ConnectionKind::Tls,
             ..
         } => false,
         Error::Connection { .. } | Error::Timeout { .. } => true,
@@ -60,7 +60,7 @@ pub fn is_transient(err: &Error, has_key: bool) -> bool {
 /// replayed by reqwest itself, under the same rule.
 pub fn proves_nothing_done(err: &Error) -> bool {
     match err {
-        Error::Connection { kind, sent, .. } => !sent && *kind != crate::ConnectionKind::Tls,
+        Error::Connection { kind, sent, .. } => !sent && *kind != ConnectionKind::Tls,
         Error::Api(e) => refused_by_limiter(e),
         _ => false,
     }
@@ -166,7 +166,7 @@ mod tests {
         }))
     }
 
-    fn conn(kind: crate::ConnectionKind, sent: bool) -> Error {
+    fn conn(kind: ConnectionKind, sent: bool) -> Error {
         Error::connection(kind, "", sent)
     }
 
@@ -202,14 +202,14 @@ mod tests {
 
     #[test]
     fn tls_failures_are_not_retried() {
-        let tls = conn(crate::ConnectionKind::Tls, false);
+        let tls = conn(ConnectionKind::Tls, false);
         assert!(!is_retryable(&tls, true, false));
         assert!(!is_retryable(&tls, false, false));
     }
 
     #[test]
     fn an_unsafe_call_is_retried_only_when_nothing_was_done() {
-        let reset = conn(crate::ConnectionKind::Reset, true);
+        let reset = conn(ConnectionKind::Reset, true);
         assert!(!is_retryable(&reset, false, false));
         assert!(
             !is_retryable(&reset, false, true),
@@ -218,10 +218,10 @@ mod tests {
         assert!(is_retryable(&reset, true, true));
         assert!(!is_retryable(&api(503, None), false, false));
         assert!(!is_retryable(&Error::timeout(100, 1), false, false));
-        let refused = conn(crate::ConnectionKind::Refused, false);
+        let refused = conn(ConnectionKind::Refused, false);
         assert!(is_retryable(&refused, false, false));
         assert!(is_retryable(
-            &conn(crate::ConnectionKind::Dns, false),
+            &conn(ConnectionKind::Dns, false),
             false,
             false
         ));
@@ -242,11 +242,8 @@ mod tests {
 
     #[test]
     fn outcomes_known_and_unknown() {
-        assert!(outcome_unknown(&conn(crate::ConnectionKind::Reset, true)));
-        assert!(!outcome_unknown(&conn(
-            crate::ConnectionKind::Refused,
-            false
-        )));
+        assert!(outcome_unknown(&conn(ConnectionKind::Reset, true)));
+        assert!(!outcome_unknown(&conn(ConnectionKind::Refused, false)));
         assert!(outcome_unknown(&Error::timeout(1, 1)));
         assert!(outcome_unknown(&api(500, None)));
         assert!(!outcome_unknown(&api(429, None)));

@@ -12,12 +12,14 @@ use crate::config::ClientConfig;
 use crate::decode::{Body, BodyError, Encoding, ACCEPT_ENCODING};
 use crate::error::{ApiError, ConnectionKind, Error, Outcome, Result};
 use crate::http_client::HttpClient;
+use crate::ids::random_id;
 use crate::json_split::{Run, Splitter};
 use crate::observe::{Attempt, ObserveLevel};
 use crate::pacing::{self, Pacer};
 use crate::rate_limit::RateLimit;
 use crate::replay::Replay;
-use crate::request::{CallOptions, Request, Response};
+use crate::request::{CallOptions, Request};
+use crate::response::{header_list, Response};
 use crate::retry;
 
 /// Sends requests for one client configuration. Cheap to clone; clones share the pool.
@@ -567,7 +569,7 @@ impl Transport {
     }
 
     fn connection_error(&self, e: &reqwest::Error) -> Error {
-        let mut flat = flatten(e);
+        let mut flat = crate::error::flatten(e);
         // reqwest quotes the whole URL: keep the origin and path (shortened), never the query,
         // which may carry user data (tokens, ids).
         if let Some(url) = e.url() {
@@ -710,33 +712,6 @@ fn record(
     }
 }
 
-/// The headers as `(name, value)` strings (values that are not visible ASCII left out).
-pub(crate) fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .filter_map(|(n, v)| {
-            v.to_str()
-                .ok()
-                .map(|v| (n.as_str().to_string(), v.to_string()))
-        })
-        .collect()
-}
-
-/// The error and all its sources, joined: reqwest's own message hides the real cause.
-pub(crate) fn flatten(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        src = s.source();
-    }
-    out
-}
-
 fn classify(e: &reqwest::Error, message: &str) -> ConnectionKind {
     if crate::tls::find_rustls_error(e).is_some() {
         return ConnectionKind::Tls;
@@ -780,23 +755,6 @@ fn classify(e: &reqwest::Error, message: &str) -> ConnectionKind {
     }
 }
 
-/// A random UUID v4 string, for `Idempotency-Key` and `x-request-id`.
-pub fn random_id() -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut b: [u8; 16] = rand::random();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let mut out = String::with_capacity(36);
-    for (i, byte) in b.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            out.push('-');
-        }
-        out.push(HEX[usize::from(byte >> 4)] as char);
-        out.push(HEX[usize::from(byte & 0x0f)] as char);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -807,19 +765,5 @@ mod tests {
         assert_eq!(quoted_url(&url), "https://zernio.com:8443/api/v1/x?…");
         let long = reqwest::Url::parse(&format!("http://h/{}", "a".repeat(5000))).unwrap();
         assert!(quoted_url(&long).chars().count() <= 201);
-    }
-
-    #[test]
-    fn random_id_is_a_uuid_v4() {
-        let id = random_id();
-        assert_eq!(id.len(), 36);
-        assert_eq!(&id[14..15], "4");
-        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
-        let dashes: Vec<usize> = id.match_indices('-').map(|(i, _)| i).collect();
-        assert_eq!(dashes, [8, 13, 18, 23]);
-        assert!(id
-            .chars()
-            .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)));
-        assert_ne!(id, random_id());
     }
 }

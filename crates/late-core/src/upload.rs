@@ -11,13 +11,11 @@ use futures_util::StreamExt;
 use reqwest::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use tokio_util::sync::CancellationToken;
 
+use crate::body::CHUNK;
 use crate::config::ClientConfig;
-use crate::error::{ApiError, Error, Result};
+use crate::error::{ApiError, ConnectionKind, Error, Result};
 use crate::request::CallOptions;
 use crate::retry;
-
-/// Chunk size of a streamed upload (and the progress granularity).
-pub const CHUNK: usize = 256 * 1024;
 
 /// Where the bytes come from.
 #[derive(Clone, Debug)]
@@ -206,7 +204,7 @@ async fn watch(
             biased;
             _ = cancel.cancelled() => return Err(Error::aborted()),
             r = &mut fut => {
-                return r.map_err(|e| Error::connection(crate::ConnectionKind::Reset, crate::transport::flatten(&e), true));
+                return r.map_err(|e| Error::connection(ConnectionKind::Reset, crate::error::flatten(&e), true));
             }
             _ = tokio::time::sleep(tick) => {
                 let now = sent.load(Ordering::Relaxed);

@@ -39,7 +39,7 @@ use crate::error::{ApiError, Error, Result};
 use crate::observe::NoteSink;
 use crate::rate_limit::RateLimit;
 use crate::redis_link::RedisTarget;
-use crate::request::Response;
+use crate::response::Response;
 use crate::secret::ApiKey;
 use report::Counters;
 pub use report::PacingEvent;

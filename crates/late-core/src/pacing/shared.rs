@@ -105,7 +105,7 @@ impl SharedWindow {
             pause_key: format!("{base}:p"),
             members_key: format!("{base}:m"),
             limit_key: format!("{base}:l"),
-            process: crate::transport::random_id(),
+            process: crate::ids::random_id(),
             conn: Mutex::new(None),
             link: Mutex::new(Link::Up),
             processes: AtomicU32::new(1),
