@@ -15,6 +15,7 @@ use crate::body::CHUNK;
 use crate::config::ClientConfig;
 use crate::error::{ApiError, ConnectionKind, Error, Result};
 use crate::request::CallOptions;
+use crate::response::header_list;
 use crate::retry;
 
 /// Where the bytes come from.
@@ -136,15 +137,7 @@ pub async fn run(
         let err = match result {
             Ok(resp) => {
                 let status = resp.status().as_u16();
-                let headers: Vec<(String, String)> = resp
-                    .headers()
-                    .iter()
-                    .filter_map(|(n, v)| {
-                        v.to_str()
-                            .ok()
-                            .map(|v| (n.as_str().to_string(), v.to_string()))
-                    })
-                    .collect();
+                let headers = header_list(resp.headers());
                 let etag = resp
                     .headers()
                     .get("etag")
