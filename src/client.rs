@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use late_core::accounts::NextPage;
+use late_core::NextPage;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 

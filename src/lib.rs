@@ -23,7 +23,7 @@ mod webhook;
 /// `NODE_EXTRA_CA_CERTS`) when it holds none or a bad one.
 #[napi_derive::napi]
 pub fn count_pem_certificates(pem: String, source: String) -> napi::Result<u32> {
-    late_core::tls::parse_pem_roots(pem.as_bytes(), &source)
+    late_core::parse_pem_roots(pem.as_bytes(), &source)
         .map(|c| c.len() as u32)
         .map_err(errors::to_napi)
 }

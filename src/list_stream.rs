@@ -61,7 +61,7 @@ impl RunSink {
     }
 }
 
-impl late_core::transport::ListSink for RunSink {
+impl late_core::ListSink for RunSink {
     fn field(&self) -> &str {
         "accounts"
     }
@@ -73,7 +73,7 @@ impl late_core::transport::ListSink for RunSink {
         }
     }
 
-    fn run(&self, run: late_core::json_split::Run) {
+    fn run(&self, run: late_core::Run) {
         self.runs.fetch_add(1, Ordering::SeqCst);
         self.send(
             Some(crate::text::body(bytes::Bytes::from(run.json))),

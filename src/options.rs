@@ -111,11 +111,11 @@ impl ClientOptions {
         }
         let mut roots = Vec::new();
         for pem in self.ca.iter().flatten() {
-            roots.extend(late_core::tls::parse_pem_roots(pem.as_bytes(), "ca").map_err(to_napi)?);
+            roots.extend(late_core::parse_pem_roots(pem.as_bytes(), "ca").map_err(to_napi)?);
         }
         if let Some(pem) = &self.env_ca {
             roots.extend(
-                late_core::tls::parse_pem_roots(pem.as_bytes(), "NODE_EXTRA_CA_CERTS")
+                late_core::parse_pem_roots(pem.as_bytes(), "NODE_EXTRA_CA_CERTS")
                     .map_err(to_napi)?,
             );
         }

@@ -1,7 +1,8 @@
 //! Webhook signing and verification exposed to JavaScript.
 //!
-//! A thin layer over [`late_core::webhook`]; `lib/webhook.js` builds the user-facing
-//! `verifyWebhook` (header lookup, body normalisation, JSON parsing, typed errors) on top.
+//! A thin layer over [`late_core::verify_webhook`] and [`late_core::sign_webhook`];
+//! `lib/webhook.js` builds the user-facing `verifyWebhook` (header lookup, body normalisation,
+//! JSON parsing, typed errors) on top.
 
 // napi-derive compiles the registration of `#[napi]` functions out of `cfg(test)` builds, so
 // under `cargo test` / `clippy --all-targets` these exports look unused.
@@ -10,7 +11,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use late_core::webhook::{self, WebhookError};
+use late_core::{sign_webhook, verify_webhook, WebhookError};
 
 /// Turns a verification failure into a JS `Error` whose message is the JSON text
 /// `{"kind":"webhook","reason":"<code>","message":"<human message>"}`; the JS facade parses it
@@ -41,7 +42,7 @@ pub fn verify_webhook_signature(
     secrets: Vec<String>,
 ) -> napi::Result<u32> {
     let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
-    let index = webhook::verify(&body, &signature, &secrets).map_err(to_napi_error)?;
+    let index = verify_webhook(&body, &signature, &secrets).map_err(to_napi_error)?;
     // The list comes from JS, so its length always fits in a u32.
     Ok(u32::try_from(index).unwrap_or(u32::MAX))
 }
@@ -50,5 +51,5 @@ pub fn verify_webhook_signature(
 /// keyed by `secret`. For tests that send webhooks to an application.
 #[napi]
 pub fn sign_webhook_payload(body: Buffer, secret: String) -> String {
-    webhook::sign(&body, &secret)
+    sign_webhook(&body, &secret)
 }

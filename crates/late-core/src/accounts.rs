@@ -73,7 +73,7 @@ pub enum NextPage {
 
 /// Builds the first-page request (no paging parameters: the API returns every account then,
 /// or starts paginating on its own).
-pub fn first_request(profile_id: &str, params: &ListAccountsParams) -> Request {
+pub(crate) fn first_request(profile_id: &str, params: &ListAccountsParams) -> Request {
     Request::new(Method::Get, "/v1/accounts")
         .query_opt("profileId", Some(profile_id))
         .query_opt("platform", params.platform.as_deref())
@@ -81,7 +81,7 @@ pub fn first_request(profile_id: &str, params: &ListAccountsParams) -> Request {
 }
 
 /// The request for a following page.
-pub fn next_request(first: &Request, next: &NextPage) -> Request {
+pub(crate) fn next_request(first: &Request, next: &NextPage) -> Request {
     let mut r = first.clone();
     match next {
         NextPage::Cursor { cursor, limit } => {
@@ -136,7 +136,7 @@ fn decode(resp: &Response, what: &str) -> Error {
 }
 
 /// Joins raw account objects into one JSON array text.
-pub fn join(accounts: &[String]) -> String {
+pub(crate) fn join(accounts: &[String]) -> String {
     let mut s = String::with_capacity(accounts.iter().map(|a| a.len() + 1).sum::<usize>() + 2);
     s.push('[');
     for (i, a) in accounts.iter().enumerate() {

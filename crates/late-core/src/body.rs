@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 
 /// Chunk size of a body streamed from memory or disk (a raw payload, a multipart part, an upload
 /// to a presigned URL), and the granularity of an upload's progress.
-pub const CHUNK: usize = 256 * 1024;
+pub(crate) const CHUNK: usize = 256 * 1024;
 
 /// Where a payload's bytes come from.
 #[derive(Clone, Debug)]
@@ -63,7 +63,7 @@ pub enum Body {
 }
 
 /// What one attempt sends: the body stream and its length (`None`: reqwest knows it).
-pub struct Prepared {
+pub(crate) struct Prepared {
     /// The body.
     pub body: reqwest::Body,
     /// The `Content-Length` to send with a streamed body.
@@ -162,7 +162,7 @@ impl Body {
 
     /// Builds the body for one attempt: opens files (a missing or unreadable file is a
     /// validation error naming it) and chains the segments into one stream.
-    pub async fn prepare(&self) -> Result<Prepared> {
+    pub(crate) async fn prepare(&self) -> Result<Prepared> {
         if let Self::Json(b) = self {
             return Ok(Prepared {
                 body: reqwest::Body::from(b.clone()),

@@ -15,7 +15,7 @@ const TOKEN_SLACK: usize = 128;
 
 /// The [`Error::Decode`] for a `status` response (with `request_id`) whose `body` `err` could not
 /// decode as `what` (e.g. "an account list").
-pub fn body_error(
+pub(crate) fn body_error(
     status: u16,
     request_id: Option<&str>,
     body: &[u8],
@@ -53,7 +53,7 @@ pub fn body_error(
 }
 
 /// `err` with every occurrence of `key` in a decode message replaced by `[redacted]`.
-pub fn redact(err: Error, key: &ApiKey) -> Error {
+pub(crate) fn redact(err: Error, key: &ApiKey) -> Error {
     match err {
         Error::Decode {
             message,

@@ -21,7 +21,7 @@ use crate::transport::{Transport, Warmup};
 use crate::upload::{self, Upload, UploadOutcome};
 
 /// Safety stop for pagination loops (a server that never ends its cursor chain).
-pub const MAX_PAGES: usize = 10_000;
+pub(crate) const MAX_PAGES: usize = 10_000;
 
 /// A Late / Zernio API client. Cheap to clone; clones share the connection pool and the
 /// cached default profile.

@@ -10,18 +10,18 @@ use crate::pacing::PacingConfig;
 use crate::secret::ApiKey;
 
 /// The API's default base URL. Paths such as `/v1/accounts` are appended to it.
-pub const DEFAULT_BASE_URL: &str = "https://zernio.com/api";
+pub(crate) const DEFAULT_BASE_URL: &str = "https://zernio.com/api";
 /// Default per-attempt timeout.
-pub const DEFAULT_TIMEOUT_MS: u64 = 60_000;
+pub(crate) const DEFAULT_TIMEOUT_MS: u64 = 60_000;
 /// Default number of retries after the first attempt.
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
+pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Default cap on a single wait between attempts (also caps `Retry-After`).
-pub const DEFAULT_MAX_RETRY_WAIT_MS: u64 = 60_000;
+pub(crate) const DEFAULT_MAX_RETRY_WAIT_MS: u64 = 60_000;
 /// Default bound on the wait for a slot of the team's rate limit (five windows of the API's
 /// minute): a burst of up to five times the limit completes instead of failing.
-pub const DEFAULT_MAX_QUEUE_WAIT_MS: u64 = 300_000;
+pub(crate) const DEFAULT_MAX_QUEUE_WAIT_MS: u64 = 300_000;
 /// Default cap on a response body.
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// Everything a [`crate::Client`] needs. Environment variables are read by the caller (the
 /// JS facade), never here: the core has no hidden inputs.

@@ -31,7 +31,7 @@ pub struct ConnectResult {
 }
 
 /// Checks a `redirect_url`: absolute http(s), as the API requires.
-pub fn check_redirect_url(value: &str) -> Result<()> {
+pub(crate) fn check_redirect_url(value: &str) -> Result<()> {
     let parsed = url::Url::parse(value).map_err(|_| {
         Error::validation(
             "redirectUrl",
@@ -45,7 +45,7 @@ pub fn check_redirect_url(value: &str) -> Result<()> {
 }
 
 /// Checks an id used in a path or query: non-empty, no whitespace or `/`.
-pub fn check_id(param: &str, value: &str) -> Result<()> {
+pub(crate) fn check_id(param: &str, value: &str) -> Result<()> {
     if value.is_empty() {
         return Err(Error::validation(param, "must be a non-empty id"));
     }
@@ -62,7 +62,11 @@ pub fn check_id(param: &str, value: &str) -> Result<()> {
 }
 
 /// Builds the request for `platform` (profile id already resolved).
-pub fn build_request(platform: &str, profile_id: &str, params: &ConnectParams) -> Result<Request> {
+pub(crate) fn build_request(
+    platform: &str,
+    profile_id: &str,
+    params: &ConnectParams,
+) -> Result<Request> {
     check_connect_platform(platform)?;
     check_id("profileId", profile_id)?;
     if let Some(url) = &params.redirect_url {

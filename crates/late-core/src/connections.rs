@@ -48,7 +48,7 @@ enum Phase {
 
 /// Shared by every clone of a client that uses the same pool.
 #[derive(Debug)]
-pub struct Connections {
+pub(crate) struct Connections {
     phase: Mutex<Phase>,
     changed: Notify,
     idle: Duration,
@@ -59,7 +59,7 @@ pub struct Connections {
 /// Held by the leader of a gated burst; releases the others when dropped without a verdict
 /// (the leader was cancelled or timed out).
 #[derive(Debug)]
-pub struct Lead {
+pub(crate) struct Lead {
     conns: Option<Arc<Connections>>,
 }
 
@@ -209,7 +209,7 @@ impl Connections {
 
 /// The connector layer: wraps reqwest's connector to see each connection it opens.
 #[derive(Clone, Debug)]
-pub struct SeeConnections(pub Arc<Connections>);
+pub(crate) struct SeeConnections(pub Arc<Connections>);
 
 impl<S> tower_layer::Layer<S> for SeeConnections {
     type Service = Seen<S>;
@@ -224,7 +224,7 @@ impl<S> tower_layer::Layer<S> for SeeConnections {
 
 /// The connector wrapped by [`SeeConnections`].
 #[derive(Clone, Debug)]
-pub struct Seen<S> {
+pub(crate) struct Seen<S> {
     inner: S,
     conns: Arc<Connections>,
 }

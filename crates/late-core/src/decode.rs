@@ -14,11 +14,11 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio_util::io::StreamReader;
 
 /// What every request accepts, best first.
-pub const ACCEPT_ENCODING: &str = "br, gzip, zstd, deflate";
+pub(crate) const ACCEPT_ENCODING: &str = "br, gzip, zstd, deflate";
 
 /// A body encoding the client decodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     /// No `Content-Encoding` (or `identity`).
     Identity,
     /// `gzip` (or `x-gzip`).
@@ -61,7 +61,7 @@ impl Encoding {
 
 /// Why reading a body failed.
 #[derive(Debug)]
-pub enum BodyError {
+pub(crate) enum BodyError {
     /// The connection failed while the body was streaming.
     Network(reqwest::Error),
     /// The compressed bytes could not be decoded.
@@ -76,7 +76,7 @@ enum Source {
 }
 
 /// A response body, decoded chunk by chunk.
-pub struct Body {
+pub(crate) struct Body {
     source: Source,
     encoding: Encoding,
     wire: Arc<AtomicU64>,

@@ -16,10 +16,8 @@ use crate::redis_link::RedisTarget;
 /// Zernio retries a delivery for about 51 hours; a day covers its retries of one event on the
 /// same day. Longer TTLs are a setting.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(24 * 60 * 60);
-/// Prefix of the keys, before the event id.
-pub const DEFAULT_PREFIX: &str = "late-native:webhook:";
 /// Longest wait for one Redis answer.
-pub const TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Ids of handled events, in Redis.
 #[derive(Debug)]

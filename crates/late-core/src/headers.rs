@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 
 /// Header names a caller may not set: the message framing, the hop-by-hop headers of RFC 9110
 /// §7.6.1 and `host`. Compared case-insensitively.
-pub const FRAMING_HEADERS: [&str; 10] = [
+pub(crate) const FRAMING_HEADERS: [&str; 10] = [
     "content-length",
     "transfer-encoding",
     "host",
@@ -24,12 +24,12 @@ pub const FRAMING_HEADERS: [&str; 10] = [
 
 /// Checks one caller-supplied header: a valid name that is not a framing header, and a value
 /// without line breaks or other control characters. `param` names the option in errors.
-pub fn check(param: &str, name: &str, value: &str) -> Result<()> {
+pub(crate) fn check(param: &str, name: &str, value: &str) -> Result<()> {
     parse(param, name, value).map(|_| ())
 }
 
 /// One caller-supplied header, checked as [`check`] does, as the name and value to send.
-pub fn parse(
+pub(crate) fn parse(
     param: &str,
     name: &str,
     value: &str,
@@ -62,7 +62,7 @@ pub fn parse(
 }
 
 /// Checks every header of a list (see [`check`]).
-pub fn check_all(param: &str, headers: &[(String, String)]) -> Result<()> {
+pub(crate) fn check_all(param: &str, headers: &[(String, String)]) -> Result<()> {
     headers.iter().try_for_each(|(n, v)| check(param, n, v))
 }
 

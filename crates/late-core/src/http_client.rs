@@ -21,7 +21,7 @@ use crate::connections::{Connections, SeeConnections};
 use crate::error::{Error, Result};
 
 /// How long an idle pooled connection is kept.
-pub const POOL_IDLE: Duration = Duration::from_secs(30);
+pub(crate) const POOL_IDLE: Duration = Duration::from_secs(30);
 
 /// Which proxy to use.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -59,7 +59,7 @@ impl Default for NetworkSettings {
 
 /// A pooled client and what it observes of its connections.
 #[derive(Clone, Debug)]
-pub struct HttpClient {
+pub(crate) struct HttpClient {
     /// The reqwest client (cheap to clone; clones share the pool).
     pub client: reqwest::Client,
     /// Connection counts and the cold-burst gate.

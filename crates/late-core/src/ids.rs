@@ -2,7 +2,7 @@
 //! pacer's process id in Redis, the token of a claimed webhook event.
 
 /// A random UUID v4 string.
-pub fn random_id() -> String {
+pub(crate) fn random_id() -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut b: [u8; 16] = rand::random();
     b[6] = (b[6] & 0x0f) | 0x40;

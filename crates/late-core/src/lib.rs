@@ -6,51 +6,62 @@
 //! in fleet mode), structured errors, and the calls that need logic (connect URLs,
 //! default-profile resolution, account pagination).
 
-pub mod accounts;
-pub mod body;
-pub mod body_error;
-pub mod client;
-pub mod config;
-pub mod connect;
-pub mod connections;
-pub mod decode;
+mod accounts;
+mod body;
+mod body_error;
+mod client;
+mod config;
+mod connect;
+mod connections;
+mod decode;
 mod default_profile;
-pub mod error;
-pub mod event_store;
-pub mod headers;
-pub mod http_client;
+mod error;
+mod event_store;
+mod headers;
+mod http_client;
 mod ids;
-pub mod json_split;
-pub mod observe;
-pub mod pacing;
-pub mod platform;
-pub mod profiles;
-pub mod rate_limit;
-pub mod redis_link;
-pub mod replay;
-pub mod request;
-pub mod response;
-pub mod retry;
-pub mod secret;
-pub mod tls;
-pub mod transport;
-pub mod upload;
-pub mod webhook;
+mod json_split;
+mod observe;
+mod pacing;
+mod platform;
+mod profiles;
+mod rate_limit;
+mod redis_link;
+mod replay;
+mod request;
+mod response;
+mod retry;
+mod secret;
+mod tls;
+mod transport;
+mod upload;
+mod webhook;
 
-pub use accounts::ListAccountsParams;
+// What the napi layer (the root crate's `src/`) uses.
+pub use accounts::{ListAccountsParams, NextPage};
 pub use body::{Body, Multipart, Part, Source};
 pub use client::Client;
-pub use config::{ClientConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS};
+pub use config::ClientConfig;
 pub use connect::{ConnectParams, ConnectResult};
-pub use error::{ApiError, ConnectionKind, Error, Result};
-pub use event_store::RedisEventStore;
+pub use error::{ApiError, ConnectionKind, Error, Outcome, Result};
+pub use event_store::{RedisEventStore, DEFAULT_TTL as DEFAULT_EVENT_TTL};
 pub use http_client::{NetworkSettings, ProxySetting};
+pub use json_split::{Run, Splitter};
 pub use observe::{Attempt, AttemptObserver, NoteSink, ObserveLevel};
 pub use pacing::{PacingConfig, PacingStats};
-pub use platform::{is_connect_platform, CONNECT_PLATFORMS};
 pub use rate_limit::RateLimit;
 pub use redis_link::RedisTarget;
 pub use request::{CallOptions, Method, Request};
 pub use response::Response;
 pub use secret::ApiKey;
+pub use tls::parse_pem_roots;
+pub use transport::{ListSink, Warmup};
 pub use upload::{Upload, UploadOutcome, UploadSource};
+pub use webhook::{sign as sign_webhook, verify as verify_webhook, WebhookError};
+
+// What late-core's property tests (`tests/decode_props.rs`) drive with arbitrary answers: the
+// decoders of response bodies and the readers of retry headers.
+pub use accounts::collect_page as collect_accounts_page;
+pub use connect::map_response as map_connect_response;
+pub use profiles::pick_default as pick_default_profile;
+pub use retry::{backoff as retry_backoff, server_wait, MAX_DELAY as MAX_RETRY_DELAY};

@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 
 /// Platforms accepted by `GET /v1/connect/{platform}` (spec 1.444.0, operation `getConnectUrl`).
-pub const CONNECT_PLATFORMS: &[&str] = &[
+pub(crate) const CONNECT_PLATFORMS: &[&str] = &[
     "facebook",
     "instagram",
     "linkedin",
@@ -25,7 +25,7 @@ pub const CONNECT_PLATFORMS: &[&str] = &[
 ];
 
 /// Values of `SocialAccount.platform` (spec 1.444.0), used to check the `platform` filter.
-pub const ACCOUNT_PLATFORMS: &[&str] = &[
+pub(crate) const ACCOUNT_PLATFORMS: &[&str] = &[
     "tiktok",
     "instagram",
     "facebook",
@@ -68,7 +68,7 @@ pub const ACCOUNT_PLATFORMS: &[&str] = &[
 ];
 
 /// Whether `id` is a platform the connect endpoint accepts.
-pub fn is_connect_platform(id: &str) -> bool {
+pub(crate) fn is_connect_platform(id: &str) -> bool {
     CONNECT_PLATFORMS.contains(&id)
 }
 
@@ -87,7 +87,7 @@ fn hint(id: &str) -> String {
 }
 
 /// Checks a platform for `connect`, naming the parameter and listing the accepted values.
-pub fn check_connect_platform(id: &str) -> Result<()> {
+pub(crate) fn check_connect_platform(id: &str) -> Result<()> {
     if is_connect_platform(id) {
         return Ok(());
     }
@@ -103,7 +103,7 @@ pub fn check_connect_platform(id: &str) -> Result<()> {
 }
 
 /// Checks a `platform` filter of the account list.
-pub fn check_account_platform(id: &str) -> Result<()> {
+pub(crate) fn check_account_platform(id: &str) -> Result<()> {
     if ACCOUNT_PLATFORMS.contains(&id) {
         return Ok(());
     }

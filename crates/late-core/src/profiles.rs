@@ -21,7 +21,7 @@ struct ProfilesPage {
 }
 
 /// The request that lists profiles.
-pub fn list_request() -> Request {
+pub(crate) fn list_request() -> Request {
     Request::new(Method::Get, "/v1/profiles")
 }
 

@@ -9,10 +9,10 @@ use crate::error::{Error, Result};
 /// Longest request URL (base URL, path and query, in bytes) the client sends. Longer URLs are
 /// refused up front with a short validation error: servers and proxies reject them anyway
 /// (many at 8–16 KB), often by dropping the connection, which would otherwise be retried.
-pub const MAX_URL_BYTES: usize = 16 * 1024;
+pub(crate) const MAX_URL_BYTES: usize = 16 * 1024;
 
 /// Refuses a URL longer than [`MAX_URL_BYTES`]; the message gives its length, never the URL.
-pub fn check_url_length(url: &url::Url, query_len: usize) -> Result<()> {
+pub(crate) fn check_url_length(url: &url::Url, query_len: usize) -> Result<()> {
     let len = url.as_str().len();
     if len <= MAX_URL_BYTES {
         return Ok(());

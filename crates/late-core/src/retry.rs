@@ -22,13 +22,13 @@ use reqwest::header::HeaderMap;
 use crate::error::{ApiError, ConnectionKind, Error};
 
 /// First backoff step.
-pub const BASE_DELAY: Duration = Duration::from_millis(500);
+pub(crate) const BASE_DELAY: Duration = Duration::from_millis(500);
 /// Largest backoff step (before jitter).
 pub const MAX_DELAY: Duration = Duration::from_secs(8);
 
 /// Whether this failure may be retried: `replay_safe` when the call may be sent again after
 /// any retryable failure ([`crate::replay`]), `has_key` when it carries an `Idempotency-Key`.
-pub fn is_retryable(err: &Error, replay_safe: bool, has_key: bool) -> bool {
+pub(crate) fn is_retryable(err: &Error, replay_safe: bool, has_key: bool) -> bool {
     if proves_nothing_done(err) {
         return true;
     }
@@ -36,7 +36,7 @@ pub fn is_retryable(err: &Error, replay_safe: bool, has_key: bool) -> bool {
 }
 
 /// Whether the failure is one that is retried for a call that is safe to repeat.
-pub fn is_transient(err: &Error, has_key: bool) -> bool {
+pub(crate) fn is_transient(err: &Error, has_key: bool) -> bool {
     match err {
         // A certificate or handshake refusal does not fix itself in a second.
         Error::Connection {
@@ -58,7 +58,7 @@ pub fn is_transient(err: &Error, has_key: bool) -> bool {
 /// refused it (a 429 that names no upstream `platform`: the limiter answers before the
 /// handler runs). HTTP/2 `REFUSED_STREAM` and a `GOAWAY` below the request's stream are
 /// replayed by reqwest itself, under the same rule.
-pub fn proves_nothing_done(err: &Error) -> bool {
+pub(crate) fn proves_nothing_done(err: &Error) -> bool {
     match err {
         Error::Connection { kind, sent, .. } => !sent && *kind != ConnectionKind::Tls,
         Error::Api(e) => refused_by_limiter(e),
@@ -69,7 +69,7 @@ pub fn proves_nothing_done(err: &Error) -> bool {
 /// Whether the server may have acted on the request although the attempt failed: it was sent
 /// and no answer says what became of it (a timeout or a connection lost after sending, a
 /// 408 or 5xx, an answer that could not be read).
-pub fn outcome_unknown(err: &Error) -> bool {
+pub(crate) fn outcome_unknown(err: &Error) -> bool {
     match err {
         Error::Connection { sent, .. } => *sent,
         Error::Timeout { .. } | Error::Decode { .. } => true,
@@ -99,7 +99,7 @@ pub fn backoff(n: u32, r: f64) -> Duration {
 /// The wait before retry `n` (0-based): the server's wait when it gave one, else the backoff
 /// (`r` uniform in [0, 1)) capped at `max_wait`. `None` when the server asked for longer than
 /// `max_wait`: the call then fails at once, its error saying how long to wait.
-pub fn wait_before_retry(
+pub(crate) fn wait_before_retry(
     server_wait: Option<Duration>,
     n: u32,
     r: f64,

@@ -23,7 +23,7 @@ use rustls::{CertificateError, DigitallySignedStruct, NamedGroup, SignatureSchem
 use crate::error::{Error, Result};
 
 /// TLS 1.3 tickets kept per server.
-pub const TICKETS_PER_SERVER: usize = 64;
+pub(crate) const TICKETS_PER_SERVER: usize = 64;
 /// Servers remembered by the session store (the API's origin and a few upload hosts).
 const SERVERS: usize = 32;
 
@@ -62,7 +62,7 @@ pub fn parse_pem_roots(pem: &[u8], source: &str) -> Result<Vec<CertificateDer<'s
 
 /// The platform's verifier plus extra roots, built on first use.
 #[derive(Debug)]
-pub struct LazyVerifier {
+pub(crate) struct LazyVerifier {
     provider: Arc<CryptoProvider>,
     extra_roots: Vec<CertificateDer<'static>>,
     inner: OnceLock<std::result::Result<Arc<dyn ServerCertVerifier>, rustls::Error>>,
@@ -153,7 +153,7 @@ struct ServerSessions {
 /// An in-memory session store that keeps many TLS 1.3 tickets per server (each used once, as
 /// rustls requires), so that the pool's new connections resume.
 #[derive(Default)]
-pub struct SessionStore {
+pub(crate) struct SessionStore {
     servers: Mutex<(
         HashMap<ServerName<'static>, ServerSessions>,
         VecDeque<ServerName<'static>>,
@@ -242,7 +242,7 @@ impl ClientSessionStore for SessionStore {
 
 /// The rustls client configuration: ring, the lazy platform verifier with `extra_roots`, the
 /// session store, and ALPN (`h2` first when HTTP/2 is allowed).
-pub fn client_config(
+pub(crate) fn client_config(
     extra_roots: Vec<CertificateDer<'static>>,
     http2: bool,
 ) -> Result<rustls::ClientConfig> {
@@ -266,7 +266,7 @@ pub fn client_config(
 /// Finds a rustls error in an error's source chain. tokio-rustls wraps it in an `io::Error`
 /// (sometimes inside another one), and `io::Error::source()` skips the error it wraps, so each
 /// `io::Error` is opened with `get_ref()`.
-pub fn find_rustls_error<'a>(
+pub(crate) fn find_rustls_error<'a>(
     e: &'a (dyn std::error::Error + 'static),
 ) -> Option<&'a rustls::Error> {
     let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
@@ -298,7 +298,7 @@ fn presented_name(raw: &str) -> &str {
 const TRUST_HINT: &str = "if the server uses a private or corporate CA, trust it with NODE_EXTRA_CA_CERTS=/path/to/ca.pem or the `ca` client option";
 
 /// A sentence a user can act on, for a TLS failure.
-pub fn describe(err: &rustls::Error) -> String {
+pub(crate) fn describe(err: &rustls::Error) -> String {
     use CertificateError as C;
     match err {
         rustls::Error::InvalidCertificate(c) => match c {

@@ -24,7 +24,7 @@ use crate::retry;
 
 /// Sends requests for one client configuration. Cheap to clone; clones share the pool.
 #[derive(Clone, Debug)]
-pub struct Transport {
+pub(crate) struct Transport {
     http: HttpClient,
     config: Arc<ClientConfig>,
     /// `Authorization: Bearer …`, built once (marked sensitive: never printed by `Debug`).
@@ -53,7 +53,7 @@ pub trait ListSink: Send + Sync {
 }
 
 /// How many bytes of elements make a run handed on to the sink (about 1 ms of `JSON.parse`).
-pub const RUN_BYTES: usize = 256 * 1024;
+pub(crate) const RUN_BYTES: usize = 256 * 1024;
 
 /// What one attempt saw, for the observer.
 #[derive(Default)]

@@ -52,7 +52,7 @@ pub struct UploadOutcome {
 }
 
 /// Size of the source in bytes (reads file metadata only).
-pub async fn source_size(source: &UploadSource) -> Result<u64> {
+pub(crate) async fn source_size(source: &UploadSource) -> Result<u64> {
     match source {
         UploadSource::Bytes(b) => Ok(b.len() as u64),
         UploadSource::Path(p) => {
@@ -101,7 +101,7 @@ async fn body(source: &UploadSource, sent: Arc<AtomicU64>) -> Result<reqwest::Bo
 /// Runs the upload. `progress(sent, total)` is called as bytes go out (at least once, at the end).
 /// The timeout is an inactivity timeout: an attempt fails when no byte moved for that long, so a
 /// large file on a slow link is not cut off while it progresses.
-pub async fn run(
+pub(crate) async fn run(
     http: &reqwest::Client,
     config: &ClientConfig,
     up: &Upload,

@@ -15,10 +15,10 @@
 use ring::hmac;
 
 /// Length in bytes of an HMAC-SHA256 digest (64 hex characters).
-pub const SIGNATURE_LEN: usize = 32;
+pub(crate) const SIGNATURE_LEN: usize = 32;
 
 /// The optional prefix some senders and proxies put before the hex digest; accepted and ignored.
-pub const SIGNATURE_PREFIX: &str = "sha256=";
+pub(crate) const SIGNATURE_PREFIX: &str = "sha256=";
 
 /// What a JavaScript object turns into when it is coerced to a string: the body was parsed into
 /// an object (by a framework's JSON body parser) before it reached the verifier.
@@ -107,7 +107,7 @@ impl WebhookError {
 /// Useful for tests and simulators that send webhooks to an application.
 ///
 /// ```
-/// let sig = late_core::webhook::sign(b"The quick brown fox jumps over the lazy dog", "key");
+/// let sig = late_core::sign_webhook(b"The quick brown fox jumps over the lazy dog", "key");
 /// assert_eq!(sig, "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
 /// ```
 pub fn sign(body: &[u8], secret: &str) -> String {
@@ -128,10 +128,10 @@ pub fn sign(body: &[u8], secret: &str) -> String {
 /// is reported as [`WebhookError::BodyParsed`], the usual cause.
 ///
 /// ```
-/// use late_core::webhook::{sign, verify};
+/// use late_core::{sign_webhook, verify_webhook};
 /// let body = br#"{"id":"evt_1","event":"webhook.test"}"#;
-/// let sig = sign(body, "new-secret");
-/// assert_eq!(verify(body, &sig, &["old-secret", "new-secret"]), Ok(1));
+/// let sig = sign_webhook(body, "new-secret");
+/// assert_eq!(verify_webhook(body, &sig, &["old-secret", "new-secret"]), Ok(1));
 /// ```
 pub fn verify(body: &[u8], signature: &str, secrets: &[&str]) -> Result<usize, WebhookError> {
     check_secrets(secrets)?;
@@ -156,7 +156,7 @@ pub fn verify(body: &[u8], signature: &str, secrets: &[&str]) -> Result<usize, W
 ///
 /// [`WebhookError::MissingSecret`] for an empty list or an empty secret,
 /// [`WebhookError::SecretWhitespace`] for a secret with leading or trailing whitespace.
-pub fn check_secrets(secrets: &[&str]) -> Result<(), WebhookError> {
+pub(crate) fn check_secrets(secrets: &[&str]) -> Result<(), WebhookError> {
     if secrets.is_empty() {
         return Err(WebhookError::MissingSecret);
     }

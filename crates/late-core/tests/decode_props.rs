@@ -3,8 +3,10 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use late_core::error::ApiError;
-use late_core::{accounts, connect, profiles, retry, webhook, ApiKey, RateLimit, Response};
+use late_core::{
+    collect_accounts_page, map_connect_response, pick_default_profile, retry_backoff, server_wait,
+    sign_webhook, verify_webhook, ApiError, ApiKey, RateLimit, Response, MAX_RETRY_DELAY,
+};
 use proptest::prelude::*;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
@@ -58,9 +60,9 @@ proptest! {
     fn page_and_connect_decoding_never_panic(b in body(), status in 200u16..300) {
         let r = response(b, status);
         let mut out = Vec::new();
-        let _ = accounts::collect_page(&r, &mut out);
-        let _ = connect::map_response(&r);
-        let _ = profiles::pick_default(&r);
+        let _ = collect_accounts_page(&r, &mut out);
+        let _ = map_connect_response(&r);
+        let _ = pick_default_profile(&r);
     }
 
     #[test]
@@ -72,21 +74,21 @@ proptest! {
             }
         }
         let now = UNIX_EPOCH + Duration::from_secs(secs % (1u64 << 40));
-        let _ = retry::server_wait(&h, 429, now);
-        let _ = retry::server_wait(&h, 503, SystemTime::now());
+        let _ = server_wait(&h, 429, now);
+        let _ = server_wait(&h, 503, SystemTime::now());
         let _ = RateLimit::from_headers(&h);
     }
 
     #[test]
     fn backoff_is_bounded(n in any::<u32>(), r in any::<f64>()) {
-        let d = retry::backoff(n, if r.is_finite() { r } else { 0.5 });
-        prop_assert!(d <= retry::MAX_DELAY);
+        let d = retry_backoff(n, if r.is_finite() { r } else { 0.5 });
+        prop_assert!(d <= MAX_RETRY_DELAY);
     }
 
     #[test]
     fn webhook_verification_never_panics(b in proptest::collection::vec(any::<u8>(), 0..200), sig in "\\PC{0,80}", secret in "\\PC{0,20}") {
-        let _ = webhook::verify(&b, &sig, &[secret.as_str()]);
-        let good = webhook::sign(&b, "whsec_test");
-        prop_assert!(webhook::verify(&b, &good, &["whsec_test"]).is_ok());
+        let _ = verify_webhook(&b, &sig, &[secret.as_str()]);
+        let good = sign_webhook(&b, "whsec_test");
+        prop_assert!(verify_webhook(&b, &good, &["whsec_test"]).is_ok());
     }
 }

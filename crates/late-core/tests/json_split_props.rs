@@ -3,7 +3,7 @@
 //! array's elements, in order, and the envelope is the body with the array emptied; arbitrary
 //! bytes never panic it.
 
-use late_core::json_split::Splitter;
+use late_core::Splitter;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 

@@ -42,22 +42,22 @@ use crate::redis_link::RedisTarget;
 use crate::response::Response;
 use crate::secret::ApiKey;
 use report::Counters;
-pub use report::PacingEvent;
+pub(crate) use report::PacingEvent;
 use shared::{Booking, Route, SharedWindow};
 use window::{Check, Holder, Window};
 
 /// The API's window.
-pub const DEFAULT_WINDOW: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_WINDOW: Duration = Duration::from_secs(60);
 
 /// While the limit is unknown, how long a call waits for the first call's answer before it goes
 /// too: a first call that hangs (or fails without an answer) holds the others back this long at
 /// most.
-pub const FIRST_ANSWER_PATIENCE: Duration = Duration::from_millis(500);
+pub(crate) const FIRST_ANSWER_PATIENCE: Duration = Duration::from_millis(500);
 
 /// While the limit is unknown, how many calls may be in flight before the others wait for the
 /// first answer. A third of the API's smallest limit (60 a minute): a cold burst of up to 20
 /// calls goes out at once (one round trip, not two) and cannot overrun any plan by itself.
-pub const UNKNOWN_BURST: u32 = 20;
+pub(crate) const UNKNOWN_BURST: u32 = 20;
 
 /// The `rateLimit` client option.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,7 +111,7 @@ impl PacingConfig {
 
 /// What an attempt's answer says about the limit.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Seen {
+pub(crate) struct Seen {
     /// HTTP status, if an answer came.
     pub status: Option<u16>,
     /// `X-RateLimit-*`.
@@ -157,7 +157,7 @@ fn is_team_limit(body: &str) -> bool {
 
 /// Limits of one `acquire`: the call's `maxQueueWaitMs` and deadline.
 #[derive(Clone, Copy, Debug)]
-pub struct Budget {
+pub(crate) struct Budget {
     /// Longest wait for a slot (`maxQueueWaitMs`).
     pub max_wait: Duration,
     /// The call's deadline.
@@ -309,7 +309,7 @@ impl std::fmt::Debug for Inner {
 
 /// The pacer of one client and its clones. Cheap to clone; clones share the window.
 #[derive(Clone, Debug, Default)]
-pub struct Pacer(Option<Arc<Inner>>);
+pub(crate) struct Pacer(Option<Arc<Inner>>);
 
 /// Hex SHA-256 of the key (first 128 bits): how Redis names a team. Never the key.
 fn key_hash(key: &ApiKey) -> String {
@@ -327,7 +327,7 @@ fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
 /// A slot for one attempt. Report the answer with [`Permit::complete`]; dropping it unreported
 /// (the call was cancelled in flight) lets the next call learn the limit instead.
 #[derive(Debug)]
-pub struct Permit {
+pub(crate) struct Permit {
     inner: Option<Arc<Inner>>,
     probe: bool,
     /// The call's booking in the local window, marked done when the attempt ends.

@@ -14,7 +14,7 @@ use crate::observe::NoteSink;
 
 /// Something worth a log line.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PacingEvent {
+pub(crate) enum PacingEvent {
     /// Redis failed or was too slow: calls pace themselves in this process until it is back.
     RedisFallback {
         /// `redis://host:port`.
