@@ -1,5 +1,5 @@
 //! Streamed account lists to JS: a listener per client receives runs of whole accounts while a
-//! large page downloads (see `lib/list-stream.js` and `late_core::json_split`).
+//! large page downloads (see `lib/list-stream.js` and late-core's `wire/json_split.rs`).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};

@@ -1,4 +1,4 @@
-//! The `rateLimit` option and `LateClient.pacing` (see `late_core::pacing`).
+//! The `rateLimit` option and `LateClient.pacing` (see late-core's `policy/pacing`).
 
 use napi_derive::napi;
 

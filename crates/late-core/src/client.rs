@@ -6,19 +6,19 @@ use std::time::Instant;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::accounts::{self, ListAccountsParams};
-use crate::config::ClientConfig;
-use crate::connect::{self, ConnectParams, ConnectResult};
-use crate::default_profile::DefaultProfile;
-use crate::error::{Error, Result};
-use crate::http_client::HttpClient;
-use crate::pacing::{Pacer, PacingStats};
-use crate::profiles;
-use crate::rate_limit::RateLimit;
-use crate::request::{CallOptions, Request};
-use crate::response::Response;
-use crate::transport::{Transport, Warmup};
-use crate::upload::{self, Upload, UploadOutcome};
+use crate::api::accounts::{self, ListAccountsParams};
+use crate::api::connect::{self, ConnectParams, ConnectResult};
+use crate::api::default_profile::DefaultProfile;
+use crate::api::profiles;
+use crate::api::upload::{self, Upload, UploadOutcome};
+use crate::base::error::{Error, Result};
+use crate::base::rate_limit::RateLimit;
+use crate::net::http_client::HttpClient;
+use crate::policy::pacing::{Pacer, PacingStats};
+use crate::send::config::ClientConfig;
+use crate::send::transport::{Transport, Warmup};
+use crate::wire::request::{CallOptions, Request};
+use crate::wire::response::Response;
 
 /// Safety stop for pagination loops (a server that never ends its cursor chain).
 pub(crate) const MAX_PAGES: usize = 10_000;
@@ -89,7 +89,7 @@ impl Client {
 
     /// A decode error with this client's key redacted from its excerpt.
     fn redact(&self, err: Error) -> Error {
-        crate::body_error::redact(err, &self.config().api_key)
+        crate::wire::body_error::redact(err, &self.config().api_key)
     }
 
     /// Rate-limit headers of the most recent response.
@@ -119,7 +119,7 @@ impl Client {
     /// The id of the default profile (`isDefault`), looked up once and cached. Calls that need
     /// it while another call looks it up wait for that lookup within their own options (cancel
     /// token, deadline, one attempt's timeout), then look it up themselves; see
-    /// `default_profile.rs`.
+    /// `api/default_profile.rs`.
     pub async fn default_profile_id(
         &self,
         opts: &CallOptions,
@@ -199,7 +199,7 @@ impl Client {
         next: Option<&accounts::NextPage>,
         opts: &CallOptions,
         cancel: &CancellationToken,
-        sink: &dyn crate::transport::ListSink,
+        sink: &dyn crate::send::transport::ListSink,
     ) -> Result<Response> {
         self.accounts_page_with(params, next, opts, cancel, Some(sink))
             .await
@@ -211,7 +211,7 @@ impl Client {
         next: Option<&accounts::NextPage>,
         opts: &CallOptions,
         cancel: &CancellationToken,
-        sink: Option<&dyn crate::transport::ListSink>,
+        sink: Option<&dyn crate::send::transport::ListSink>,
     ) -> Result<Response> {
         params.validate()?;
         let started = Instant::now();

@@ -35,12 +35,12 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::error::{ApiError, Error, Result};
-use crate::observe::NoteSink;
-use crate::rate_limit::RateLimit;
-use crate::redis_link::RedisTarget;
-use crate::response::Response;
-use crate::secret::ApiKey;
+use crate::base::error::{ApiError, Error, Result};
+use crate::base::observe::NoteSink;
+use crate::base::rate_limit::RateLimit;
+use crate::base::secret::ApiKey;
+use crate::fleet::redis_link::RedisTarget;
+use crate::wire::response::Response;
 use report::Counters;
 pub(crate) use report::PacingEvent;
 use shared::{Booking, Route, SharedWindow};

@@ -1,10 +1,10 @@
 //! One logical call: what to send and the per-call options (what came back is a
-//! [`crate::response::Response`]).
+//! [`crate::wire::response::Response`]).
 
 use std::time::{Duration, Instant};
 
-use crate::body::Body;
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
+use crate::wire::body::Body;
 
 /// Longest request URL (base URL, path and query, in bytes) the client sends. Longer URLs are
 /// refused up front with a short validation error: servers and proxies reject them anyway
@@ -136,7 +136,7 @@ impl Request {
                 "must not contain `?` or `#`; pass query parameters in `query`",
             ));
         }
-        crate::headers::check_all("headers", &self.headers)
+        crate::wire::headers::check_all("headers", &self.headers)
     }
 }
 
@@ -148,7 +148,7 @@ pub struct CallOptions {
     /// Retries after the first attempt.
     pub max_retries: Option<u32>,
     /// `Idempotency-Key` to send (and reuse on every attempt), whatever the operation. When
-    /// `None`, the operations the API dedupes by the key get a generated one ([`crate::replay`]).
+    /// `None`, the operations the API dedupes by the key get a generated one ([`crate::policy::replay`]).
     pub idempotency_key: Option<String>,
     /// The caller knows the call is safe to repeat: it may be sent again after any retryable
     /// failure, like a `GET`, although its operation does not accept `Idempotency-Key`.
@@ -164,9 +164,9 @@ pub struct CallOptions {
 }
 
 impl CallOptions {
-    /// Checks the per-call headers (see [`crate::headers::check`]).
+    /// Checks the per-call headers (see [`crate::wire::headers::check`]).
     pub fn validate(&self) -> Result<()> {
-        crate::headers::check_all("options.headers", &self.headers)
+        crate::wire::headers::check_all("options.headers", &self.headers)
     }
 
     /// These options for the part of a call that starts now, when the call started at

@@ -20,7 +20,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, NamedGroup, SignatureScheme};
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// TLS 1.3 tickets kept per server.
 pub(crate) const TICKETS_PER_SERVER: usize = 64;

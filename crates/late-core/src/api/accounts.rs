@@ -3,11 +3,11 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::connect::check_id;
-use crate::error::{Error, Result};
-use crate::platform::check_account_platform;
-use crate::request::{Method, Request};
-use crate::response::Response;
+use crate::api::connect::check_id;
+use crate::api::platform::check_account_platform;
+use crate::base::error::{Error, Result};
+use crate::wire::request::{Method, Request};
+use crate::wire::response::Response;
 
 /// Filters of the account list. `profile_id` is resolved to the default profile by the
 /// client when absent.
@@ -128,7 +128,7 @@ fn decode(resp: &Response, what: &str) -> Error {
     Error::decode(
         format!(
             "the accounts response {what}: {}",
-            crate::error::excerpt(&String::from_utf8_lossy(&resp.body), 200)
+            crate::base::error::excerpt(&String::from_utf8_lossy(&resp.body), 200)
         ),
         resp.status,
         resp.request_id.clone(),

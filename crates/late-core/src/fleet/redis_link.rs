@@ -1,5 +1,5 @@
 //! The connection to Redis (or Valkey) that fleet mode shares state through: the shared rate
-//! limit ([`crate::pacing`]) and the webhook event store ([`crate::event_store`]).
+//! limit ([`crate::policy::pacing`]) and the webhook event store ([`crate::fleet::event_store`]).
 //!
 //! One reconnecting `ConnectionManager` per user of it, created lazily (nothing is sent before
 //! the first call) with short connect and response timeouts; `rediss://` goes over rustls with
@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// A checked `redis://` or `rediss://` URL. `Debug` and [`RedisTarget::describe`] show only
 /// the scheme, host and port.

@@ -5,7 +5,7 @@
 //! `host` or `connection` would corrupt the request or the pooled connection. They are refused
 //! by validation, like names and values that are not valid HTTP, before anything is sent.
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// Header names a caller may not set: the message framing, the hop-by-hop headers of RFC 9110
 /// §7.6.1 and `host`. Compared case-insensitively.
@@ -67,7 +67,7 @@ pub(crate) fn check_all(param: &str, headers: &[(String, String)]) -> Result<()>
 }
 
 fn short(name: &str) -> String {
-    crate::error::excerpt(name, 64)
+    crate::base::error::excerpt(name, 64)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use futures_util::stream::{self, BoxStream, StreamExt};
 use reqwest::header::HeaderValue;
 use tokio::io::AsyncReadExt;
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// Chunk size of a body streamed from memory or disk (a raw payload, a multipart part, an upload
 /// to a presigned URL), and the granularity of an upload's progress.
@@ -81,7 +81,7 @@ impl Multipart {
     /// A multipart body with a fresh random boundary.
     pub fn new(parts: Vec<Part>) -> Result<Self> {
         Self::with_boundary(
-            format!("----late-native-{}", crate::ids::random_id()),
+            format!("----late-native-{}", crate::base::ids::random_id()),
             parts,
         )
     }
@@ -269,7 +269,7 @@ mod tests {
 
     #[tokio::test]
     async fn multipart_bytes_are_exact_and_the_length_matches() {
-        let dir = std::env::temp_dir().join(format!("late-body-{}", crate::ids::random_id()));
+        let dir = std::env::temp_dir().join(format!("late-body-{}", crate::base::ids::random_id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("posts.csv");
         std::fs::write(&file, "a,b\r\n1,2\r\n").unwrap();

@@ -3,11 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::{Error, Result};
-use crate::http_client::NetworkSettings;
-use crate::observe::{AttemptObserver, NoteSink};
-use crate::pacing::PacingConfig;
-use crate::secret::ApiKey;
+use crate::base::error::{Error, Result};
+use crate::base::observe::{AttemptObserver, NoteSink};
+use crate::base::secret::ApiKey;
+use crate::net::http_client::NetworkSettings;
+use crate::policy::pacing::PacingConfig;
 
 /// The API's default base URL. Paths such as `/v1/accounts` are appended to it.
 pub(crate) const DEFAULT_BASE_URL: &str = "https://zernio.com/api";
@@ -122,7 +122,7 @@ impl ClientConfig {
             ));
         }
         self.rate_limit.validate()?;
-        crate::headers::check_all("defaultHeaders", &self.default_headers)
+        crate::wire::headers::check_all("defaultHeaders", &self.default_headers)
     }
 }
 

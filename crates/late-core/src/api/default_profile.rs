@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use crate::error::{Error, Result};
-use crate::request::CallOptions;
+use crate::base::error::{Error, Result};
+use crate::wire::request::CallOptions;
 
 /// The cached id and the lookup in flight, if any.
 #[derive(Debug, Default)]

@@ -2,9 +2,9 @@
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
-use crate::request::{Method, Request};
-use crate::response::Response;
+use crate::base::error::{Error, Result};
+use crate::wire::request::{Method, Request};
+use crate::wire::response::Response;
 
 #[derive(Deserialize)]
 struct ProfileRef {

@@ -11,12 +11,12 @@ use futures_util::StreamExt;
 use reqwest::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use tokio_util::sync::CancellationToken;
 
-use crate::body::CHUNK;
-use crate::config::ClientConfig;
-use crate::error::{ApiError, ConnectionKind, Error, Result};
-use crate::request::CallOptions;
-use crate::response::header_list;
-use crate::retry;
+use crate::base::error::{ApiError, ConnectionKind, Error, Result};
+use crate::policy::retry;
+use crate::send::config::ClientConfig;
+use crate::wire::body::CHUNK;
+use crate::wire::request::CallOptions;
+use crate::wire::response::header_list;
 
 /// Where the bytes come from.
 #[derive(Clone, Debug)]
@@ -197,7 +197,7 @@ async fn watch(
             biased;
             _ = cancel.cancelled() => return Err(Error::aborted()),
             r = &mut fut => {
-                return r.map_err(|e| Error::connection(ConnectionKind::Reset, crate::error::flatten(&e), true));
+                return r.map_err(|e| Error::connection(ConnectionKind::Reset, crate::base::error::flatten(&e), true));
             }
             _ = tokio::time::sleep(tick) => {
                 let now = sent.load(Ordering::Relaxed);

@@ -1,6 +1,6 @@
 //! Platform identifiers, checked before any request is sent.
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// Platforms accepted by `GET /v1/connect/{platform}` (spec 1.444.0, operation `getConnectUrl`).
 pub(crate) const CONNECT_PLATFORMS: &[&str] = &[
@@ -95,7 +95,7 @@ pub(crate) fn check_connect_platform(id: &str) -> Result<()> {
         "platform",
         format!(
             "`{}` is not a platform that can be connected{}; expected one of: {}",
-            crate::error::excerpt(id, 64),
+            crate::base::error::excerpt(id, 64),
             hint(id),
             CONNECT_PLATFORMS.join(", ")
         ),
@@ -111,7 +111,7 @@ pub(crate) fn check_account_platform(id: &str) -> Result<()> {
         "platform",
         format!(
             "`{}` is not a known account platform{}; expected one of: {}",
-            crate::error::excerpt(id, 64),
+            crate::base::error::excerpt(id, 64),
             hint(id),
             ACCOUNT_PLATFORMS.join(", ")
         ),

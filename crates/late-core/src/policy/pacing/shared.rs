@@ -16,7 +16,7 @@ use redis::Script;
 use tokio::time::Instant;
 
 use super::report::{Counters, PacingEvent};
-use crate::redis_link::RedisTarget;
+use crate::fleet::redis_link::RedisTarget;
 
 /// Longest wait for one Redis answer before pacing locally instead.
 pub(crate) const REDIS_TIMEOUT: Duration = Duration::from_millis(500);
@@ -105,7 +105,7 @@ impl SharedWindow {
             pause_key: format!("{base}:p"),
             members_key: format!("{base}:m"),
             limit_key: format!("{base}:l"),
-            process: crate::ids::random_id(),
+            process: crate::base::ids::random_id(),
             conn: Mutex::new(None),
             link: Mutex::new(Link::Up),
             processes: AtomicU32::new(1),

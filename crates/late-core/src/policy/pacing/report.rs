@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::observe::NoteSink;
+use crate::base::observe::NoteSink;
 
 /// Something worth a log line.
 #[derive(Clone, Debug, PartialEq, Eq)]

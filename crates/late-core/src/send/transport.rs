@@ -8,19 +8,19 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio_util::sync::CancellationToken;
 
-use crate::config::ClientConfig;
-use crate::decode::{Body, BodyError, Encoding, ACCEPT_ENCODING};
-use crate::error::{ApiError, ConnectionKind, Error, Outcome, Result};
-use crate::http_client::HttpClient;
-use crate::ids::random_id;
-use crate::json_split::{Run, Splitter};
-use crate::observe::{Attempt, ObserveLevel};
-use crate::pacing::{self, Pacer};
-use crate::rate_limit::RateLimit;
-use crate::replay::Replay;
-use crate::request::{CallOptions, Request};
-use crate::response::{header_list, Response};
-use crate::retry;
+use crate::base::error::{ApiError, ConnectionKind, Error, Outcome, Result};
+use crate::base::ids::random_id;
+use crate::base::observe::{Attempt, ObserveLevel};
+use crate::base::rate_limit::RateLimit;
+use crate::net::http_client::HttpClient;
+use crate::policy::pacing::{self, Pacer};
+use crate::policy::replay::Replay;
+use crate::policy::retry;
+use crate::send::config::ClientConfig;
+use crate::wire::decode::{Body, BodyError, Encoding, ACCEPT_ENCODING};
+use crate::wire::json_split::{Run, Splitter};
+use crate::wire::request::{CallOptions, Request};
+use crate::wire::response::{header_list, Response};
 
 /// Sends requests for one client configuration. Cheap to clone; clones share the pool.
 #[derive(Clone, Debug)]
@@ -41,7 +41,7 @@ pub(crate) struct Transport {
 }
 
 /// Receives a list page while its body streams in: runs of whole elements of one array field,
-/// cut by [`crate::json_split`] (only once the body is larger than one run; a smaller body comes
+/// cut by [`crate::wire::json_split`] (only once the body is larger than one run; a smaller body comes
 /// whole, and the sink hears nothing).
 pub trait ListSink: Send + Sync {
     /// The array field of the top-level object to stream (`accounts`).
@@ -103,7 +103,7 @@ impl Transport {
             .default_headers
             .iter()
             .filter(|(n, _)| !n.eq_ignore_ascii_case("authorization"))
-            .map(|(n, v)| crate::headers::parse("defaultHeaders", n, v))
+            .map(|(n, v)| crate::wire::headers::parse("defaultHeaders", n, v))
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             http,
@@ -177,7 +177,7 @@ impl Transport {
         })
     }
 
-    /// Sends `req`, retrying per the policy in [`crate::retry`], until success, a final error,
+    /// Sends `req`, retrying per the policy in [`crate::policy::retry`], until success, a final error,
     /// the deadline, or `cancel`.
     pub async fn execute(
         &self,
@@ -233,7 +233,7 @@ impl Transport {
         let max_retries = opts.max_retries.unwrap_or(self.config.max_retries);
         let max_wait = opts.max_retry_wait.unwrap_or(self.config.max_retry_wait);
         let max_queue = opts.max_queue_wait.unwrap_or(self.config.max_queue_wait);
-        // Replay safety (crate::replay): the one place that picks the key and says what may be resent.
+        // Replay safety (crate::policy::replay): the one place that picks the key and says what may be resent.
         let replay = Replay::of(req.method, &req.path, opts.replay_safe);
         let idempotency_key = opts
             .idempotency_key
@@ -263,7 +263,7 @@ impl Transport {
         let mut refused: Option<Error> = None;
         loop {
             attempt += 1;
-            // Pacing (crate::pacing): wait for a slot of the team's rate limit.
+            // Pacing (crate::policy::pacing): wait for a slot of the team's rate limit.
             let budget = pacing::Budget {
                 max_wait: max_queue,
                 deadline,
@@ -371,7 +371,7 @@ impl Transport {
             url.query_pairs_mut()
                 .extend_pairs(req.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
-        crate::request::check_url_length(&url, req.query.len())?;
+        crate::wire::request::check_url_length(&url, req.query.len())?;
         Ok(url)
     }
 
@@ -416,7 +416,7 @@ impl Transport {
         }
         // The call's own headers (checked by `validate` before this; `Authorization` refused there).
         for (name, value) in req.headers.iter().chain(opts.headers.iter()) {
-            let (n, v) = crate::headers::parse("headers", name, value)?;
+            let (n, v) = crate::wire::headers::parse("headers", name, value)?;
             h.insert(n, v);
         }
         Ok(h)
@@ -569,7 +569,7 @@ impl Transport {
     }
 
     fn connection_error(&self, e: &reqwest::Error) -> Error {
-        let mut flat = crate::error::flatten(e);
+        let mut flat = crate::base::error::flatten(e);
         // reqwest quotes the whole URL: keep the origin and path (shortened), never the query,
         // which may carry user data (tokens, ids).
         if let Some(url) = e.url() {
@@ -577,8 +577,8 @@ impl Transport {
         }
         let flat = self.config.api_key.redact(&flat);
         let kind = classify(e, &flat);
-        let message = match crate::tls::find_rustls_error(e) {
-            Some(tls) => format!("{} ({flat})", crate::tls::describe(tls)),
+        let message = match crate::net::tls::find_rustls_error(e) {
+            Some(tls) => format!("{} ({flat})", crate::net::tls::describe(tls)),
             None => flat,
         };
         // An error of the connector (TCP connect, DNS, proxy tunnel, TLS handshake) came before
@@ -713,7 +713,7 @@ fn record(
 }
 
 fn classify(e: &reqwest::Error, message: &str) -> ConnectionKind {
-    if crate::tls::find_rustls_error(e).is_some() {
+    if crate::net::tls::find_rustls_error(e).is_some() {
         return ConnectionKind::Tls;
     }
     let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);

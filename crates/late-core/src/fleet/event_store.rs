@@ -10,8 +10,8 @@ use std::time::Duration;
 use redis::aio::ConnectionManager;
 use tokio::sync::OnceCell;
 
-use crate::error::{ConnectionKind, Error, Result};
-use crate::redis_link::RedisTarget;
+use crate::base::error::{ConnectionKind, Error, Result};
+use crate::fleet::redis_link::RedisTarget;
 
 /// Zernio retries a delivery for about 51 hours; a day covers its retries of one event on the
 /// same day. Longer TTLs are a setting.
@@ -88,7 +88,7 @@ impl RedisEventStore {
     pub async fn claim(&self, id: &str) -> Result<bool> {
         let mut cmd = redis::cmd("SET");
         cmd.arg(self.key(id)?)
-            .arg(crate::ids::random_id())
+            .arg(crate::base::ids::random_id())
             .arg("NX")
             .arg("PX")
             .arg(self.ttl.as_millis().min(u64::MAX as u128) as u64);

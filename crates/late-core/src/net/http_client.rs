@@ -3,13 +3,13 @@
 //! - HTTP/2 is negotiated by ALPN on https (HTTP/1.1 when the server does not offer it); plain
 //!   http stays HTTP/1.1. Flow-control windows are large (8 MiB per stream, 16 MiB per connection): with the 64 KB default a
 //!   big list over a 40 ms round trip is several times slower than over HTTP/1.1.
-//! - Trust: the platform's store plus the extra roots (see [`crate::tls`]).
+//! - Trust: the platform's store plus the extra roots (see [`crate::net::tls`]).
 //! - Proxy: `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY` from the environment by
 //!   default (reqwest reads them when the client is built), an explicit proxy URL (which also
 //!   honours `NO_PROXY`), or none.
 //! - Redirects: at most 5; reqwest drops `Authorization` when a redirect leaves the origin.
 //!
-//! Bodies are decompressed by [`crate::decode`], not by reqwest, so the transport sees the
+//! Bodies are decompressed by [`crate::wire::decode`], not by reqwest, so the transport sees the
 //! bytes on the wire and caps the decoded size.
 
 use std::sync::Arc;
@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use rustls::pki_types::CertificateDer;
 
-use crate::connections::{Connections, SeeConnections};
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
+use crate::net::connections::{Connections, SeeConnections};
 
 /// How long an idle pooled connection is kept.
 pub(crate) const POOL_IDLE: Duration = Duration::from_secs(30);
@@ -73,7 +73,7 @@ impl HttpClient {
     /// gated only where HTTP/2 can be negotiated).
     pub fn build(settings: NetworkSettings, https: bool) -> Result<Self> {
         let connections = Connections::new(https && settings.http2, POOL_IDLE);
-        let tls = crate::tls::client_config(settings.extra_roots.clone(), settings.http2)?;
+        let tls = crate::net::tls::client_config(settings.extra_roots.clone(), settings.http2)?;
         let mut b = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .tcp_nodelay(true)
@@ -108,7 +108,7 @@ impl HttpClient {
         let client = b.build().map_err(|e| {
             Error::Internal(format!(
                 "HTTP client setup failed: {}",
-                crate::error::flatten(&e)
+                crate::base::error::flatten(&e)
             ))
         })?;
         Ok(Self {

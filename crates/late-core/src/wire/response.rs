@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use crate::body_error::body_error;
-use crate::error::{Error, Result};
-use crate::rate_limit::RateLimit;
+use crate::base::error::{Error, Result};
+use crate::base::rate_limit::RateLimit;
+use crate::wire::body_error::body_error;
 
 /// A success response.
 #[derive(Clone, Debug)]
@@ -38,7 +38,7 @@ impl Response {
     }
 
     /// Parses the body as JSON into `T`. Broken JSON is an [`Error::Decode`] saying where it
-    /// broke, with an excerpt around the place (see [`crate::body_error::body_error`]).
+    /// broke, with an excerpt around the place (see [`crate::wire::body_error::body_error`]).
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| self.decode_error("the expected JSON", &e))
     }

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::rate_limit::RateLimit;
-use crate::secret::ApiKey;
+use crate::base::rate_limit::RateLimit;
+use crate::base::secret::ApiKey;
 
 /// Result type of the core.
 pub type Result<T> = std::result::Result<T, Error>;
@@ -79,7 +79,7 @@ pub struct ApiError {
 }
 
 /// What a failed call may have done on the server, set by the transport on the call's final
-/// error (see [`crate::replay`]).
+/// error (see [`crate::policy::replay`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
     /// The request reached the server and no answer says what became of it (a timeout or a

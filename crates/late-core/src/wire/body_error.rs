@@ -4,8 +4,8 @@
 
 use serde_json::error::Category;
 
-use crate::error::{excerpt, Error};
-use crate::secret::ApiKey;
+use crate::base::error::{excerpt, Error};
+use crate::base::secret::ApiKey;
 
 /// Bytes of excerpt before the break, and after it.
 const BEFORE: usize = 40;
@@ -48,7 +48,7 @@ pub(crate) fn body_error(
         message,
         status,
         request_id: request_id.map(str::to_string),
-        outcome: crate::error::Outcome::default(),
+        outcome: crate::base::error::Outcome::default(),
     }
 }
 

@@ -2,10 +2,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
-use crate::platform::check_connect_platform;
-use crate::request::{Method, Request};
-use crate::response::Response;
+use crate::api::platform::check_connect_platform;
+use crate::base::error::{Error, Result};
+use crate::wire::request::{Method, Request};
+use crate::wire::response::Response;
 
 /// Parameters of a connect call. `profile_id` is resolved to the default profile by the
 /// client when absent.

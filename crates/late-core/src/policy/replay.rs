@@ -7,14 +7,14 @@
 //! - `POST`/`PATCH` to an operation the API dedupes by `Idempotency-Key` (37 of the 365 POSTs of
 //!   spec 1.444.0: createPost, createProfile, inbox replies, ads, money, …): with one key per
 //!   call, generated unless the caller gave one, reused on every attempt.
-//! - Any request, when the failure proves the server did nothing ([`crate::retry`]): the
+//! - Any request, when the failure proves the server did nothing ([`crate::policy::retry`]): the
 //!   connection failed before the request was written, HTTP/2 `REFUSED_STREAM` or a `GOAWAY`
 //!   below the request's stream (reqwest replays those itself), or a 429 of the API's limiter.
 //! - Nothing else, unless the caller says the call is safe to repeat (`replaySafe`). A
 //!   `POST`/`PATCH` to any other operation — or to a route the spec does not have — whose
 //!   answer was lost fails, saying that it may have been processed and why it was not resent.
 
-use crate::request::Method;
+use crate::wire::request::Method;
 
 /// How a call may be replayed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
