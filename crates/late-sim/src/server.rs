@@ -24,33 +24,6 @@ use crate::ratelimit::RateLimiter;
 use crate::recorder::Recorder;
 use crate::state::SimState;
 
-/// Events a webhook registered through `SimConfig::webhook_url` subscribes to.
-pub(crate) const DEFAULT_WEBHOOK_EVENTS: &[&str] = &[
-    "account.connected",
-    "account.disconnected",
-    "post.scheduled",
-    "post.published",
-    "post.failed",
-    "post.partial",
-    "webhook.test",
-];
-
-/// Registers the configured start-up webhook, if any.
-pub(crate) fn register_default_webhook(app: &Shared) {
-    if let Some(url) = &app.config.webhook_url {
-        crate::routes::webhooks::insert(
-            app,
-            "late-sim default".into(),
-            url.clone(),
-            DEFAULT_WEBHOOK_EVENTS
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            Some(app.config.webhook_secret.clone()).filter(|s| !s.is_empty()),
-        );
-    }
-}
-
 /// Binds 127.0.0.1 and starts serving; returns the shared state.
 pub(crate) async fn start(config: SimConfig) -> Result<Shared, SimError> {
     if config.api_key.trim().is_empty()
@@ -99,7 +72,7 @@ pub(crate) async fn start(config: SimConfig) -> Result<Shared, SimError> {
         http,
         config,
     });
-    register_default_webhook(&app);
+    crate::routes::webhooks::register_default(&app);
     let router = crate::routes::router(app.clone());
     let accept_app = app.clone();
     app.tracker.spawn(accept_loop(accept_app, listener, router));

@@ -94,7 +94,7 @@ pub(crate) fn reset_all(app: &Shared) {
     lock(&app.recorder).clear();
     lock(&app.actions).clear();
     lock(&app.limiter).reset();
-    crate::server::register_default_webhook(app);
+    crate::routes::webhooks::register_default(app);
 }
 
 /// `POST /__sim/reset`

@@ -165,6 +165,33 @@ pub(crate) async fn list(State(app): State<Shared>) -> Json<Value> {
     Json(json!({ "webhooks": st.webhooks.iter().map(Webhook::to_json).collect::<Vec<_>>() }))
 }
 
+/// Events a webhook registered through `SimConfig::webhook_url` subscribes to.
+const DEFAULT_WEBHOOK_EVENTS: &[&str] = &[
+    "account.connected",
+    "account.disconnected",
+    "post.scheduled",
+    "post.published",
+    "post.failed",
+    "post.partial",
+    "webhook.test",
+];
+
+/// Registers the configured start-up webhook, if any.
+pub(crate) fn register_default(app: &Shared) {
+    if let Some(url) = &app.config.webhook_url {
+        insert(
+            app,
+            "late-sim default".into(),
+            url.clone(),
+            DEFAULT_WEBHOOK_EVENTS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            Some(app.config.webhook_secret.clone()).filter(|s| !s.is_empty()),
+        );
+    }
+}
+
 /// Creates a webhook (shared by the route and the `webhook_url` start option).
 pub(crate) fn insert(
     app: &Shared,
