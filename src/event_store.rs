@@ -19,8 +19,8 @@ impl NativeRedisEventStore {
     #[napi(constructor)]
     pub fn new(url: String, ttl_ms: f64, key_prefix: String) -> Result<Self> {
         let target = late_core::RedisTarget::parse(&url, "url").map_err(to_napi)?;
-        let ttl = crate::options::duration("ttlMs", Some(ttl_ms))?
-            .unwrap_or(late_core::DEFAULT_EVENT_TTL);
+        let ttl =
+            crate::millis::duration("ttlMs", Some(ttl_ms))?.unwrap_or(late_core::DEFAULT_EVENT_TTL);
         let inner = late_core::RedisEventStore::new(target, ttl, key_prefix).map_err(to_napi)?;
         Ok(Self {
             inner: Arc::new(inner),

@@ -4,6 +4,11 @@
 //! Rust moves bytes, JS builds objects: responses cross as JSON text and are parsed by the
 //! facade (`index.js`). Errors cross as structured JSON in the rejection message and become
 //! typed classes there.
+//!
+//! The modules form no cycle (late-core's `tests/structure.rs` checks it); each uses only the
+//! ones before it: `errors`, `text`, `cancel`, `millis` (helpers) → `body`, `upload`, `observe`,
+//! `pacing` (one option each, into late-core's types) → `options` → `list_stream` → `client`;
+//! `event_store`, `webhook` and `sim` stand beside `client`.
 
 mod body;
 mod cancel;
@@ -11,6 +16,7 @@ mod client;
 mod errors;
 mod event_store;
 mod list_stream;
+mod millis;
 mod observe;
 mod options;
 mod pacing;

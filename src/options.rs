@@ -2,11 +2,11 @@
 //! checked JS types; the numbers are checked again here.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use napi_derive::napi;
 
 use crate::errors::{to_napi, validation};
+use crate::millis::duration;
 
 /// Client settings, fully resolved by the facade (env defaults applied).
 #[napi(object)]
@@ -61,19 +61,6 @@ pub struct CallOptions {
     pub deadline_ms: Option<f64>,
     /// Extra headers for this call.
     pub headers: Option<HashMap<String, String>>,
-}
-
-pub(crate) fn duration(param: &str, ms: Option<f64>) -> napi::Result<Option<Duration>> {
-    match ms {
-        None => Ok(None),
-        Some(v) if v.is_finite() && v > 0.0 && v <= 2_147_483_647.0 => {
-            Ok(Some(Duration::from_secs_f64(v / 1000.0)))
-        }
-        Some(_) => Err(validation(
-            param,
-            "must be a positive, finite number of milliseconds",
-        )),
-    }
 }
 
 impl ClientOptions {

@@ -24,7 +24,7 @@ impl RateLimitOptions {
             enabled: self.enabled,
             ..Default::default()
         };
-        if let Some(w) = crate::options::duration("rateLimit.windowMs", self.window_ms)? {
+        if let Some(w) = crate::millis::duration("rateLimit.windowMs", self.window_ms)? {
             c.window = w;
         }
         if let Some(l) = self.limit {
