@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use reqwest::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use tokio_util::sync::CancellationToken;
 
-use crate::base::error::{ApiError, ConnectionKind, Error, Result};
+use crate::base::error::{flatten, ApiError, ConnectionKind, Error, Result};
 use crate::policy::retry;
 use crate::send::config::ClientConfig;
 use crate::wire::body::CHUNK;
@@ -197,7 +197,7 @@ async fn watch(
             biased;
             _ = cancel.cancelled() => return Err(Error::aborted()),
             r = &mut fut => {
-                return r.map_err(|e| Error::connection(ConnectionKind::Reset, crate::base::error::flatten(&e), true));
+                return r.map_err(|e| Error::connection(ConnectionKind::Reset, flatten(&e), true));
             }
             _ = tokio::time::sleep(tick) => {
                 let now = sent.load(Ordering::Relaxed);

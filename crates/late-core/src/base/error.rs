@@ -79,7 +79,7 @@ pub struct ApiError {
 }
 
 /// What a failed call may have done on the server, set by the transport on the call's final
-/// error (see [`crate::policy::replay`]).
+/// error (the replay rule of late-core's `policy/replay.rs`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
     /// The request reached the server and no answer says what became of it (a timeout or a

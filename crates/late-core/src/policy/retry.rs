@@ -3,8 +3,8 @@
 //! Retryable failures: connection errors (but not TLS failures), timeouts, 408, 429, 5xx, and
 //! 409 only when the envelope's `code` is `idempotency_conflict` (and the call carries its key).
 //! Never 400/401/402/403/404/422. Whether a retryable failure is retried depends on the call's
-//! replay rule ([`crate::policy::replay`]): a call that is safe to repeat is retried after any of them;
-//! any other call only after a failure that proves the server did nothing
+//! replay rule ([`crate::policy::replay`]): a call that is safe to repeat is retried after any of
+//! them; any other call only after a failure that proves the server did nothing
 //! ([`proves_nothing_done`]).
 //!
 //! Wait before retry `n` (0-based): the server's `retry-after-ms` / `Retry-After` (seconds or
@@ -27,7 +27,8 @@ pub(crate) const BASE_DELAY: Duration = Duration::from_millis(500);
 pub const MAX_DELAY: Duration = Duration::from_secs(8);
 
 /// Whether this failure may be retried: `replay_safe` when the call may be sent again after
-/// any retryable failure ([`crate::policy::replay`]), `has_key` when it carries an `Idempotency-Key`.
+/// any retryable failure ([`crate::policy::replay`]), `has_key` when it carries an
+/// `Idempotency-Key`.
 pub(crate) fn is_retryable(err: &Error, replay_safe: bool, has_key: bool) -> bool {
     if proves_nothing_done(err) {
         return true;

@@ -41,8 +41,8 @@ pub(crate) struct Transport {
 }
 
 /// Receives a list page while its body streams in: runs of whole elements of one array field,
-/// cut by [`crate::wire::json_split`] (only once the body is larger than one run; a smaller body comes
-/// whole, and the sink hears nothing).
+/// cut by a [`Splitter`] (only once the body is larger than one run; a smaller body comes whole,
+/// and the sink hears nothing).
 pub trait ListSink: Send + Sync {
     /// The array field of the top-level object to stream (`accounts`).
     fn field(&self) -> &str;
@@ -68,7 +68,7 @@ struct Seen {
 
 type AttemptResult = std::result::Result<Response, (Error, Option<Duration>)>;
 
-/// The result of [`Transport::warmup`].
+/// The result of [`Client::warmup`](crate::Client::warmup).
 #[derive(Clone, Debug)]
 pub struct Warmup {
     /// `h2` or `http/1.1`.
@@ -177,8 +177,8 @@ impl Transport {
         })
     }
 
-    /// Sends `req`, retrying per the policy in [`crate::policy::retry`], until success, a final error,
-    /// the deadline, or `cancel`.
+    /// Sends `req`, retrying per the policy in [`crate::policy::retry`], until success, a final
+    /// error, the deadline, or `cancel`.
     pub async fn execute(
         &self,
         req: &Request,
@@ -233,7 +233,8 @@ impl Transport {
         let max_retries = opts.max_retries.unwrap_or(self.config.max_retries);
         let max_wait = opts.max_retry_wait.unwrap_or(self.config.max_retry_wait);
         let max_queue = opts.max_queue_wait.unwrap_or(self.config.max_queue_wait);
-        // Replay safety (crate::policy::replay): the one place that picks the key and says what may be resent.
+        // Replay safety (crate::policy::replay): the one place that picks the key and says what
+        // may be resent.
         let replay = Replay::of(req.method, &req.path, opts.replay_safe);
         let idempotency_key = opts
             .idempotency_key

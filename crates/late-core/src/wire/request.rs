@@ -148,7 +148,8 @@ pub struct CallOptions {
     /// Retries after the first attempt.
     pub max_retries: Option<u32>,
     /// `Idempotency-Key` to send (and reuse on every attempt), whatever the operation. When
-    /// `None`, the operations the API dedupes by the key get a generated one ([`crate::policy::replay`]).
+    /// `None`, the operations the API dedupes by the key get a generated one (late-core's
+    /// `policy/replay.rs`).
     pub idempotency_key: Option<String>,
     /// The caller knows the call is safe to repeat: it may be sent again after any retryable
     /// failure, like a `GET`, although its operation does not accept `Idempotency-Key`.
@@ -164,7 +165,7 @@ pub struct CallOptions {
 }
 
 impl CallOptions {
-    /// Checks the per-call headers (see [`crate::wire::headers::check`]).
+    /// Checks the per-call headers (the rules of late-core's `wire/headers.rs`).
     pub fn validate(&self) -> Result<()> {
         crate::wire::headers::check_all("options.headers", &self.headers)
     }

@@ -38,7 +38,7 @@ impl Response {
     }
 
     /// Parses the body as JSON into `T`. Broken JSON is an [`Error::Decode`] saying where it
-    /// broke, with an excerpt around the place (see [`crate::wire::body_error::body_error`]).
+    /// broke, with an excerpt around the place (late-core's `wire/body_error.rs`).
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| self.decode_error("the expected JSON", &e))
     }
