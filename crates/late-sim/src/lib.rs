@@ -16,6 +16,12 @@
 //!
 //! Admin routes (no auth): `GET|POST|DELETE /__sim/faults`, `GET|DELETE /__sim/requests`,
 //! `GET /__sim/state`, `GET /__sim/ratelimit`, `POST /__sim/reset`, `POST /__sim/accounts`.
+//!
+//! The modules form no cycle (late-core's `tests/structure.rs` checks it); each uses only the
+//! ones before it: the data (`time`, `ids`, `error`, `config`, `faults`, `recorder`,
+//! `ratelimit`, `actions`, `state`, `multipart`, `consent_page`) → `app` (the shared state) →
+//! `extract`, `middleware`, `idempotency`, `webhook_delivery` → `routes/` (a file per area of the
+//! API, `routes/mod.rs` the router) → `server` → `simulator`.
 
 #![deny(missing_docs)]
 
