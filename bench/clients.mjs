@@ -18,9 +18,10 @@ const require = createRequire(import.meta.url)
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 /**
- * The late-native package under test, loaded through its public CommonJS entry point:
- * bench/run.mjs sets LATE_BENCH_PKG to a private copy (JS files + release addon), so a
- * concurrent rebuild of the working tree cannot swap the addon mid-run.
+ * The late-native package under test, loaded through its public CommonJS entry point (the
+ * folder's package.json "main"): bench/run.mjs and bench/compare.mjs set LATE_BENCH_PKG to a
+ * private copy (published files + release addon), so a concurrent rebuild of the working tree
+ * cannot swap the addon mid-run, and an older commit's build is loaded by this code.
  */
 export const PKG = process.env.LATE_BENCH_PKG || ROOT
 
@@ -48,7 +49,7 @@ export function makeClient(name, port) {
   const bigBase = `http://127.0.0.1:${port}/big/api`
   switch (name) {
     case 'late-native': {
-      const { LateClient } = require(path.join(PKG, 'index.js'))
+      const { LateClient } = require(PKG)
       const late = new LateClient({ apiKey: API_KEY, baseUrl: base })
       // Shares the connection pool with `late`.
       const big = late.withOptions({ baseUrl: bigBase })

@@ -23,6 +23,13 @@ export function log(msg) {
   process.stderr.write(`${msg}\n`)
 }
 
+/** Writes `value` as indented JSON to `file`, making its folder. */
+export function writeJson(file, value) {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`)
+  log(`wrote ${file}`)
+}
+
 export function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', ...opts })
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal})`)
@@ -47,29 +54,60 @@ export function buildServer(quick) {
 // The package under test: a private copy, so a concurrent rebuild of the working tree (another
 // engineer's debug build, say) cannot swap the addon in the middle of a run.
 
+const ADDON = /^late-native\..+\.node$/
+
 /**
- * Copies late-native's runtime files (index.js, lib/, package.json) to a temporary folder and
- * puts the addon beside them: with `build`, a fresh release build made by `napi build
- * --release --output-dir` (the same cargo invocation as scripts/build-native.js, so it reuses
- * its artefacts); without, a copy of the addon in the working tree.
+ * The files `npm pack` would ship from `root`: package.json and what its "files" lists
+ * (folders, plain names and `*` patterns at the top level). Read from the tree itself, so an
+ * older commit with another layout (bench/compare.mjs) is copied as it was published.
  */
-export function preparePackage(build) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'late-bench-pkg-'))
-  for (const f of ['index.js', 'package.json']) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f))
-  fs.cpSync(path.join(ROOT, 'lib'), path.join(dir, 'lib'), { recursive: true })
-  if (build) {
-    log('▶ napi build --platform --release (release build of the addon, into a private copy)')
-    const napi = path.join(ROOT, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
-    run(process.execPath, [napi, 'build', '--platform', '--release', '--output-dir', dir, '--js', 'native.js', '--dts', 'native.d.ts'], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    })
-  } else {
-    const addon = fs.readdirSync(ROOT).find((f) => /^late-native\..+\.node$/.test(f))
-    if (!addon) throw new Error('no late-native.*.node in the working tree: run `node scripts/build-native.js` first')
-    fs.copyFileSync(path.join(ROOT, addon), path.join(dir, addon))
-    fs.copyFileSync(path.join(ROOT, 'native.js'), path.join(dir, 'native.js'))
+function packageFiles(root) {
+  const { files = ['index.js', 'lib/'] } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
+  const names = new Set(['package.json'])
+  const top = fs.readdirSync(root)
+  for (const entry of files) {
+    const name = entry.replace(/\/$/, '')
+    if (!name.includes('*')) {
+      if (fs.existsSync(path.join(root, name))) names.add(name)
+      continue
+    }
+    const re = new RegExp(`^${name.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
+    for (const f of top) if (re.test(f)) names.add(f)
   }
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
+  return [...names]
+}
+
+/**
+ * Copies late-native's published files from `root` (the working tree, unless told) to `dir` (a
+ * temporary folder removed at exit, unless told) and puts the addon beside them: with `build`,
+ * a fresh release build made by `root`'s own `napi build --release --output-dir` (the same
+ * cargo invocation as scripts/build-native.js, so it reuses its artefacts); without, a copy of
+ * the addon already in `root`. Returns the folder, which `require()` loads as the package.
+ */
+export function preparePackage(build, { root = ROOT, dir, env } = {}) {
+  if (dir) fs.mkdirSync(dir, { recursive: true })
+  else {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'late-bench-pkg-'))
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
+  }
+  const files = packageFiles(root)
+  // Without a build the addon in `root` is the one under test; with one, only the build's.
+  if (!build && !files.some((f) => ADDON.test(f))) {
+    throw new Error(`no late-native.*.node in ${root}: run \`node scripts/build-native.js\` there first`)
+  }
+  for (const f of files) {
+    if (build && ADDON.test(f)) continue
+    fs.cpSync(path.join(root, f), path.join(dir, f), { recursive: true })
+  }
+  if (build) {
+    log(`▶ napi build --platform --release in ${root} (release build of the addon, into ${dir})`)
+    const napi = path.join(root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
+    run(process.execPath, [napi, 'build', '--platform', '--release', '--output-dir', dir, '--js', 'native.js', '--dts', 'native.d.ts'], {
+      cwd: root,
+      env: env ?? process.env,
+      stdio: ['ignore', 2, 2],
+    })
+  }
   return dir
 }
 

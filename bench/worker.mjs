@@ -1,12 +1,12 @@
 // One measurement in a fresh process, so clients never share a heap, a JIT state, a
-// connection pool or an RSS figure. Run by bench/run.mjs as
+// connection pool or an RSS figure. Run by bench/loopback.mjs (for bench/run.mjs and
+// bench/compare.mjs) as
 //   node [--expose-gc] bench/worker.mjs '<json spec>'
 // and prints one JSON line with the result. `process.cpuUsage()` counts every thread of the
 // process, so the native client's Rust worker threads are included in its CPU figures.
 
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createRequire } from 'node:module'
-import path from 'node:path'
 import { makeClient, postBody, PKG } from './clients.mjs'
 
 const require = createRequire(import.meta.url)
@@ -187,7 +187,7 @@ function nodeCryptoVerify(rawBody, headers, secret) {
 function webhookOps({ impl, durationMs, warmupMs }) {
   const secret = 'whsec_bench_0123456789abcdef'
   const { body, headers } = webhookDelivery(secret)
-  const verify = impl === 'late-native' ? require(path.join(PKG, 'index.js')).verifyWebhook : nodeCryptoVerify
+  const verify = impl === 'late-native' ? require(PKG).verifyWebhook : nodeCryptoVerify
   const event = verify(body, headers, secret)
   if (event.event !== 'account.connected') throw new Error('verification returned the wrong event')
   const loop = (ms) => {
