@@ -212,7 +212,11 @@ function build(p) {
     env[`CC_${p.triple.replace(/-/g, '_')}`] ??= 'x86_64-w64-mingw32-gcc'
     env[`AR_${p.triple.replace(/-/g, '_')}`] ??= 'x86_64-w64-mingw32-ar'
     env.LIBNODE_PATH ??= libnodePlaceholder(cargoTargetDir)
-    // Link libgcc and winpthreads statically: no libgcc_s_seh-1.dll / libwinpthread-1.dll beside the .node.
+  }
+  if (/-windows-/.test(p.triple)) {
+    // The C runtime linked in, as napi-rs's template does: MSVC's vcruntime140.dll is not part of
+    // Windows (it comes with the Visual C++ Redistributable), nor are mingw's libgcc_s_seh-1.dll and
+    // libwinpthread-1.dll. scripts/check-binary.js fails a .node that imports any of them.
     env.RUSTFLAGS = `${env.RUSTFLAGS ?? ''} -C target-feature=+crt-static`.trim()
   }
   if (p.buildStd) {

@@ -10,8 +10,9 @@
 //   linux-*-musl  every NEEDED library is musl's (libc.so, which musl's loader maps to itself,
 //                 libc.musl-<arch>.so.1 or ld-musl-<arch>.so.1) and no symbol has a GLIBC_ version
 //   linux-*-gnu   every NEEDED library is glibc's or libgcc_s (the glibc floor: scripts/check-glibc.js)
-//   win32-*       every imported DLL is Windows' own (no libgcc_s_seh-1.dll, libwinpthread-1.dll,
-//                 libstdc++, node.exe or libnode.dll: N-API is resolved from the host process at run time)
+//   win32-*       every imported DLL is Windows' own: no vcruntime140.dll (the Visual C++
+//                 Redistributable's), libgcc_s_seh-1.dll, libwinpthread-1.dll, libstdc++, node.exe or
+//                 libnode.dll (N-API is resolved from the host process at run time)
 // ELF files are read with readelf (binutils reads every architecture), PE files with objdump -p.
 // Exit 0: all good; 1: a check failed (each failure listed); 2: a file or tool is missing.
 
@@ -25,7 +26,7 @@ const MUSL_ARCH = { x64: 'x86_64', arm64: 'aarch64' }
 const GLIBC_LIBS = /^(libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|libgcc_s\.so\.1|ld-linux-(x86-64|aarch64)\.so\.[12])$/
 /** DLLs every Windows 10 has (case-insensitive), plus the api-ms-win-* API sets. */
 const WINDOWS_DLLS = new Set(
-  ['kernel32', 'kernelbase', 'ntdll', 'advapi32', 'userenv', 'ws2_32', 'bcrypt', 'bcryptprimitives', 'crypt32', 'ncrypt', 'secur32', 'msvcrt', 'ucrtbase', 'vcruntime140', 'user32', 'ole32', 'oleaut32', 'shell32', 'iphlpapi', 'dnsapi', 'synchronization'].map(
+  ['kernel32', 'kernelbase', 'ntdll', 'advapi32', 'userenv', 'ws2_32', 'bcrypt', 'bcryptprimitives', 'crypt32', 'ncrypt', 'secur32', 'msvcrt', 'ucrtbase', 'user32', 'ole32', 'oleaut32', 'shell32', 'iphlpapi', 'dnsapi', 'synchronization'].map(
     (n) => `${n}.dll`,
   ),
 )
