@@ -1,8 +1,9 @@
 // The release pipeline as code: .github/workflows/ci.yml and release.yml cannot run on this
 // machine, so this file lints them with actionlint and runs here every repository script they call
 // that can run here: the linux-x64-gnu release build (scripts/build-cross.js, --use-napi-cross) with
-// its glibc floor check (scripts/check-glibc.js) and the public subset on that very binary, and
-// scripts/release.js --dry-run on it (the publish flow up to `npm publish`).
+// its glibc floor and link checks (scripts/check-glibc.js, check-binary.js) and the public subset on
+// that very binary, and scripts/release.js --dry-run on it (the publish flow up to `npm publish`).
+// The other Linux targets and the Windows stand-in are built and run by platforms.test.mjs.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
@@ -79,7 +80,7 @@ function linuxX64GnuRelease() {
   const buildSkip = skip || (missing.length ? missingTool(missing.join(', '), 'apt-get install -y binutils xz-utils (.ci/run does)') : false)
 
   test(
-    'release.yml linux-x64-gnu: scripts/build-cross.js (glibc 2.17 toolchain) and scripts/check-glibc.js',
+    'release.yml linux-x64-gnu: scripts/build-cross.js (glibc 2.17 toolchain), scripts/check-glibc.js and scripts/check-binary.js',
     { timeout: 1_800_000, skip: buildSkip },
     () => {
       rmSync(built, { force: true })
@@ -87,6 +88,8 @@ function linuxX64GnuRelease() {
       assert.equal(b.status, 0, b.out.slice(-4000))
       const c = sh(process.execPath, ['scripts/check-glibc.js', built])
       assert.equal(c.status, 0, c.out)
+      const links = sh(process.execPath, ['scripts/check-binary.js', built])
+      assert.equal(links.status, 0, links.out)
     },
   )
 
@@ -94,7 +97,7 @@ function linuxX64GnuRelease() {
     assert.ok(existsSync(built), `${built} is missing: the build test above failed`)
     const r = sh(process.execPath, ['__test__/runtimes/subset.mjs'], { env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: built }, timeout: 120_000 })
     assert.equal(r.status, 0, r.out)
-    assert.match(r.out, /^6 passed, 0 failed$/m)
+    assert.match(r.out, /^9 passed, 0 failed$/m)
   })
 
   test('release.yml publish job: scripts/release.js --dry-run with that binary (others as placeholders)', { timeout: 600_000, skip: buildSkip }, () => {

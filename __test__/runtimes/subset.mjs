@@ -1,17 +1,25 @@
 // The public test subset that matters to users, in one plain ES module that Node, Bun and Deno
 // all run the same way (no test framework: each runtime's own differs). __test__/runtimes.test.mjs
-// runs it on Node 20 (the engines floor), 22 and 24, Bun and Deno:
+// runs it on Node 20 (the engines floor), 22 and 24, Bun and Deno; __test__/platforms.test.mjs on
+// the cross-built binaries (Node for arm64 under qemu-user, Node for Windows under Wine); release.yml
+// on each published binary (it needs the dev dependencies: `npm ci --ignore-scripts`):
 //
 //   node __test__/runtimes/subset.mjs   ·   bun __test__/runtimes/subset.mjs   ·   deno run -A __test__/runtimes/subset.mjs
+//   NAPI_RS_NATIVE_LIBRARY_PATH=target/napi-cross/late-native.linux-arm64-gnu.node node __test__/runtimes/subset.mjs
+//
+// Everything it talks to is on 127.0.0.1: the simulator, a webhook receiver, an HTTPS server (HTTP/2
+// with HTTP/1.1 fallback, its certificate from a CA made for the run) and a compressing HTTP server.
 //
 // Prints one line per check and a last line `N passed, N failed`; exits 1 when any failed.
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
+import http2 from 'node:http2'
 import { Worker } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
 import {
   LateClient,
   LateAbortError,
+  LateConnectionError,
   LateTimeoutError,
   WebhookVerificationError,
   parseConnectCallback,
@@ -19,6 +27,7 @@ import {
   verifyWebhook,
 } from '../../index.mjs'
 import { startSimulator } from '../../testing.mjs'
+import { makeCa, makeCrl, makeLeaf, encode } from '../helpers/tls.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const runtime = globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : globalThis.Bun ? `bun ${globalThis.Bun.version}` : `node ${process.version}`
@@ -50,6 +59,58 @@ async function webhookReceiver() {
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   return { url: `http://127.0.0.1:${server.address().port}/hook`, deliveries, close: () => new Promise((r) => server.close(r)) }
+}
+
+/**
+ * The CA's (empty) revocation list over HTTP on loopback, named by the leaf certificate: the
+ * Windows certificate verifier checks the server certificate's revocation.
+ */
+async function crlServer(der) {
+  const server = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(der))
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${server.address().port}/ca.crl`, close: () => new Promise((r) => server.close(r)) }
+}
+
+/** An HTTPS server on loopback, HTTP/2 with HTTP/1.1 fallback, recording ALPN and HTTP versions. */
+async function httpsServer(leaf) {
+  const seen = { connections: [], requests: [] }
+  const server = http2.createSecureServer({ key: leaf.key, cert: leaf.cert, allowHTTP1: true }, (req, res) => {
+    seen.requests.push({ path: req.url, httpVersion: req.httpVersion })
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ profiles: [{ _id: 'p_tls', name: 'tls', isDefault: true }] }))
+    })
+  })
+  server.on('secureConnection', (socket) => seen.connections.push({ alpn: socket.alpnProtocol }))
+  const open = new Set()
+  server.on('session', (session) => {
+    open.add(session)
+    session.on('close', () => open.delete(session))
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    // By name: Wine's crypt32 matches DNS names only, not IP addresses (tls.test.mjs covers those).
+    baseUrl: `https://localhost:${server.address().port}/api`,
+    seen,
+    close: () => {
+      for (const s of open) s.destroy()
+      return new Promise((r) => server.close(r))
+    },
+  }
+}
+
+/** An HTTP server on loopback answering GET /api/v1/accounts?enc=<encoding> with that Content-Encoding. */
+async function compressingServer(body) {
+  const seen = []
+  const server = createServer((req, res) => {
+    const enc = new URL(req.url, 'http://x').searchParams.get('enc')
+    seen.push({ enc, acceptEncoding: req.headers['accept-encoding'] })
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': enc })
+    res.end(encode(enc, body))
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { baseUrl: `http://127.0.0.1:${server.address().port}/api`, seen, close: () => new Promise((r) => server.close(r)) }
 }
 
 async function until(fn, what, timeoutMs = 10_000) {
@@ -154,6 +215,56 @@ await check('worker threads: two workers call the API at once with their own cli
   for (const r of results) assert.ok(r.ok && r.n >= 1, JSON.stringify(r))
 })
 
+const ca = await makeCa('late-native subset CA')
+const crl = await crlServer(await makeCrl(ca))
+const tls = await httpsServer(await makeLeaf(ca, { crlUrl: crl.url }))
+
+await check('TLS: a CA made for this run is trusted through `ca`; without it the call fails as tls, unretried', async () => {
+  const trusted = new LateClient({ apiKey: sim.apiKey, baseUrl: tls.baseUrl, ca: ca.pem, maxRetries: 0 })
+  const data = await trusted.request('GET /v1/profiles')
+  assert.equal(data.profiles[0]._id, 'p_tls')
+  const before = tls.seen.requests.length
+  const err = await new LateClient({ apiKey: sim.apiKey, baseUrl: tls.baseUrl, maxRetries: 2 }).request('GET /v1/profiles').catch((e) => e)
+  assert.ok(err instanceof LateConnectionError, String(err))
+  assert.equal(err.reason, 'tls', err.message)
+  assert.match(err.message, /unknown issuer/)
+  assert.equal(err.attempts, 1)
+  assert.equal(tls.seen.requests.length, before, 'an untrusted server got a request')
+})
+
+await check('HTTP/2: ALPN h2, one call, then ten at once, all on one connection', async () => {
+  const late2 = new LateClient({ apiKey: sim.apiKey, baseUrl: tls.baseUrl, ca: ca.pem, maxRetries: 0 })
+  const connections = tls.seen.connections.length
+  const requests = tls.seen.requests.length
+  await late2.request('GET /v1/profiles') // opens the connection
+  const all = await Promise.all(Array.from({ length: 10 }, () => late2.request('GET /v1/profiles')))
+  assert.equal(all.length, 10)
+  const opened = tls.seen.connections.slice(connections)
+  assert.equal(opened.length, 1, `${opened.length} connections for 11 calls`)
+  assert.equal(opened[0].alpn, 'h2')
+  const mine = tls.seen.requests.slice(requests)
+  assert.equal(mine.length, 11)
+  assert.ok(mine.every((r) => r.httpVersion === '2.0'), JSON.stringify(mine))
+})
+
+await check('compression: br, gzip, zstd and deflate bodies decoded; every request offered all four', async () => {
+  const accounts = Array.from({ length: 500 }, (_, i) => ({ _id: `acc_${i}`, platform: 'instagram', username: `user_${i}_ünïcödé`, profileId: 'p1' }))
+  const zipped = await compressingServer(JSON.stringify({ accounts }))
+  try {
+    const client = new LateClient({ apiKey: sim.apiKey, baseUrl: zipped.baseUrl, maxRetries: 0 })
+    for (const enc of ['br', 'gzip', 'zstd', 'deflate']) {
+      const data = await client.request('GET /v1/accounts', { query: { enc } })
+      assert.deepEqual(data.accounts, accounts, enc)
+    }
+    assert.equal(zipped.seen.length, 4)
+    for (const s of zipped.seen) assert.deepEqual(s.acceptEncoding.split(',').map((e) => e.trim()).sort(), ['br', 'deflate', 'gzip', 'zstd'], s.enc)
+  } finally {
+    await zipped.close()
+  }
+})
+
+await tls.close()
+await crl.close()
 await sim.close()
 await hooks.close()
 console.log(`${passed} passed, ${failed} failed`)
