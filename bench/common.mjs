@@ -90,6 +90,9 @@ export function preparePackage(build, { root = ROOT, dir, env } = {}) {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'late-bench-pkg-'))
     process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
   }
+  // The facade's TypeScript compiled first, so the copy is of the tree as it is now.
+  const buildTs = path.join(root, 'scripts', 'build-ts.js')
+  if (fs.existsSync(buildTs)) run(process.execPath, [buildTs], { cwd: root, env: env ?? process.env, stdio: ['ignore', 2, 2] })
   const files = packageFiles(root)
   // Without a build the addon in `root` is the one under test; with one, only the build's.
   if (!build && !files.some((f) => ADDON.test(f))) {

@@ -58,7 +58,10 @@ const steps = {
   fmt: command('cargo', ['fmt', '--all', '--', '--check']),
   clippy: command('cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']),
   'cargo-test': cargoTest,
-  build: async () => (await run(node, [path.join(root, 'scripts', 'build-native.js')])).code || (await run(node, [path.join(root, 'scripts', 'build-native.js'), '--test-hooks'])).code,
+  build: async () =>
+    (await run(node, [path.join(root, 'scripts', 'build-native.js')])).code ||
+    (await run(node, [path.join(root, 'scripts', 'build-ts.js')])).code ||
+    (await run(node, [path.join(root, 'scripts', 'build-native.js'), '--test-hooks'])).code,
   generated: command(node, [path.join(root, 'scripts', 'check-generated.js')]),
   tsc: command(node, [tsc, '--noEmit', '-p', path.join('__test__', 'tsconfig.json')]),
   node: (files) => runNodeTests('node', files.length ? files : findTests('__test__')),

@@ -1,5 +1,3 @@
-'use strict'
-
 /**
  * Extra trusted certificates: `NODE_EXTRA_CA_CERTS` (read once per process, as Node does; an
  * unreadable or invalid file is ignored with a warning, as Node does) and the `ca` client option
@@ -7,19 +5,26 @@
  * platform's trust store; neither replaces it.
  */
 
-const { LateValidationError } = require('./errors.js')
+import { readFileSync } from 'node:fs'
+import { LateValidationError } from './errors.js'
 
-let envCa
+/** The part of the native binding this module uses. */
+interface PemCounter {
+  countPemCertificates(pem: string, source: string): number
+}
+
+let envCa: { pem: string | undefined } | undefined
 /** The PEM text of NODE_EXTRA_CA_CERTS, read and checked once; undefined when unset or unusable. */
-function nodeExtraCaCerts(native, warn) {
+export function nodeExtraCaCerts(native: PemCounter, warn: (message: string) => void): string | undefined {
   if (envCa !== undefined) return envCa.pem
   envCa = { pem: undefined }
   const file = typeof process !== 'undefined' && process.env ? process.env.NODE_EXTRA_CA_CERTS : undefined
   if (!file) return undefined
-  let pem
+  let pem: string
   try {
-    pem = require('node:fs').readFileSync(file, 'utf8')
-  } catch (e) {
+    pem = readFileSync(file, 'utf8')
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
     warn(`ignoring extra certs from NODE_EXTRA_CA_CERTS (${file}): ${e.code || e.message}`)
     return undefined
   }
@@ -34,13 +39,13 @@ function nodeExtraCaCerts(native, warn) {
 }
 
 /** The `ca` option as a list of PEM strings, checked. */
-function caOption(native, value) {
+export function caOption(native: PemCounter, value: unknown): string[] | undefined {
   if (value === undefined) return undefined
   const list = Array.isArray(value) ? value : [value]
   if (list.length === 0) return undefined
   return list.map((item, i) => {
     const param = Array.isArray(value) ? `ca[${i}]` : 'ca'
-    let pem
+    let pem: string
     if (typeof item === 'string') pem = item
     else if (item instanceof Uint8Array) pem = Buffer.from(item.buffer, item.byteOffset, item.byteLength).toString('utf8')
     else throw new LateValidationError(`invalid \`${param}\`: expected a PEM string or Buffer`, { param })
@@ -55,5 +60,3 @@ function caOption(native, value) {
     return pem
   })
 }
-
-module.exports = { nodeExtraCaCerts, caOption }

@@ -1,5 +1,3 @@
-'use strict'
-
 /**
  * Account lists parsed while they stream in. For a large page, Rust cuts the body's `accounts`
  * array into runs of whole accounts (crates/late-core/src/json_split.rs) as the bytes arrive and
@@ -16,16 +14,42 @@
  * so `page()` waits until it has parsed that many.
  */
 
-const { LateApiError } = require('./errors.js')
-const { describeInvalidJson } = require('./response-json.js')
+import { LateApiError } from './errors.js'
+import { describeInvalidJson } from './response-json.js'
+
+/** A run that failed to parse: the parser's error, the run's text and where it starts in the body. */
+interface RunError {
+  e: Error
+  json: string
+  offset: number
+}
+
+/** One call in flight: the parsed runs, how many to expect, who waits, the first parse failure. */
+interface Call {
+  arrays: unknown[][]
+  expect: number
+  done: (() => void) | undefined
+  error: RunError | undefined
+}
+
+/** The part of a native client this module uses. */
+interface RunSource {
+  onListRuns(listener: (callId: number, json: string | null, offset: number) => void): void
+}
+
+/** A page as the native call resolves it: the whole text, or the envelope and its run count. */
+type Fetched = string | { body: unknown; runs: number }
+
+/** A page: a whole body to parse, or the envelope (its array emptied) and the accounts parsed. */
+export type StreamedPage = { text: string } | { envelope: unknown; accounts: unknown[] }
 
 /** Calls in flight: callId → `{ arrays, expect, done, error }`. */
-const calls = new Map()
+const calls = new Map<number, Call>()
 let nextId = 1
 /** Native clients whose listener is set (clones share theirs; setting it again is a no-op). */
-const listening = new WeakSet()
+const listening = new WeakSet<object>()
 
-function onRun(id, json, offset) {
+function onRun(id: number, json: string | null | undefined, offset: number): void {
   const call = calls.get(id)
   if (!call) return
   if (json === null || json === undefined) {
@@ -37,7 +61,7 @@ function onRun(id, json, offset) {
   try {
     call.arrays.push(JSON.parse(json))
   } catch (e) {
-    call.error = { e, json, offset }
+    call.error = { e: e as Error, json, offset }
   }
   if (call.arrays.length >= call.expect || call.error) call.done?.()
 }
@@ -47,14 +71,18 @@ function onRun(id, json, offset) {
  * or to `{ body, runs }` when it was streamed. Resolves to `{ text }` (a whole body to parse as
  * before) or `{ envelope, accounts }`. `secret` (the API key) never appears in an error.
  */
-async function streamedPage(native, fetch, secret) {
+export async function streamedPage(
+  native: RunSource & object,
+  fetch: (callId: number) => Promise<Fetched>,
+  secret: string | undefined,
+): Promise<StreamedPage> {
   if (!listening.has(native)) {
     native.onListRuns(onRun)
     listening.add(native)
   }
   const id = nextId
   nextId = nextId >= 0x7fffffff ? 1 : nextId + 1
-  const call = { arrays: [], expect: Infinity, done: undefined, error: undefined }
+  const call: Call = { arrays: [], expect: Infinity, done: undefined, error: undefined }
   calls.set(id, call)
   try {
     const result = await fetch(id)
@@ -62,19 +90,19 @@ async function streamedPage(native, fetch, secret) {
     const { body, runs } = result
     call.expect = runs
     if (call.arrays.length < runs && !call.error) {
-      await new Promise((resolve) => {
+      await new Promise<void>((resolve) => {
         call.done = resolve
       })
     }
     if (call.error) throw invalidRun(call.error, secret)
-    const accounts = call.arrays.length === 1 ? call.arrays[0] : [].concat(...call.arrays)
+    const accounts = call.arrays.length === 1 ? call.arrays[0] : ([] as unknown[]).concat(...call.arrays)
     return { envelope: body, accounts }
   } finally {
     calls.delete(id)
   }
 }
 
-function invalidRun({ e, json, offset }, secret) {
+function invalidRun({ e, json, offset }: RunError, secret: string | undefined): LateApiError {
   // The run is `[` + accounts + `]`; its text from 1 on is the body's from `offset` on.
   const where = describeInvalidJson(json, secret, e.message)
   return new LateApiError(
@@ -82,5 +110,3 @@ function invalidRun({ e, json, offset }, secret) {
     { status: 200, code: 'invalid_response' },
   )
 }
-
-module.exports = { streamedPage }

@@ -1,26 +1,25 @@
-'use strict'
 // Success bodies that are not valid JSON (a truncated response, an HTML error page from a proxy)
 // become a LateApiError with `code: 'invalid_response'` that says where the JSON broke: the
 // problem, line, column and offset, and a short excerpt around that place, with the API key
 // redacted. Only the failure path scans the text; the success path is one `JSON.parse`.
 
-const { LateApiError } = require('./errors.js')
+import { LateApiError } from './errors.js'
 
 const BEFORE = 40 // characters of excerpt before the break
 const AFTER = 20 // and after it
 
 /** Where `text` stops being JSON: `{ at, problem }`, or null when it is valid JSON. Iterative: any depth. */
-function locateJsonError(text) {
+function locateJsonError(text: string): { at: number; problem: string } | null {
   const n = text.length
-  const stack = []
+  const stack: string[] = []
   let i = 0
-  let state = 'value' // expecting a value | 'key' (a property name) | 'after' (a value ended)
-  const show = (ch) => JSON.stringify(ch)
+  let state: 'value' | 'key' | 'after' = 'value' // expecting a value | 'key' (a property name) | 'after' (a value ended)
+  const show = (ch: string | undefined): string => JSON.stringify(ch)
   const skipSpace = () => {
     for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
   }
   const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
-  const string = () => {
+  const string = (): string | null => {
     for (i++; i < n; ) {
       const c = text.charCodeAt(i)
       if (c === 34) return i++, null
@@ -94,10 +93,10 @@ function locateJsonError(text) {
 }
 
 /** Control characters (newlines, tabs, …) escaped, so an excerpt stays on one line. */
-const visible = (s) => s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1))
+const visible = (s: string): string => s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1))
 
 /** `text[start, end)` with every occurrence of `secret` that overlaps it replaced by [redacted]. */
-function redactedSlice(text, start, end, secret) {
+function redactedSlice(text: string, start: number, end: number, secret: string | undefined): string {
   if (!secret) return text.slice(start, end)
   for (let k = text.indexOf(secret); k !== -1; k = text.indexOf(secret, k + 1)) {
     if (k < end && k + secret.length > start) {
@@ -109,7 +108,7 @@ function redactedSlice(text, start, end, secret) {
 }
 
 /** The first `max` characters of `text` (the API key redacted), with the full length when cut. */
-function excerpt(text, secret, max = 200) {
+export function excerpt(text: string, secret: string | undefined, max = 200): string {
   return text.length > max ? `${redactedSlice(text, 0, max, secret)}… (${text.length} characters)` : redactedSlice(text, 0, text.length, secret)
 }
 
@@ -118,7 +117,7 @@ function excerpt(text, secret, max = 200) {
  * excerpt around the place (never `secret`). `fallback` is the parser's own message, used if the
  * scanner finds the text valid (it does not happen with JSON.parse).
  */
-function describeInvalidJson(text, secret, fallback) {
+export function describeInvalidJson(text: string, secret: string | undefined, fallback: string): string {
   const found = locateJsonError(text)
   if (!found) return `${fallback} (${text.length} characters)`
   const { at, problem } = found
@@ -136,11 +135,19 @@ function describeInvalidJson(text, secret, fallback) {
  * Parses a success body. Text that is not valid JSON throws a LateApiError (`invalid_response`)
  * saying where it broke. `meta`: `{ status, requestId?, headers?, secret? }` (`secret`: the API key, redacted).
  */
-function parseJsonBody(text, meta) {
+/** What a success body is parsed with: its status and request id, its headers, the key to redact. */
+export interface BodyMeta {
+  status: number
+  requestId?: string | null
+  headers?: Record<string, string>
+  secret?: string
+}
+
+export function parseJsonBody(text: string, meta: BodyMeta): unknown {
   try {
     return JSON.parse(text)
   } catch (e) {
-    const where = describeInvalidJson(text, meta.secret, e.message)
+    const where = describeInvalidJson(text, meta.secret, (e as Error).message)
     throw new LateApiError(`the API returned a ${meta.status} response whose body is not valid JSON: ${where}`, {
       status: meta.status,
       code: 'invalid_response',
@@ -149,5 +156,3 @@ function parseJsonBody(text, meta) {
     })
   }
 }
-
-module.exports = { parseJsonBody, describeInvalidJson, excerpt }
