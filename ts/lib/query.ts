@@ -1,5 +1,3 @@
-'use strict'
-
 /**
  * Query values to `[name, value, name, value, …]` (Rust percent-encodes them), the way the
  * official SDK sends them: `undefined`/`null` skipped, arrays repeated (`a=1&a=2`, OpenAPI's
@@ -8,15 +6,18 @@
  * (`styles[name]`: `form:false` → `a=1,2`, `spaceDelimited`, `pipeDelimited`) follows its style.
  */
 
-const { LateValidationError } = require('./errors.js')
-const v = require('./validate.js')
+import { LateValidationError } from './errors.js'
+import * as v from './validate.js'
+
+/** A spec's non-default query styles, by parameter name (`form:false`, `spaceDelimited`, …). */
+export type QueryStyles = Readonly<Record<string, string>>
 
 /** Most values one query parameter may repeat (an array longer than this cannot fit in a URL). */
 const MAX_QUERY_VALUES = 1000
 
-const DELIMITERS = { 'form:false': ',', 'spaceDelimited:false': ' ', 'pipeDelimited:false': '|', spaceDelimited: ' ', pipeDelimited: '|' }
+const DELIMITERS: Readonly<Record<string, string>> = { 'form:false': ',', 'spaceDelimited:false': ' ', 'pipeDelimited:false': '|', spaceDelimited: ' ', pipeDelimited: '|' }
 
-function scalar(value, param) {
+function scalar(value: unknown, param: string): string {
   if (typeof value === 'string') return v.checkText(value, param)
   if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return String(value)
   if (value instanceof Date) {
@@ -26,7 +27,7 @@ function scalar(value, param) {
   throw new LateValidationError(`invalid \`${param}\`: expected a string, finite number, boolean or Date, got ${v.describe(value)}`, { param })
 }
 
-function isPlainObject(v) {
+function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false
   const proto = Object.getPrototypeOf(v)
   return proto === Object.prototype || proto === null
@@ -36,12 +37,12 @@ function isPlainObject(v) {
  * The flat pairs of `query` (an object or URLSearchParams), or undefined for none. `param` names
  * the argument in errors (`query`), `styles` the spec's non-default styles by parameter name.
  */
-function queryPairs(query, param = 'query', styles) {
+export function queryPairs(query: unknown, param = 'query', styles?: QueryStyles): string[] | undefined {
   if (query === undefined || query === null) return undefined
   // Caller input is read inside `reading`: a getter or Proxy trap that throws is a LateValidationError.
   return v.reading(param, () => {
     if (query instanceof URLSearchParams) return [...query.entries()].flat()
-    const out = []
+    const out: string[] = []
     for (const [name, value] of Object.entries(v.record(query, param))) {
       if (value === undefined || value === null) continue
       v.checkText(name, param)
@@ -51,7 +52,7 @@ function queryPairs(query, param = 'query', styles) {
         if (value.length > MAX_QUERY_VALUES) {
           throw new LateValidationError(`invalid \`${p}\`: at most ${MAX_QUERY_VALUES} values, got ${value.length}`, { param: p })
         }
-        const items = []
+        const items: string[] = []
         for (let i = 0; i < value.length; i++) if (value[i] !== undefined && value[i] !== null) items.push(scalar(value[i], `${p}[${i}]`))
         if (style && DELIMITERS[style]) {
           if (items.length) out.push(name, items.join(DELIMITERS[style]))
@@ -74,5 +75,3 @@ function queryPairs(query, param = 'query', styles) {
     return out
   })
 }
-
-module.exports = { queryPairs }
