@@ -12,7 +12,7 @@ const { parseJsonBody, excerpt } = require('./response-json.js')
 const { LateValidationError, LateApiError } = require('./errors.js')
 const v = require('./validate.js')
 const { installResources } = require('./resources/index.js')
-const { SEND_CHECKED, sendRequest, sendChecked } = require('./send.js')
+const { register, sendRequest } = require('./send.js')
 const { lazy } = require('./lazy.js')
 const { installNamespaces } = require('./namespaces.js')
 const logging = require('./logging.js')
@@ -271,6 +271,7 @@ class LateClient {
       this.#native = newNative(() => new native.NativeClient(...nativeArgs(resolved)))
     }
     this.#channel = { engine: this.#native, secret: this.#options.apiKey, baseUrl: this.#options.baseUrl }
+    register(this, this.#channel)
   }
 
   /** Throws unless `self` is a LateClient (a method called detached gets a clear error). */
@@ -433,15 +434,6 @@ class LateClient {
   async requestWithResponse(routeOrRequest, init, options) {
     LateClient.#own(this, 'requestWithResponse')
     return sendRequest(this.#channel, routeOrRequest, init, options)
-  }
-
-  /**
-   * Internal (lib/send.js): sends an operation already checked by `operationRequest`; for named
-   * operations and the compat layer. Keyed by a symbol the package does not export.
-   */
-  [SEND_CHECKED](request, options, binary, raw) {
-    LateClient.#own(this, 'send')
-    return sendChecked(this.#channel, request, options, binary, raw)
   }
 
   /** What `JSON.stringify(client)` shows: settings without the key. */

@@ -39,11 +39,16 @@ const INIT_KEYS = ['params', 'query', 'body', 'headers']
 const REQUEST_KEYS = ['method', 'path', 'query', 'body', 'headers']
 
 /**
- * Internal key of the method by which a LateClient sends an operation already checked by
- * `operationRequest` (lib/operations.js): `client[SEND_CHECKED](request, options, binary, raw)`.
- * Not exported by the package, so nothing outside it reaches the method.
+ * The channel of every LateClient (`{ engine, secret, baseUrl }`), registered by its
+ * constructor: how `sendChecked` reaches a client's engine without a method on the client that
+ * a caller could find. Per-client state, held weakly; never state of a call.
  */
-const SEND_CHECKED = Symbol('late-native.sendChecked')
+const channels = new WeakMap()
+
+/** Registers the channel of a client being constructed (lib/client.js). */
+function register(client, channel) {
+  channels.set(client, channel)
+}
 
 /** Splits `'GET /v1/accounts/{accountId}'` and fills `{accountId}` from `params`. */
 function route(spec, params) {
@@ -103,12 +108,17 @@ function sendRequest(channel, routeOrRequest, init, options) {
 }
 
 /**
- * Sends an operation already checked by `operationRequest` (`{ method, path, query: [name,
- * value, …], headers, body }`): its path, query and headers are not checked a second time.
- * `binary`: resolve `data` to the bytes; `raw`: no `data`, the text and URL as `raw` instead
- * (the compat layer builds a Response from them).
+ * Sends on LateClient `client` an operation already checked by `operationRequest` (`{ method,
+ * path, query: [name, value, …], headers, body }`): its path, query and headers are not checked
+ * a second time. `binary`: resolve `data` to the bytes; `raw`: no `data`, the text and URL as
+ * `raw` instead (the compat layer builds a Response from them). For named operations
+ * (lib/operation-call.js) and late-native/zernio; not exported by the package.
  */
-function sendChecked(channel, request, options, binary, raw) {
+function sendChecked(client, request, options, binary, raw) {
+  const channel = channels.get(client)
+  if (channel === undefined) {
+    throw new LateValidationError(`invalid \`this\`: the operation was called on ${v.describe(client)}, not on a LateClient`, { param: 'this' })
+  }
   let call
   try {
     call = callOptions(options)
@@ -158,4 +168,4 @@ async function dispatch(channel, call, method, path, spec, headers, checked, bin
   return result
 }
 
-module.exports = { SEND_CHECKED, METHODS, sendRequest, sendChecked }
+module.exports = { register, sendRequest, sendChecked }

@@ -11,7 +11,7 @@
 
 const { inspect } = require('node:util')
 const { LateClient, DEFAULT_BASE_URL } = require('../client.js')
-const { SEND_CHECKED } = require('../send.js')
+const { sendChecked } = require('../send.js')
 const { LateApiError, LateValidationError } = require('../errors.js')
 const { env, knownKeys, record, reading, optionalString, optionalPositiveNumber, optionalHeaders } = require('../validate.js')
 const { operationRequest, searchParams } = require('../operations.js')
@@ -131,7 +131,7 @@ function zernioMethod(zernio, index) {
     const call = signal ? { ...(record(options, 'options') ?? {}), signal } : options
     let res
     try {
-      res = await late[SEND_CHECKED](req, call, req.binary, true)
+      res = await sendChecked(late, req, call, req.binary, true)
     } catch (e) {
       if (e instanceof LateApiError && !(e instanceof ZernioApiError)) throw fromLateApiError(e)
       throw e
