@@ -494,8 +494,7 @@ export interface SimOptions {
  * webhook secrets, tried in order (rotation). Comparison is constant-time.
  *
  * Returns the index in `secrets` of the secret that matched. On failure throws an `Error`
- * whose message is the JSON text `{"kind":"webhook","reason":"<code>","message":"<text>"}`, with
- * `reason` one of `missing_secret`, `secret_whitespace`, `missing_header`,
+ * with the fields `kind: "webhook"` and `reason`, one of `missing_secret`, `secret_whitespace`, `missing_header`,
  * `malformed_signature`, `body_parsed`, `invalid_signature`.
  */
 export declare function verifyWebhookSignature(body: Buffer, signature: string, secrets: Array<string>): number

@@ -7,18 +7,23 @@
  */
 
 const { inspect } = require('node:util')
-const { native, callOptions, deadlineLeft, invoke, fromNative, parseBody } = require('./transport.js')
+const { native, callOptions, deadlineLeft, invoke, fromNative } = require('./transport.js')
 const { parseJsonBody, excerpt } = require('./response-json.js')
 const { LateValidationError, LateApiError } = require('./errors.js')
 const v = require('./validate.js')
 const { installResources } = require('./resources/index.js')
-const { queryPairs } = require('./query.js')
-const { encodeBody } = require('./body.js')
+const { register, sendRequest } = require('./send.js')
+const { lazy } = require('./lazy.js')
 const { installNamespaces } = require('./namespaces.js')
 const logging = require('./logging.js')
 const { streamedPage } = require('./list-stream.js')
 const trust = require('./trust.js')
 const { checkRateLimit, nativeRateLimit } = require('./rate-limit.js')
+
+// Loaded on first use, once: most programs never list accounts, upload or call a named operation.
+const pagination = lazy(() => require('./pagination.js'))
+const media = lazy(() => require('./media.js'))
+const operationCall = lazy(() => require('./operation-call.js'))
 
 /** The API's base URL when neither the option nor an env variable sets one. */
 const DEFAULT_BASE_URL = 'https://zernio.com/api'
@@ -65,7 +70,6 @@ const CONNECT_KEYS = [
   'handoff',
 ]
 const LIST_ACCOUNTS_KEYS = ['profileId', 'platform', 'status']
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 
 /** Control characters (CR, LF and NUL included): never valid in a key or a URL. */
 const CONTROL = /[\0-\x1f\x7f]/
@@ -169,19 +173,6 @@ function newNative(build) {
   }
 }
 
-/**
- * Internal: `sendChecked(client, request, options, { binary, raw })` sends an operation already
- * checked by `operationRequest` (lib/operation-call.js, lib/zernio/): `{ method, path, query:
- * [name, value, …], headers, body }`, so its path, query and headers are not checked a second
- * time. A module function set by the class, not a method: nothing outside the package reaches it.
- */
-let sendChecked
-
-/** The key of an `Idempotency-Key` header among `headers`, if any. */
-function idempotencyHeader(headers) {
-  return Object.keys(headers).find((k) => k.toLowerCase() === 'idempotency-key')
-}
-
 /** Every LateClient built: a lazy getter only pins its value on one of them (never on the prototype). */
 const instances = new WeakSet()
 
@@ -225,34 +216,11 @@ async function collectAccounts(fetchPage, secret) {
     else for (const a of body.accounts) all.push(a)
     if (body.pagination === undefined) return all
     seen ??= new Set()
-    const next = require('./pagination.js').nextQuery(sent, body, body.accounts.length, seen, { status: 200 })
+    const next = pagination().nextQuery(sent, body, body.accounts.length, seen, { status: 200 })
     if (!next) return all
     sent = next
   }
   throw new LateApiError(`the account list has more than ${MAX_PAGES} pages`, { status: 200, code: 'invalid_response' })
-}
-
-/** Splits `'GET /v1/accounts/{accountId}'` and fills `{accountId}` from `params`. */
-function route(spec, params) {
-  const m = /^([A-Za-z]+)\s+(\/\S*)$/.exec(spec)
-  if (!m || !METHODS.includes(m[1].toUpperCase())) {
-    throw new LateValidationError(
-      "invalid `route`: expected 'METHOD /path', e.g. 'GET /v1/accounts/{accountId}/health'",
-      { param: 'route' },
-    )
-  }
-  v.checkText(m[2], 'route')
-  const values = v.record(params, 'params')
-  const path = m[2].replace(/\{([^}]+)\}/g, (_, name) => {
-    const param = `params.${name}`
-    const value = values ? values[name] : undefined
-    if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
-      throw new LateValidationError(`invalid \`${param}\`: the path needs it, expected a string, got ${v.describe(value)}`, { param })
-    }
-    if (value === '') throw new LateValidationError(`invalid \`${param}\`: expected a non-empty string`, { param })
-    return encodeURIComponent(typeof value === 'string' ? v.checkText(value, param) : String(value))
-  })
-  return { method: m[1].toUpperCase(), path }
 }
 
 /** The error of a method called without its client (`const { listAccounts } = late`). */
@@ -263,8 +231,22 @@ function detached(method, self) {
   )
 }
 
-/** Set by `withOptions` for the one constructor call that builds its clone. */
-let cloning
+/**
+ * What `withOptions` hands the constructor of its clone: resolved options and the native client.
+ * Private to this module, so only `withOptions` can pass one.
+ */
+class Clone {
+  #brand
+  constructor(options, engine) {
+    this.options = options
+    this.engine = engine
+  }
+
+  /** A brand check, which never runs a Proxy's traps (unlike `instanceof`). */
+  static is(value) {
+    return value !== null && typeof value === 'object' && #brand in value
+  }
+}
 
 /**
  * A client of the Late (Zernio) API. Options default from the environment:
@@ -274,18 +256,22 @@ let cloning
 class LateClient {
   #native
   #options
+  /** What the send path needs of this client: `{ engine, secret, baseUrl }` (lib/send.js). */
+  #channel
 
   constructor(options) {
     installNamespaces(LateClient.prototype, namedMethod, own)
     instances.add(this)
-    if (cloning) {
-      ;({ options: this.#options, native: this.#native } = cloning)
-      cloning = undefined
-      return
+    if (Clone.is(options)) {
+      this.#options = options.options
+      this.#native = options.engine
+    } else {
+      const resolved = resolveOptions(v.record(options, 'options') ?? {})
+      this.#options = resolved
+      this.#native = newNative(() => new native.NativeClient(...nativeArgs(resolved)))
     }
-    const resolved = resolveOptions(v.record(options, 'options') ?? {})
-    this.#options = resolved
-    this.#native = newNative(() => new native.NativeClient(...nativeArgs(resolved)))
+    this.#channel = { engine: this.#native, secret: this.#options.apiKey, baseUrl: this.#options.baseUrl }
+    register(this, this.#channel)
   }
 
   /** Throws unless `self` is a LateClient (a method called detached gets a clear error). */
@@ -310,11 +296,11 @@ class LateClient {
 
   /** Media uploads: `late.media.upload(fileOrBytes, { contentType?, filename?, onProgress? })`. */
   get media() {
-    const { Media } = require('./media.js')
+    const { Media } = media()
     const native = this.#native
-    const media = new Media(this, (up, o, onProgress, token) => native.upload(up, o, onProgress, token))
-    Object.defineProperty(this, 'media', { value: media, enumerable: false, writable: false, configurable: false })
-    return media
+    const value = new Media(this, (up, o, onProgress, token) => native.upload(up, o, onProgress, token))
+    Object.defineProperty(this, 'media', { value, enumerable: false, writable: false, configurable: false })
+    return value
   }
 
   /** Rate-limit state (`limit`, `remaining`, `resetAt` in Unix seconds) of the latest response, if sent. */
@@ -338,8 +324,7 @@ class LateClient {
     v.knownKeys(changes, CLIENT_OPTION_KEYS, 'options')
     const merged = resolveOptions({ ...this.#options, ...changes })
     const nativeClone = newNative(() => this.#native.withOptions(...nativeArgs(merged)))
-    cloning = { options: merged, native: nativeClone }
-    return new LateClient()
+    return new LateClient(new Clone(merged, nativeClone))
   }
 
   /**
@@ -442,84 +427,13 @@ class LateClient {
    */
   async request(routeOrRequest, init, options) {
     LateClient.#own(this, 'request')
-    return (await this.#send(routeOrRequest, init, options)).data
+    return (await sendRequest(this.#channel, routeOrRequest, init, options)).data
   }
 
   /** Like `request`, with response metadata: `{ data, status, headers, requestId, rateLimit, attempts }`. */
   async requestWithResponse(routeOrRequest, init, options) {
     LateClient.#own(this, 'requestWithResponse')
-    return this.#send(routeOrRequest, init, options)
-  }
-
-  static {
-    sendChecked = (client, request, options, how) => {
-      LateClient.#own(client, 'send')
-      return client.#send(request, options, undefined, { ...how, checked: true })
-    }
-  }
-
-  async #send(routeOrRequest, init, options, how = {}) {
-    let method, path, spec
-    if (how.checked) {
-      spec = routeOrRequest
-      options = init
-      ;({ method, path } = spec)
-    } else if (typeof routeOrRequest === 'string') {
-      spec = init === undefined ? {} : v.record(init, 'init')
-      v.knownKeys(spec, ['params', 'query', 'body', 'headers'], 'init')
-      ;({ method, path } = route(routeOrRequest, spec.params))
-    } else {
-      if (routeOrRequest === undefined) throw new LateValidationError('invalid `request`: expected an object', { param: 'request' })
-      spec = v.record(routeOrRequest, 'request')
-      v.knownKeys(spec, ['method', 'path', 'query', 'body', 'headers'], 'request')
-      options = init
-      method = typeof spec.method === 'string' ? spec.method.toUpperCase() : spec.method
-      if (!METHODS.includes(method)) {
-        throw new LateValidationError(`invalid \`method\`: expected one of ${METHODS.join(', ')}`, { param: 'method' })
-      }
-      path = spec.path
-      if (typeof path !== 'string' || !path.startsWith('/')) {
-        throw new LateValidationError('invalid `path`: expected a path such as `/v1/accounts`', { param: 'path' })
-      }
-      v.checkText(path, 'path')
-    }
-    const call = callOptions(options)
-    const headers = how.checked ? spec.headers : v.optionalHeaders(spec.headers, 'headers')
-    // An `Idempotency-Key` header is the call's key: one key, reused by retries, reported on failure.
-    const keyHeader = headers && idempotencyHeader(headers)
-    if (keyHeader !== undefined) {
-      if (!call.native || call.native.idempotencyKey === undefined) {
-        call.native = { ...call.native, idempotencyKey: v.optionalString(headers[keyHeader], 'headers.idempotency-key') }
-      }
-      delete headers[keyHeader]
-    }
-    const req = {
-      method,
-      path,
-      query: how.checked ? spec.query : queryPairs(spec.query, 'query'),
-      headers: headers && Object.keys(headers).length ? headers : undefined,
-      binaryResponse: how.binary || undefined,
-    }
-    let encoded = encodeBody(spec.body, 'body')
-    if (typeof encoded.then === 'function') encoded = await encoded
-    req.body = encoded.body
-    req.payload = encoded.payload
-    // The core picks the Idempotency-Key where the API dedupes by it (crate::replay); the error
-    // or the response says which key was sent.
-    const res = await invoke(call, (o, token) => this.#native.request(req, o, token))
-    const result = {
-      data: how.binary ? res.bytes : how.raw ? undefined : parseBody(res, this.#options.apiKey),
-      status: res.status,
-      headers: res.headers,
-      requestId: res.requestId ?? undefined,
-      rateLimit: res.rateLimit ?? undefined,
-      attempts: res.attempts,
-      idempotencyKey: res.idempotencyKey ?? undefined,
-      queuedMs: res.queuedMs,
-    }
-    // The compat layer (late-native/zernio) builds a Response from the raw answer.
-    if (how.raw) Object.defineProperty(result, 'raw', { value: { text: res.body, url: `${this.#options.baseUrl}${path}`, query: req.query } })
-    return result
+    return sendRequest(this.#channel, routeOrRequest, init, options)
   }
 
   /** What `JSON.stringify(client)` shows: settings without the key. */
@@ -543,7 +457,7 @@ installResources(LateClient.prototype, own)
 
 /** A named method of `late.<namespace>`: an ApiPromise of the operation's data. */
 function namedMethod(client, index) {
-  return (args, options) => require('./operation-call.js').callOperation(client, index, args, options)
+  return (args, options) => operationCall().callOperation(client, index, args, options)
 }
 
 let defaultClient
@@ -553,4 +467,4 @@ function getDefaultClient() {
   return defaultClient
 }
 
-module.exports = { LateClient, getDefaultClient, DEFAULT_BASE_URL, sendChecked }
+module.exports = { LateClient, getDefaultClient, DEFAULT_BASE_URL }

@@ -3,7 +3,8 @@
 /**
  * Error classes of late-native. Every error the package throws is an instance of {@link LateError}.
  *
- * Errors cross from Rust as structured data (see `fromNative`) and become these classes here, so
+ * Errors cross from Rust as data (a JS Error whose own properties are the fields, see `fromNative`)
+ * and become these classes here, so
  * `instanceof` works and every field is typed. No error ever carries the API key.
  */
 
@@ -198,6 +199,15 @@ const BY_STATUS = {
   429: RateLimitError,
 }
 
+/**
+ * True for an error the native layer threw or rejected with: a JS Error (not yet a LateError)
+ * whose own properties are the error's data, with a string `kind` selecting the class (see
+ * src/errors.rs). Recognised by shape, never by its message.
+ */
+function isNativeErrorData(e) {
+  return e !== null && typeof e === 'object' && !(e instanceof LateError) && typeof e.kind === 'string'
+}
+
 /** The class for an API error of this status. */
 function apiErrorClass(status) {
   if (BY_STATUS[status]) return BY_STATUS[status]
@@ -227,4 +237,5 @@ module.exports = {
   WebhookVerificationError,
   apiErrorClass,
   envelopeOf,
+  isNativeErrorData,
 }

@@ -10,13 +10,13 @@
 const { operationRequest } = require('./operations.js')
 const { apiPromise } = require('./resources/api-promise.js')
 const { throwOn207 } = require('./resources/shared.js')
-const { sendChecked } = require('./client.js')
+const { sendChecked } = require('./send.js')
 
 /** Runs operation number `index` on `client`. Bad input rejects before anything is sent. */
 function callOperation(client, index, args, options) {
   return apiPromise(() => {
     const req = operationRequest(index, args)
-    const sent = sendChecked(client, req, options, { binary: req.binary })
+    const sent = sendChecked(client, req, options, req.binary, false)
     return req.partialPublish ? sent.then((res) => (throwOn207(res), res)) : sent
   })
 }

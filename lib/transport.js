@@ -2,7 +2,8 @@
 
 /**
  * The bridge to the native client: per-call options, AbortSignal wiring, and turning the
- * structured errors that cross from Rust into the classes of errors.js.
+ * errors that cross from Rust as data (a JS Error whose own properties are the fields) into the
+ * classes of errors.js.
  */
 
 const native = require('./load-native.js')
@@ -154,21 +155,12 @@ function parseJson(text) {
 /** Turns an error from the native layer into a LateError subclass. */
 function fromNative(e) {
   if (e instanceof errors.LateError) return e
-  const message = e && typeof e.message === 'string' ? e.message : String(e)
-  let data
-  if (message.startsWith('{"')) {
-    try {
-      data = JSON.parse(message)
-    } catch {
-      data = undefined
-    }
-  }
-  if (!data || typeof data.kind !== 'string') return new errors.LateError(message)
-  const err = fromData(data, message)
+  if (!errors.isNativeErrorData(e)) return new errors.LateError(e && typeof e.message === 'string' ? e.message : String(e))
+  const err = fromData(e, e.message)
   // What the call may have done (crate::replay): set by the transport on every call's error.
-  if (typeof data.mayHaveBeenProcessed === 'boolean') err.mayHaveBeenProcessed = data.mayHaveBeenProcessed
-  if (typeof data.idempotencyKey === 'string') err.idempotencyKey = data.idempotencyKey
-  if (typeof data.notReplayed === 'string') Object.defineProperty(err, errors.NOT_REPLAYED, { value: data.notReplayed })
+  if (typeof e.mayHaveBeenProcessed === 'boolean') err.mayHaveBeenProcessed = e.mayHaveBeenProcessed
+  if (typeof e.idempotencyKey === 'string') err.idempotencyKey = e.idempotencyKey
+  if (typeof e.notReplayed === 'string') Object.defineProperty(err, errors.NOT_REPLAYED, { value: e.notReplayed })
   return err
 }
 

@@ -14,7 +14,7 @@
 
 const randomUUID = () => require('node:crypto').randomUUID()
 const { types } = require('node:util')
-const { LateError, LateValidationError, WebhookVerificationError } = require('./errors.js')
+const { LateError, LateValidationError, WebhookVerificationError, isNativeErrorData } = require('./errors.js')
 const native = require('./load-native.js')
 const v = require('./validate.js')
 const { encodeJsonBody } = require('./json-body.js')
@@ -199,16 +199,7 @@ function nativeVerify(body, signature, secrets) {
   try {
     return native.verifyWebhookSignature(body, signature, secrets)
   } catch (e) {
-    const message = e && typeof e.message === 'string' ? e.message : String(e)
-    let data
-    if (message.startsWith('{"')) {
-      try {
-        data = JSON.parse(message)
-      } catch {
-        data = undefined
-      }
-    }
-    if (data && data.kind === 'webhook') throw fail(data.reason, data.message)
+    if (isNativeErrorData(e) && e.kind === 'webhook') throw fail(e.reason, e.message)
     throw fail('invalid_signature', `the signature could not be checked (${v.messageOf(e)})`, e)
   }
 }

@@ -5,7 +5,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::errors::{to_napi, validation};
+use crate::errors::{validation, CoreResult};
 
 /// A raw payload or a multipart form. Exactly one of `data`, `path` and `parts` is set.
 #[napi(object)]
@@ -39,7 +39,7 @@ pub struct NativePart {
     pub content_type: Option<String>,
 }
 
-fn source(data: Option<Buffer>, path: Option<String>, what: &str) -> Result<late_core::Source> {
+fn source(data: Option<Buffer>, path: Option<String>, what: &str) -> CoreResult<late_core::Source> {
     match (data, path) {
         (_, Some(p)) => Ok(late_core::Source::File(p.into())),
         (Some(d), None) => Ok(late_core::Source::Bytes(d.to_vec().into())),
@@ -48,13 +48,13 @@ fn source(data: Option<Buffer>, path: Option<String>, what: &str) -> Result<late
 }
 
 /// The core body for `b`.
-pub(crate) fn to_core(b: NativeBody) -> Result<late_core::Body> {
+pub(crate) fn to_core(b: NativeBody) -> CoreResult<late_core::Body> {
     let Some(parts) = b.parts else {
         let content_type = b
             .content_type
             .unwrap_or_else(|| "application/octet-stream".to_string());
         let src = source(b.data, b.path, "body")?;
-        return late_core::Body::raw(&content_type, src).map_err(to_napi);
+        return late_core::Body::raw(&content_type, src);
     };
     let mut out = Vec::with_capacity(parts.len());
     for p in parts {
@@ -73,5 +73,5 @@ pub(crate) fn to_core(b: NativeBody) -> Result<late_core::Body> {
         Some(boundary) => late_core::Multipart::with_boundary(boundary, out),
         None => late_core::Multipart::new(out),
     };
-    Ok(late_core::Body::Multipart(form.map_err(to_napi)?))
+    Ok(late_core::Body::Multipart(form?))
 }

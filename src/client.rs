@@ -7,7 +7,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::cancel::{token_of, CancelToken};
-use crate::errors::to_napi;
+use crate::errors::{promise, throw, CoreResult, Settled};
 use crate::observe::{AttemptFn, JsObserver};
 use crate::options::{CallOptions, ClientOptions};
 use crate::upload::{progress_callback, to_core, NativeUpload, NativeUploadResult, ProgressFn};
@@ -158,7 +158,7 @@ fn configure(
     on_attempt: Option<AttemptFn>,
     observe_all: Option<bool>,
     on_note: Option<crate::observe::NoteFn>,
-) -> Result<late_core::ClientConfig> {
+) -> CoreResult<late_core::ClientConfig> {
     let mut config = options.to_config()?;
     config.observer = on_attempt.map(|f| {
         std::sync::Arc::new(JsObserver::new(f, observe_all.unwrap_or(true)))
@@ -168,6 +168,30 @@ fn configure(
         std::sync::Arc::new(crate::observe::JsNotes(f)) as std::sync::Arc<dyn late_core::NoteSink>
     });
     Ok(config)
+}
+
+/// The core request and call options of a `request` call.
+fn core_request(
+    request: NativeRequest,
+    options: Option<CallOptions>,
+) -> CoreResult<(late_core::Request, late_core::CallOptions)> {
+    let opts = options.unwrap_or_default().to_core()?;
+    let body = match (request.payload, request.body) {
+        (Some(p), _) => Some(crate::body::to_core(p)?),
+        (None, Some(text)) => Some(late_core::Body::json(text.into_bytes())),
+        (None, None) => None,
+    };
+    let req = late_core::Request {
+        method: late_core::Method::parse(&request.method)?,
+        path: request.path,
+        query: pairs(request.query),
+        body,
+        headers: request
+            .headers
+            .map(|h| h.into_iter().collect())
+            .unwrap_or_default(),
+    };
+    Ok((req, opts))
 }
 
 /// The native client. Use `LateClient` from the package entry point instead.
@@ -184,6 +208,7 @@ impl NativeClient {
     /// `onNote` the client's own notices (`warn`/`info` lines of the rate limiter).
     #[napi(constructor)]
     pub fn new(
+        env: Env,
         options: ClientOptions,
         #[napi(ts_arg_type = "((attempt: NativeAttempt) => void) | undefined | null")]
         on_attempt: Option<AttemptFn>,
@@ -191,10 +216,12 @@ impl NativeClient {
         #[napi(ts_arg_type = "((level: string, message: string) => void) | undefined | null")]
         on_note: Option<crate::observe::NoteFn>,
     ) -> Result<Self> {
-        let config = configure(options, on_attempt, observe_all, on_note)?;
+        let inner = configure(options, on_attempt, observe_all, on_note)
+            .and_then(late_core::Client::new)
+            .map_err(|e| throw(&env, e))?;
         Ok(Self {
             runs: Default::default(),
-            inner: late_core::Client::new(config).map_err(to_napi)?,
+            inner,
         })
     }
 
@@ -203,6 +230,7 @@ impl NativeClient {
     #[napi]
     pub fn with_options(
         &self,
+        env: &Env,
         options: ClientOptions,
         #[napi(ts_arg_type = "((attempt: NativeAttempt) => void) | undefined | null")]
         on_attempt: Option<AttemptFn>,
@@ -210,10 +238,12 @@ impl NativeClient {
         #[napi(ts_arg_type = "((level: string, message: string) => void) | undefined | null")]
         on_note: Option<crate::observe::NoteFn>,
     ) -> Result<NativeClient> {
-        let config = configure(options, on_attempt, observe_all, on_note)?;
+        let inner = configure(options, on_attempt, observe_all, on_note)
+            .and_then(|config| self.inner.with_config(config))
+            .map_err(|e| throw(env, e))?;
         Ok(Self {
             runs: self.runs.clone(),
-            inner: self.inner.with_config(config).map_err(to_napi)?,
+            inner,
         })
     }
 
@@ -224,11 +254,14 @@ impl NativeClient {
         env: &Env,
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
-    ) -> Result<AsyncBlock<NativeWarmup>> {
-        let opts = options.unwrap_or_default().to_core()?;
+    ) -> Result<AsyncBlock<Settled<NativeWarmup>>> {
+        let opts = options
+            .unwrap_or_default()
+            .to_core()
+            .map_err(|e| throw(env, e))?;
         let token = token_of(cancel);
         let client = self.inner.clone();
-        AsyncBlockBuilder::new(async move {
+        promise(env, async move {
             client
                 .warmup(opts.timeout, &token)
                 .await
@@ -237,9 +270,7 @@ impl NativeClient {
                     duration_ms: w.duration.as_secs_f64() * 1000.0,
                     connected: w.connected,
                 })
-                .map_err(to_napi)
         })
-        .build(env)
     }
 
     /// Rate-limit state of the most recent response, if the server sent it.
@@ -262,34 +293,17 @@ impl NativeClient {
         request: NativeRequest,
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
-    ) -> Result<AsyncBlock<NativeResponse>> {
-        let opts = options.unwrap_or_default().to_core()?;
+    ) -> Result<AsyncBlock<Settled<NativeResponse>>> {
+        let binary = request.binary_response.unwrap_or(false);
+        let (req, opts) = core_request(request, options).map_err(|e| throw(env, e))?;
         let token = token_of(cancel);
         let client = self.inner.clone();
-        let body = match (request.payload, request.body) {
-            (Some(p), _) => Some(crate::body::to_core(p)?),
-            (None, Some(text)) => Some(late_core::Body::json(text.into_bytes())),
-            (None, None) => None,
-        };
-        let binary = request.binary_response.unwrap_or(false);
-        let req = late_core::Request {
-            method: late_core::Method::parse(&request.method).map_err(to_napi)?,
-            path: request.path,
-            query: pairs(request.query),
-            body,
-            headers: request
-                .headers
-                .map(|h| h.into_iter().collect())
-                .unwrap_or_default(),
-        };
-        AsyncBlockBuilder::new(async move {
+        promise(env, async move {
             client
                 .request(&req, &opts, &token)
                 .await
                 .map(|r| NativeResponse::new(r, binary))
-                .map_err(to_napi)
         })
-        .build(env)
     }
 
     /// `GET /v1/connect/{platform}` → JSON text `{connectUrl, state, ...}`.
@@ -301,8 +315,11 @@ impl NativeClient {
         params: NativeConnectParams,
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
-    ) -> Result<AsyncBlock<String>> {
-        let opts = options.unwrap_or_default().to_core()?;
+    ) -> Result<AsyncBlock<Settled<String>>> {
+        let opts = options
+            .unwrap_or_default()
+            .to_core()
+            .map_err(|e| throw(env, e))?;
         let token = token_of(cancel);
         let client = self.inner.clone();
         let params = late_core::ConnectParams {
@@ -312,14 +329,12 @@ impl NativeClient {
             headless: params.headless,
             extra: pairs(params.extra),
         };
-        AsyncBlockBuilder::new(async move {
+        promise(env, async move {
             client
                 .connect(&platform, &params, &opts, &token)
                 .await
                 .map(|r| r.json)
-                .map_err(to_napi)
         })
-        .build(env)
     }
 
     /// Sets the listener of streamed account pages, once per client (its clones share it):
@@ -347,8 +362,13 @@ impl NativeClient {
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
         call_id: Option<u32>,
-    ) -> Result<AsyncBlock<Either<crate::text::BodyText, crate::list_stream::NativeListPage>>> {
-        let opts = options.unwrap_or_default().to_core()?;
+    ) -> Result<
+        AsyncBlock<Settled<Either<crate::text::BodyText, crate::list_stream::NativeListPage>>>,
+    > {
+        let opts = options
+            .unwrap_or_default()
+            .to_core()
+            .map_err(|e| throw(env, e))?;
         let token = token_of(cancel);
         let client = self.inner.clone();
         let params = late_core::ListAccountsParams {
@@ -370,9 +390,9 @@ impl NativeClient {
                 limit,
             }),
             Some(_) => {
-                return Err(crate::errors::validation(
-                    "next",
-                    "needs a `cursor` or a `page`",
+                return Err(throw(
+                    env,
+                    crate::errors::validation("next", "needs a `cursor` or a `page`"),
                 ))
             }
         };
@@ -382,7 +402,7 @@ impl NativeClient {
             }
             _ => None,
         };
-        AsyncBlockBuilder::new(async move {
+        promise(env, async move {
             let resp = match &sink {
                 Some(sink) => {
                     client
@@ -394,8 +414,7 @@ impl NativeClient {
                         .accounts_page(&params, next.as_ref(), &opts, &token)
                         .await
                 }
-            }
-            .map_err(to_napi)?;
+            }?;
             let body = crate::text::body(resp.body);
             Ok(match sink.map(|s| s.runs()) {
                 Some(runs) if runs > 0 => {
@@ -404,7 +423,6 @@ impl NativeClient {
                 _ => Either::A(body),
             })
         })
-        .build(env)
     }
 
     /// The default profile's id (looked up once per client, then cached).
@@ -414,17 +432,16 @@ impl NativeClient {
         env: &Env,
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
-    ) -> Result<AsyncBlock<String>> {
-        let opts = options.unwrap_or_default().to_core()?;
+    ) -> Result<AsyncBlock<Settled<String>>> {
+        let opts = options
+            .unwrap_or_default()
+            .to_core()
+            .map_err(|e| throw(env, e))?;
         let token = token_of(cancel);
         let client = self.inner.clone();
-        AsyncBlockBuilder::new(async move {
-            client
-                .default_profile_id(&opts, &token)
-                .await
-                .map_err(to_napi)
+        promise(env, async move {
+            client.default_profile_id(&opts, &token).await
         })
-        .build(env)
     }
 
     /// PUTs a file or bytes to a presigned upload URL (no `Authorization` header sent), with
@@ -438,19 +455,20 @@ impl NativeClient {
         #[napi(ts_arg_type = "((progress: NativeUploadProgress) => void) | undefined | null")]
         on_progress: Option<ProgressFn>,
         cancel: Option<&CancelToken>,
-    ) -> Result<AsyncBlock<NativeUploadResult>> {
-        let opts = options.unwrap_or_default().to_core()?;
+    ) -> Result<AsyncBlock<Settled<NativeUploadResult>>> {
+        let opts = options
+            .unwrap_or_default()
+            .to_core()
+            .map_err(|e| throw(env, e))?;
         let token = token_of(cancel);
         let client = self.inner.clone();
-        let up = to_core(upload)?;
-        AsyncBlockBuilder::new(async move {
+        let up = to_core(upload).map_err(|e| throw(env, e))?;
+        promise(env, async move {
             let progress = progress_callback(on_progress);
             client
                 .upload(&up, &opts, &progress, &token)
                 .await
                 .map(NativeUploadResult::from)
-                .map_err(to_napi)
         })
-        .build(env)
     }
 }

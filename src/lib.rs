@@ -2,8 +2,8 @@
 //! late-native: the thin napi-rs layer over `late-core` and `late-sim`.
 //!
 //! Rust moves bytes, JS builds objects: responses cross as JSON text and are parsed by the
-//! facade (`index.js`). Errors cross as structured JSON in the rejection message and become
-//! typed classes there.
+//! facade (`index.js`). Errors cross as JS `Error` objects whose own properties are the error's
+//! data (`errors`), and become typed classes there.
 //!
 //! The modules form no cycle (late-core's `tests/structure.rs` checks it); each uses only the
 //! ones before it: `errors`, `text`, `cancel`, `millis` (helpers) → `body`, `upload`, `observe`,
@@ -28,10 +28,10 @@ mod webhook;
 /// How many certificates a PEM text holds; throws a validation error naming `source` (`ca`,
 /// `NODE_EXTRA_CA_CERTS`) when it holds none or a bad one.
 #[napi_derive::napi]
-pub fn count_pem_certificates(pem: String, source: String) -> napi::Result<u32> {
+pub fn count_pem_certificates(env: &napi::Env, pem: String, source: String) -> napi::Result<u32> {
     late_core::parse_pem_roots(pem.as_bytes(), &source)
         .map(|c| c.len() as u32)
-        .map_err(errors::to_napi)
+        .map_err(|e| errors::throw(env, e))
 }
 
 /// Internal, for the package's own tests: panics inside the native runtime, to prove a panic

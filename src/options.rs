@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use napi_derive::napi;
 
-use crate::errors::{to_napi, validation};
+use crate::errors::{validation, CoreResult};
 use crate::millis::duration;
 
 /// Client settings, fully resolved by the facade (env defaults applied).
@@ -65,7 +65,7 @@ pub struct CallOptions {
 
 impl ClientOptions {
     /// Builds the core configuration.
-    pub(crate) fn to_config(&self) -> napi::Result<late_core::ClientConfig> {
+    pub(crate) fn to_config(&self) -> CoreResult<late_core::ClientConfig> {
         let mut c = late_core::ClientConfig::new(self.api_key.clone());
         c.base_url = self.base_url.clone();
         c.user_agent = concat!("late-native/", env!("CARGO_PKG_VERSION")).to_string();
@@ -98,13 +98,13 @@ impl ClientOptions {
         }
         let mut roots = Vec::new();
         for pem in self.ca.iter().flatten() {
-            roots.extend(late_core::parse_pem_roots(pem.as_bytes(), "ca").map_err(to_napi)?);
+            roots.extend(late_core::parse_pem_roots(pem.as_bytes(), "ca")?);
         }
         if let Some(pem) = &self.env_ca {
-            roots.extend(
-                late_core::parse_pem_roots(pem.as_bytes(), "NODE_EXTRA_CA_CERTS")
-                    .map_err(to_napi)?,
-            );
+            roots.extend(late_core::parse_pem_roots(
+                pem.as_bytes(),
+                "NODE_EXTRA_CA_CERTS",
+            )?);
         }
         c.network = late_core::NetworkSettings {
             extra_roots: roots,
@@ -124,7 +124,7 @@ impl ClientOptions {
 
 impl CallOptions {
     /// Builds the core per-call options.
-    pub(crate) fn to_core(&self) -> napi::Result<late_core::CallOptions> {
+    pub(crate) fn to_core(&self) -> CoreResult<late_core::CallOptions> {
         Ok(late_core::CallOptions {
             timeout: duration("options.timeoutMs", self.timeout_ms)?,
             max_retries: self.max_retries,

@@ -2,7 +2,7 @@
 
 use napi_derive::napi;
 
-use crate::errors::validation;
+use crate::errors::{validation, CoreResult};
 
 /// The `rateLimit` client option, resolved by the facade (`false` → `enabled: false`).
 #[napi(object)]
@@ -19,7 +19,7 @@ pub struct RateLimitOptions {
 
 impl RateLimitOptions {
     /// The core configuration; numbers checked again here.
-    pub(crate) fn to_core(&self) -> napi::Result<late_core::PacingConfig> {
+    pub(crate) fn to_core(&self) -> CoreResult<late_core::PacingConfig> {
         let mut c = late_core::PacingConfig {
             enabled: self.enabled,
             ..Default::default()
@@ -37,10 +37,7 @@ impl RateLimitOptions {
             c.limit = Some(l as u32);
         }
         if let Some(url) = &self.redis {
-            c.redis = Some(
-                late_core::RedisTarget::parse(url, "rateLimit.redis")
-                    .map_err(crate::errors::to_napi)?,
-            );
+            c.redis = Some(late_core::RedisTarget::parse(url, "rateLimit.redis")?);
         }
         Ok(c)
     }

@@ -44,7 +44,7 @@ pub struct NativeUploadProgress {
 pub type ProgressFn =
     ThreadsafeFunction<NativeUploadProgress, (), NativeUploadProgress, Status, false>;
 
-pub(crate) fn to_core(up: NativeUpload) -> Result<late_core::Upload> {
+pub(crate) fn to_core(up: NativeUpload) -> crate::errors::CoreResult<late_core::Upload> {
     let source = match (up.path, up.data) {
         (Some(p), _) => late_core::UploadSource::Path(p.into()),
         (None, Some(d)) => late_core::UploadSource::Bytes(d.to_vec().into()),

@@ -13,16 +13,16 @@ use napi_derive::napi;
 
 use late_core::{sign_webhook, verify_webhook, WebhookError};
 
-/// Turns a verification failure into a JS `Error` whose message is the JSON text
-/// `{"kind":"webhook","reason":"<code>","message":"<human message>"}`; the JS facade parses it
-/// into a `WebhookVerificationError`. Never contains a secret.
-fn to_napi_error(err: WebhookError) -> napi::Error {
-    let payload = serde_json::json!({
+/// Turns a verification failure into a JS `Error` with the message and the fields
+/// `kind: "webhook"` and `reason: "<code>"`; the JS facade turns it into a
+/// `WebhookVerificationError`. Never contains a secret.
+fn to_napi_error(env: &Env, err: WebhookError) -> napi::Error {
+    let data = serde_json::json!({
         "kind": "webhook",
         "reason": err.code(),
         "message": err.to_string(),
     });
-    napi::Error::new(Status::GenericFailure, payload.to_string())
+    crate::errors::throw_data(env, &data)
 }
 
 /// Verifies a Zernio / Late webhook signature (`X-Zernio-Signature` or `X-Late-Signature`).
@@ -32,17 +32,17 @@ fn to_napi_error(err: WebhookError) -> napi::Error {
 /// webhook secrets, tried in order (rotation). Comparison is constant-time.
 ///
 /// Returns the index in `secrets` of the secret that matched. On failure throws an `Error`
-/// whose message is the JSON text `{"kind":"webhook","reason":"<code>","message":"<text>"}`, with
-/// `reason` one of `missing_secret`, `secret_whitespace`, `missing_header`,
+/// with the fields `kind: "webhook"` and `reason`, one of `missing_secret`, `secret_whitespace`, `missing_header`,
 /// `malformed_signature`, `body_parsed`, `invalid_signature`.
 #[napi]
 pub fn verify_webhook_signature(
+    env: &Env,
     body: Buffer,
     signature: String,
     secrets: Vec<String>,
 ) -> napi::Result<u32> {
     let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
-    let index = verify_webhook(&body, &signature, &secrets).map_err(to_napi_error)?;
+    let index = verify_webhook(&body, &signature, &secrets).map_err(|e| to_napi_error(env, e))?;
     // The list comes from JS, so its length always fits in a u32.
     Ok(u32::try_from(index).unwrap_or(u32::MAX))
 }

@@ -10,13 +10,18 @@
  */
 
 const { inspect } = require('node:util')
-const { LateClient, sendChecked, DEFAULT_BASE_URL } = require('../client.js')
+const { LateClient, DEFAULT_BASE_URL } = require('../client.js')
+const { sendChecked } = require('../send.js')
 const { LateApiError, LateValidationError } = require('../errors.js')
 const { env, knownKeys, record, reading, optionalString, optionalPositiveNumber, optionalHeaders } = require('../validate.js')
 const { operationRequest, searchParams } = require('../operations.js')
 const { installNamespaces } = require('../namespaces.js')
 const { ZernioApiError, fromLateApiError } = require('./errors.js')
 const { describeInvalidJson } = require('../response-json.js')
+const { lazy } = require('../lazy.js')
+
+// Loaded when a result's `response` is first read.
+const http = lazy(() => require('node:http'))
 
 /** late-native's client options that `Zernio` passes through as they are. */
 const PASSED = ['maxRetries', 'maxRetryWaitMs', 'maxQueueWaitMs', 'rateLimit', 'maxResponseBytes', 'ca', 'proxy', 'http2', 'logger', 'logLevel', 'onAttempt']
@@ -98,7 +103,7 @@ async function result(res, req, defaultHeaders, binary, secret) {
       if (!response) {
         const noBody = res.status === 204 || res.status === 205 || res.status === 304
         const body = noBody ? null : binary ? res.data : res.raw.text
-        response = new Response(body, { status: res.status, statusText: require('node:http').STATUS_CODES[res.status] || '', headers: res.headers })
+        response = new Response(body, { status: res.status, statusText: http().STATUS_CODES[res.status] || '', headers: res.headers })
         Object.defineProperty(response, 'url', { value: urlOf(res.raw) })
         Object.defineProperty(response, 'type', { value: 'basic' })
       }
@@ -126,7 +131,7 @@ function zernioMethod(zernio, index) {
     const call = signal ? { ...(record(options, 'options') ?? {}), signal } : options
     let res
     try {
-      res = await sendChecked(late, req, call, { binary: req.binary, raw: true })
+      res = await sendChecked(late, req, call, req.binary, true)
     } catch (e) {
       if (e instanceof LateApiError && !(e instanceof ZernioApiError)) throw fromLateApiError(e)
       throw e
