@@ -1,19 +1,20 @@
-'use strict'
-
 /**
  * media.upload: presign (`POST /v1/media/presign`), then PUT the bytes from Rust — a file path
  * is streamed from disk, never loaded into the JS heap — with progress, retries and
  * cancellation. Resolves to the public URL, ready for `posts.create({ mediaItems: [{ url }] })`.
  */
 
-const fs = require('node:fs')
-const path = require('node:path')
-const { native, callOptions, invoke } = require('./transport.js')
-const { LateValidationError } = require('./errors.js')
-const v = require('./validate.js')
+import fs from 'node:fs'
+import path from 'node:path'
+import { types } from 'node:util'
+import type { CallOptions, CancelToken, NativeUpload, NativeUploadProgress, NativeUploadResult } from '../native.js'
+import { native, callOptions, invoke } from './transport.js'
+import { LateValidationError } from './errors.js'
+import * as v from './validate.js'
+import { BY_EXTENSION } from './content-types.js'
 
 /** Content types `POST /v1/media/presign` accepts (spec `MediaContentType`). */
-const CONTENT_TYPES = [
+export const CONTENT_TYPES: readonly string[] = [
   'image/jpeg', 'image/jpg', 'image/png', 'image/webp', 'image/gif',
   'video/mp4', 'video/mpeg', 'video/quicktime', 'video/avi', 'video/x-msvideo', 'video/webm', 'video/x-m4v',
   'application/pdf',
@@ -21,17 +22,13 @@ const CONTENT_TYPES = [
   'application/x-subrip', 'text/vtt',
 ]
 
-const { BY_EXTENSION } = require('./content-types.js')
-
-const EXTENSION_OF = Object.fromEntries(Object.entries(BY_EXTENSION).reverse().map(([ext, type]) => [type, ext]))
+const EXTENSION_OF: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(BY_EXTENSION).reverse().map(([ext, type]) => [type, ext]))
 
 /** Largest file the API accepts (5 GB). */
 const MAX_SIZE = 5 * 1024 ** 3
 
-const { types } = require('node:util')
-
 /** The bytes of a Buffer, Uint8Array or ArrayBuffer, else undefined. */
-function toBuffer(file) {
+function toBuffer(file: unknown): Buffer | undefined {
   if (types.isProxy(file)) return undefined
   if (Buffer.isBuffer(file)) return file
   if (!types.isUint8Array(file) && !types.isArrayBuffer(file)) return undefined
@@ -44,15 +41,66 @@ function toBuffer(file) {
 }
 
 /** A short form of a user's path for messages. */
-function shown(file) {
+function shown(file: string): string {
   return file.length > 120 ? `${file.slice(0, 120)}…` : file
 }
 
-class Media {
-  #client
-  #upload
+/** Progress of an upload, as `onProgress` receives it. */
+export interface UploadProgress {
+  /** Bytes sent so far. */
+  sent: number
+  /** Bytes in all. */
+  total: number
+  /** 0–100; the last event is always 100. */
+  percent: number
+}
 
-  constructor(client, upload) {
+/** An uploaded file, ready for `mediaItems: [{ url }]`. */
+export interface UploadResult {
+  /** The public URL (same as `publicUrl`). */
+  url: string
+  publicUrl: string
+  /** Storage key. */
+  key: string
+  /** Bytes uploaded. */
+  size: number
+  contentType: string
+  filename: string
+  etag?: string
+}
+
+/** What `POST /v1/media/presign` answers (as much of it as is read here). */
+interface Presigned {
+  uploadUrl: string
+  publicUrl: string
+  key: string
+}
+
+/** The part of the client `media.upload` uses: its `request`. */
+export interface MediaClient {
+  request(route: string, init: { body: unknown }, options?: unknown): PromiseLike<unknown>
+}
+
+/** The native upload of the client (`NativeClient.upload`, bound). */
+export type NativeUploader = (
+  upload: NativeUpload,
+  options: CallOptions,
+  onProgress: ((progress: NativeUploadProgress) => void) | undefined,
+  cancel: CancelToken | undefined,
+) => Promise<NativeUploadResult>
+
+/**
+ * `late.media`: presigns and uploads a file.
+ * @example
+ * ```ts
+ * const { url } = await late.media.upload('./clip.mp4', { onProgress: (p) => console.log(p.percent) })
+ * ```
+ */
+export class Media {
+  #client: MediaClient
+  #upload: NativeUploader
+
+  constructor(client: MediaClient, upload: NativeUploader) {
     this.#client = client
     this.#upload = upload
   }
@@ -60,32 +108,36 @@ class Media {
   /**
    * Uploads a file path, Buffer, Uint8Array or ArrayBuffer.
    * @returns `{ url, publicUrl, key, size, contentType, filename, etag }`
+   * @example
+   * ```ts
+   * const { url } = await late.media.upload(Buffer.from(png), { filename: 'chart.png' })
+   * ```
    */
-  async upload(file, params, options) {
+  async upload(file: unknown, params?: unknown, options?: unknown): Promise<UploadResult> {
     if (this === null || typeof this !== 'object' || !(#client in this)) {
       throw new LateValidationError('invalid `this`: `media.upload` was called detached from its client; call it as `late.media.upload(…)`', {
         param: 'this',
       })
     }
-    params = v.record(params, 'params') ?? {}
-    v.knownKeys(params, ['contentType', 'filename', 'onProgress'], 'params')
-    const onProgress = v.optionalFunction(params.onProgress, 'onProgress')
-    let filename = v.optionalString(params.filename, 'filename')
-    let contentType = v.optionalString(params.contentType, 'contentType')
+    const p: { contentType?: unknown; filename?: unknown; onProgress?: unknown } = v.record(params, 'params') ?? {}
+    v.knownKeys(p, ['contentType', 'filename', 'onProgress'], 'params')
+    const onProgress: ((progress: UploadProgress) => unknown) | undefined = v.optionalFunction(p.onProgress, 'onProgress')
+    let filename: string | undefined = v.optionalString(p.filename, 'filename')
+    let contentType: string | undefined = v.optionalString(p.contentType, 'contentType')
     const bytes = toBuffer(file)
-    let size
-    let filePath
+    let size: number
+    let filePath: string | undefined
     if (bytes) {
       size = bytes.length
     } else if (typeof file === 'string' && file !== '') {
       v.checkText(file, 'file')
       if (file.includes('\0')) throw new LateValidationError('invalid `file`: a path cannot contain a NUL character', { param: 'file' })
       filePath = path.resolve(file)
-      let stat
+      let stat: fs.Stats
       try {
         stat = await fs.promises.stat(filePath)
       } catch (e) {
-        throw new LateValidationError(`invalid \`file\`: cannot read ${shown(file)} (${e.code || v.messageOf(e)})`, { param: 'file' })
+        throw new LateValidationError(`invalid \`file\`: cannot read ${shown(file)} (${(e as NodeJS.ErrnoException).code || v.messageOf(e)})`, { param: 'file' })
       }
       if (!stat.isFile()) throw new LateValidationError(`invalid \`file\`: ${shown(file)} is not a file`, { param: 'file' })
       size = stat.size
@@ -110,7 +162,7 @@ class Media {
     filename ??= `upload${EXTENSION_OF[contentType] || ''}`
     const call = callOptions(options)
 
-    const presigned = await this.#client.request('POST /v1/media/presign', { body: { filename, contentType, size } }, options)
+    const presigned = (await this.#client.request('POST /v1/media/presign', { body: { filename, contentType, size } }, options)) as Presigned | null | undefined
     if (!presigned || typeof presigned.uploadUrl !== 'string') {
       throw new LateValidationError('the presign response has no `uploadUrl`', { param: 'uploadUrl' })
     }
@@ -120,27 +172,28 @@ class Media {
     // and rejects this call with the callback's own error instead.
     let reported = -1
     let done = false
-    let failure
-    const token = onProgress ? new native.CancelToken() : undefined
-    const fail = (e) => {
+    let failure: { error: unknown } | undefined
+    const token: CancelToken | undefined = onProgress ? new native.CancelToken() : undefined
+    // Only reached from `report`, which returns early without onProgress (so without a token).
+    const fail = (e: unknown): void => {
       if (failure === undefined) failure = { error: e }
-      token.cancel()
+      token!.cancel()
     }
-    const report = (sent) => {
+    const report = (sent: number): void => {
       if (!onProgress || done || failure || sent <= reported) return
       reported = sent
       try {
-        const r = onProgress({ sent, total: size, percent: size ? Math.min(100, (sent / size) * 100) : 100 })
-        if (r !== null && typeof r === 'object' && typeof r.then === 'function') r.then(undefined, fail)
+        const r = onProgress({ sent, total: size, percent: size ? Math.min(100, (sent / size) * 100) : 100 }) as { then?: unknown } | null | undefined
+        if (r !== null && typeof r === 'object' && typeof r.then === 'function') (r as PromiseLike<unknown>).then(undefined, fail)
       } catch (e) {
         fail(e)
       }
     }
-    const nativeProgress = onProgress ? (p) => report(p.sent) : undefined
-    const up = { url: presigned.uploadUrl, path: filePath, data: filePath ? undefined : bytes, contentType }
-    let result
+    const nativeProgress = onProgress ? (p: NativeUploadProgress) => report(p.sent) : undefined
+    const up: NativeUpload = { url: presigned.uploadUrl, path: filePath, data: filePath ? undefined : bytes, contentType }
+    let result: NativeUploadResult
     try {
-      result = await invoke(call, (o, cancel) => this.#upload(up, o, nativeProgress, cancel), token)
+      result = await invoke(call, (o: CallOptions, cancel: CancelToken | undefined) => this.#upload(up, o, nativeProgress, cancel), token)
     } catch (e) {
       if (failure) throw failure.error
       throw e
@@ -160,4 +213,3 @@ class Media {
   }
 }
 
-module.exports = { Media, CONTENT_TYPES }
