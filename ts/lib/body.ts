@@ -72,7 +72,13 @@ export class LateFile {
   }
 }
 
-/** Options of {@link fileFromPath}. */
+/**
+ * Options of {@link fileFromPath}.
+ * @example
+ * ```ts
+ * fileFromPath('./export.bin', { filename: 'posts.csv', contentType: 'text/csv' })
+ * ```
+ */
 export interface FileFromPathOptions {
   /** The file name to send instead of the path's base name. */
   filename?: string
@@ -83,6 +89,10 @@ export interface FileFromPathOptions {
 /**
  * File data: a `Blob`/`File` (its `name` and `type` are sent), a `Buffer`/`Uint8Array`/`ArrayBuffer`
  * (sent as `blob`, `application/octet-stream`), or a {@link LateFile} streamed from disk.
+ * @example
+ * ```ts
+ * const file: FileInput = fileFromPath('./posts.csv') // or new Blob([csv], { type: 'text/csv' }), or a Buffer
+ * ```
  */
 export type FileInput = Blob | Uint8Array | ArrayBuffer | LateFile
 
@@ -224,7 +234,11 @@ async function parts(source: unknown, param: string): Promise<NativePart[]> {
   return out
 }
 
-/** The native form of a body: none (`{}`), JSON text (`body`) or a raw payload or multipart parts (`payload`). */
+/**
+ * The native form of a body: none (`{}`), JSON text (`body`) or a raw payload or multipart parts (`payload`).
+ * @example
+ * const encoded: EncodedBody = await encodeBody(form)
+ */
 export interface EncodedBody {
   body?: string
   payload?: NativeBody

@@ -3,7 +3,14 @@
 import { LateValidationError } from './errors.js'
 import * as v from './validate.js'
 
-/** The redirect back from a successful connect. */
+/**
+ * The redirect back from a successful connect.
+ * @example
+ * ```ts
+ * const r = parseConnectCallback(url)
+ * if (r.ok) await saveAccount(r.profileId, r.accountId, r.username)
+ * ```
+ */
 export interface ConnectCallbackSuccess {
   ok: true
   /** The connected platform (`connected`). */
@@ -13,7 +20,14 @@ export interface ConnectCallbackSuccess {
   username?: string
 }
 
-/** The redirect back from a failed connect. */
+/**
+ * The redirect back from a failed connect.
+ * @example
+ * ```ts
+ * const r = parseConnectCallback(url)
+ * if (!r.ok && r.isUserFixable) showRetry(r.errorMessage)
+ * ```
+ */
 export interface ConnectCallbackFailure {
   ok: false
   /** Error code, e.g. `oauth_denied`. */
@@ -29,7 +43,13 @@ export interface ConnectCallbackFailure {
   dashboardUrl?: string
 }
 
-/** What {@link parseConnectCallback} reads from the redirect. */
+/**
+ * What {@link parseConnectCallback} reads from the redirect.
+ * @example
+ * ```ts
+ * const result: ConnectCallbackResult = parseConnectCallback(searchParams)
+ * ```
+ */
 export type ConnectCallbackResult = ConnectCallbackSuccess | ConnectCallbackFailure
 
 /** One value of a Next.js `searchParams` object as text, or undefined when it has none. */

@@ -13,7 +13,11 @@ import { LateValidationError } from './errors.js'
 import * as v from './validate.js'
 import { BY_EXTENSION } from './content-types.js'
 
-/** Content types `POST /v1/media/presign` accepts (spec `MediaContentType`). */
+/**
+ * Content types `POST /v1/media/presign` accepts (spec `MediaContentType`).
+ * @example
+ * CONTENT_TYPES.includes('image/png') // true
+ */
 export const CONTENT_TYPES: readonly string[] = [
   'image/jpeg', 'image/jpg', 'image/png', 'image/webp', 'image/gif',
   'video/mp4', 'video/mpeg', 'video/quicktime', 'video/avi', 'video/x-msvideo', 'video/webm', 'video/x-m4v',
@@ -45,7 +49,13 @@ function shown(file: string): string {
   return file.length > 120 ? `${file.slice(0, 120)}…` : file
 }
 
-/** Progress of an upload, as `onProgress` receives it. */
+/**
+ * Progress of an upload, as `onProgress` receives it.
+ * @example
+ * ```ts
+ * await late.media.upload('./clip.mp4', { onProgress: (p: UploadProgress) => console.log(`${p.percent.toFixed(0)} %`) })
+ * ```
+ */
 export interface UploadProgress {
   /** Bytes sent so far. */
   sent: number
@@ -55,7 +65,13 @@ export interface UploadProgress {
   percent: number
 }
 
-/** An uploaded file, ready for `mediaItems: [{ url }]`. */
+/**
+ * An uploaded file, ready for `mediaItems: [{ url }]`.
+ * @example
+ * ```ts
+ * const { url }: UploadResult = await late.media.upload('./photo.jpg')
+ * ```
+ */
 export interface UploadResult {
   /** The public URL (same as `publicUrl`). */
   url: string

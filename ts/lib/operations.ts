@@ -23,13 +23,31 @@ import { encodeJsonBody } from './json-body.js'
 export { LateFile, fileFromPath } from './body.js'
 export type { FileInput, FileFromPathOptions } from './body.js'
 
-/** Which client a namespace belongs to: `late-native`'s `LateClient` or `late-native/zernio`'s `Zernio`. */
+/**
+ * Which client a namespace belongs to: `late-native`'s `LateClient` or `late-native/zernio`'s `Zernio`.
+ * @example
+ * ```ts
+ * type ZernioPosts = PostsNamespace<'zernio'> // Mode 'zernio': methods resolve to { data, request, response }
+ * ```
+ */
 export type Mode = 'late' | 'zernio'
 
-/** Extra headers of one call (an `Idempotency-Key` here is used as the call's idempotency key). */
+/**
+ * Extra headers of one call (an `Idempotency-Key` here is used as the call's idempotency key).
+ * @example
+ * ```ts
+ * await late.posts.createPost({ body, headers: { 'Idempotency-Key': orderId } })
+ * ```
+ */
 export type OpHeaders = Record<string, string>
 
-/** What the official SDK's methods also take in their one argument; `signal` works as in `fetch`. */
+/**
+ * What the official SDK's methods also take in their one argument; `signal` works as in `fetch`.
+ * @example
+ * ```ts
+ * await zernio.posts.listPosts({ query: { limit: 10 }, signal: AbortSignal.timeout(5000) })
+ * ```
+ */
 export interface ZernioCallOptions {
   /** Cancels the call (a `LateAbortError`, `name === 'AbortError'`). */
   signal?: AbortSignal | null
@@ -37,10 +55,23 @@ export interface ZernioCallOptions {
   throwOnError?: boolean
 }
 
-/** The argument of a named method: `{ path, query, body, headers }` (plus `signal` on `Zernio`). */
+/**
+ * The argument of a named method: `{ path, query, body, headers }` (plus `signal` on `Zernio`).
+ * @example
+ * ```ts
+ * const args: Args<'zernio', OperationArgs<'getPost'>> = { path: { postId }, signal }
+ * ```
+ */
 export type Args<M extends Mode, A> = M extends 'zernio' ? A & ZernioCallOptions : A
 
-/** What a `late-native/zernio` method resolves to, as the official SDK's. */
+/**
+ * What a `late-native/zernio` method resolves to, as the official SDK's.
+ * @example
+ * ```ts
+ * const { data, response } = await zernio.posts.getPost({ path: { postId } })
+ * console.log(response.status, data.post)
+ * ```
+ */
 export interface ZernioResult<T> {
   /** The parsed body (`{}` for an empty one, a `Blob` for a file download). */
   data: T
@@ -50,21 +81,45 @@ export interface ZernioResult<T> {
   response: Response
 }
 
-/** What a named method returns: an {@link ApiPromise} of the data on `LateClient`, `{ data, request, response }` on `Zernio` (a file download's `Buffer` is a `Blob` there, as in the official SDK). */
+/**
+ * What a named method returns: an {@link ApiPromise} of the data on `LateClient`, `{ data, request, response }` on `Zernio` (a file download's `Buffer` is a `Blob` there, as in the official SDK).
+ * @example
+ * ```ts
+ * const pending: Result<'late', SuccessBody<'getPost'>> = late.posts.getPost({ path: { postId } })
+ * ```
+ */
 export type Result<M extends Mode, T> = M extends 'zernio'
   ? Promise<ZernioResult<T extends Buffer ? Blob : T>>
   : ApiPromise<T>
 
-/** Success bodies that differ by status, e.g. `ByStatus<{ 200: Analytics; 202: Syncing }>`. */
+/**
+ * Success bodies that differ by status, e.g. `ByStatus<{ 200: Analytics; 202: Syncing }>`.
+ * @example
+ * ```ts
+ * type Ready = StatusBody<'getAnalytics', 200> // the 200 member of the operation's ByStatus
+ * ```
+ */
 export interface ByStatus<S> {
   /** Type-level marker only. */
   readonly __byStatus?: S
 }
 
-/** The names of the `{param}`s of a route. */
+/**
+ * The names of the `{param}`s of a route.
+ * @example
+ * ```ts
+ * type N = PathNames<'GET /v1/posts/{postId}'> // 'postId'
+ * ```
+ */
 export type PathNames<R> = R extends `${string}{${infer P}}${infer Rest}` ? P | PathNames<Rest> : never
 
-/** `{ path: { … } }` for a route's `{param}`s (strings), or `{}` when it has none. */
+/**
+ * `{ path: { … } }` for a route's `{param}`s (strings), or `{}` when it has none.
+ * @example
+ * ```ts
+ * const a: PathArgs<'GET /v1/posts/{postId}'> = { path: { postId: 'p1' } }
+ * ```
+ */
 export type PathArgs<R> = [PathNames<R>] extends [never] ? {} : { path: { [P in PathNames<R>]: string } }
 
 /**
@@ -89,19 +144,37 @@ export type OperationArgs<K extends keyof Operations> = Operations[K][0] extends
  */
 export type SuccessBody<K extends keyof Operations> = Operations[K][1] extends ByStatus<infer S> ? S[keyof S] : Operations[K][1]
 
-/** The success body of operation `K` for one status (`200` unless given; the only one when there is one). */
+/**
+ * The success body of operation `K` for one status (`200` unless given; the only one when there is one).
+ * @example
+ * ```ts
+ * function show(post: StatusBody<'getPost', 200>) { console.log(post) }
+ * ```
+ */
 export type StatusBody<K extends keyof Operations, Status extends number> = Operations[K][1] extends ByStatus<infer S>
   ? Status extends keyof S
     ? S[Status]
     : never
   : Operations[K][1]
 
-/** The parameters of a named method: its argument (optional when nothing in it is required) and per-call options. */
+/**
+ * The parameters of a named method: its argument (optional when nothing in it is required) and per-call options.
+ * @example
+ * ```ts
+ * const params: OpParams<'late', OperationArgs<'getPost'>> = [{ path: { postId } }, { timeoutMs: 5000 }]
+ * ```
+ */
 export type OpParams<M extends Mode, A> = {} extends A
   ? [args?: Args<M, A & { headers?: OpHeaders }>, options?: RequestOptions]
   : [args: Args<M, A & { headers?: OpHeaders }>, options?: RequestOptions]
 
-/** The methods of operations `K`, named by operationId (their documentation is the `Operations` entries'). */
+/**
+ * The methods of operations `K`, named by operationId (their documentation is the `Operations` entries').
+ * @example
+ * ```ts
+ * type PostReads = OpsOf<'late', 'getPost' | 'listPosts'> // { getPost: Op<'late', 'getPost'>; listPosts: … }
+ * ```
+ */
 export type OpsOf<M extends Mode, K extends keyof Operations> = { [P in keyof Pick<Operations, K>]: Op<M, P> }
 
 /**
@@ -113,13 +186,29 @@ export type OpsOf<M extends Mode, K extends keyof Operations> = { [P in keyof Pi
  */
 export type Routes = { [K in keyof Operations as Operations[K][2]]: K }
 
-/** An operation of the API as `'METHOD /path'`, e.g. `'GET /v1/accounts/{accountId}/health'`. */
+/**
+ * An operation of the API as `'METHOD /path'`, e.g. `'GET /v1/accounts/{accountId}/health'`.
+ * @example
+ * ```ts
+ * const route: Route = 'GET /v1/posts/{postId}'
+ * ```
+ */
 export type Route = keyof Routes
 
-/** The named method of operation `K`. */
+/**
+ * The named method of operation `K`.
+ * @example
+ * ```ts
+ * const getPost: Op<'late', 'getPost'> = late.posts.getPost
+ * ```
+ */
 export type Op<M extends Mode, K extends keyof Operations> = (...args: OpParams<M, OperationArgs<K>>) => Result<M, SuccessBody<K>>
 
-/** The generated method table: FLAGS, OPERATIONS and NAMESPACES. */
+/**
+ * The generated method table: FLAGS, OPERATIONS and NAMESPACES.
+ * @example
+ * const { FLAGS, OPERATIONS }: OperationTable = operations()
+ */
 export type OperationTable = typeof import('./generated/operations.js')
 
 let table: OperationTable | undefined
@@ -134,7 +223,11 @@ export function operations(): OperationTable {
   return table
 }
 
-/** A request of a named method, checked and built: what the transport sends. */
+/**
+ * A request of a named method, checked and built: what the transport sends.
+ * @example
+ * const { method, path, query, body }: OperationRequest = operationRequest(index, args)
+ */
 export interface OperationRequest {
   /** The operationId. */
   id: string
