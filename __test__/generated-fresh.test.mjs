@@ -1,5 +1,5 @@
 // Everything derived from the spec (spec/openapi.json) must be exactly what the generators make
-// (scripts/generate.js): types/, the method table (lib/generated/), docs/operations.md and the spec note. A stale or hand-edited
+// (scripts/generate.js): types/, the method table (ts/lib/generated/), docs/operations.md and the spec note. A stale or hand-edited
 // derived file fails here, naming it; `npm run update:spec` regenerates everything in one step.
 
 import { test } from 'node:test'
@@ -17,7 +17,7 @@ const { stale, generate, SPEC_PATH } = require('../scripts/generate.js')
 
 test('every file derived from spec/openapi.json is fresh (`npm run generate` would change nothing)', { timeout: 180_000 }, async () => {
   const r = await stale()
-  assert.ok(r.files.includes('types/operations.d.ts') && r.files.includes('lib/generated/operations.js') && r.files.includes('spec/README.md'), r.files.join(', '))
+  assert.ok(r.files.includes('types/operations.d.ts') && r.files.includes('ts/lib/generated/operations.ts') && r.files.includes('spec/README.md'), r.files.join(', '))
   assert.deepEqual(r.stale, [], 'run `npm run generate` and commit the result')
 })
 

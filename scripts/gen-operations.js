@@ -6,11 +6,12 @@
  * and the official SDK's layout (the pinned dev dependency `@zernio/node`), one run writes the
  * method table and its declarations, so code and types can never disagree:
  *
- * - `lib/generated/operations.js`: every operation (id, route, body kinds, required inputs) and
- *   the namespace tree (`analytics.getInstagramDemographics` → operation). Loaded on first use of
- *   a namespace, never at import.
- * - `lib/generated/namespace-names.js`: the top-level namespace names (installed as lazy getters
- *   when the first client is built).
+ * - `ts/lib/generated/operations.ts`: every operation (id, route, body kinds, required inputs) and
+ *   the namespace tree (`analytics.getInstagramDemographics` → operation), typed. Compiled with the
+ *   rest of the facade (scripts/build-ts.js) into `lib/generated/operations.js`; loaded on first
+ *   use of a namespace, never at import.
+ * - `ts/lib/generated/namespace-names.ts`: the top-level namespace names (installed as lazy
+ *   getters when the first client is built), compiled into `lib/generated/namespace-names.js`.
  * - `types/operations.d.ts`: `Operations`, each operation's arguments, success body and route,
  *   documented (summary, description, route, docs page).
  * - `types/namespaces.d.ts`: each namespace as the set of its methods, generic over the client
@@ -298,10 +299,12 @@ function namespacesDts(spec, sdkVersion, lay, described) {
 // ---------------------------------------------------------------------------------------------
 // Runtime table and docs
 
-function operationsJs(spec, sdkVersion, lay, described) {
-  let out = `'use strict'\n${header(spec, sdkVersion, 'The method table of every operation; loaded on first use of a namespace (lib/operations.js).')}\n`
-  out += `/** Bits of an operation's flags. */\nexports.FLAGS = ${JSON.stringify(FLAGS)}\n\n`
-  out += `/**\n * Every operation: [operationId, 'METHOD /path', flags, required query names, required header\n * names, query styles other than form/explode ({ name: 'deepObject' | 'form:false' | … })].\n */\nexports.OPERATIONS = [\n`
+function operationsTs(spec, sdkVersion, lay, described) {
+  let out = header(spec, sdkVersion, 'The method table of every operation; loaded on first use of a namespace (lib/operations.js).')
+  out += `\n/** Bits of an operation's flags. */\nexport const FLAGS = ${JSON.stringify(FLAGS)} as const\n\n`
+  out += `/**\n * One operation: [operationId, 'METHOD /path', flags, required query names, required header\n * names, query styles other than form/explode ({ name: 'deepObject' | 'form:false' | … })].\n */\n`
+  out += `export type Operation = readonly [\n  id: string,\n  route: string,\n  flags: number,\n  requiredQuery?: readonly string[],\n  requiredHeaders?: readonly string[],\n  styles?: Readonly<Record<string, string>>,\n]\n\n`
+  out += `/** Every operation, in the order of the spec. */\nexport const OPERATIONS: readonly Operation[] = [\n`
   for (const d of described) {
     const row = [d.o.id, `${d.o.method} ${d.o.path}`, d.flags]
     const extra = [d.requiredQuery, d.requiredHeaders, Object.keys(d.styles).length ? d.styles : undefined]
@@ -309,7 +312,9 @@ function operationsJs(spec, sdkVersion, lay, described) {
     row.push(...extra.map((x) => (x === undefined ? [] : x)))
     out += `  ${JSON.stringify(row)},\n`
   }
-  out += `]\n\n/** Namespace → method → index in OPERATIONS; nested namespaces are objects. */\nexports.NAMESPACES = {\n`
+  out += `]\n\n/** A namespace: method → index in OPERATIONS; nested namespaces are objects. */\n`
+  out += `export interface NamespaceNode {\n  readonly [name: string]: number | NamespaceNode\n}\n\n`
+  out += `/** Namespace → method → index in OPERATIONS; nested namespaces are objects. */\nexport const NAMESPACES: { readonly [name: string]: NamespaceNode } = {\n`
   const tree = {}
   for (const ns of lay.namespaces) {
     let node = tree
@@ -328,9 +333,12 @@ function operationsJs(spec, sdkVersion, lay, described) {
   return out
 }
 
-function namespaceNamesJs(spec, sdkVersion, lay) {
+function namespaceNamesTs(spec, sdkVersion, lay) {
   const names = lay.namespaces.filter((n) => n.path.length === 1).map((n) => n.path[0])
-  return `'use strict'\n${header(spec, sdkVersion, 'The top-level namespace names: a client installs them as lazy getters.')}\nmodule.exports = ${JSON.stringify(names, null, 2).replace(/"/g, "'")}\n`
+  let out = header(spec, sdkVersion, 'The top-level namespace names: a client installs them as lazy getters.')
+  out += `\n/** Every top-level namespace name, in the layout's order. */\n`
+  out += `const NAMESPACE_NAMES: readonly string[] = ${JSON.stringify(names, null, 2).replace(/"/g, "'")}\n\nexport = NAMESPACE_NAMES\n`
+  return out
 }
 
 function operationsMd(spec, sdkVersion, lay, described) {
@@ -368,8 +376,8 @@ function operationFiles(spec) {
   const emitter = new TsEmitter(spec, { ref: (n) => n })
   const described = lay.operations.map((o) => describeOperation(spec, emitter, o))
   return {
-    'lib/generated/operations.js': operationsJs(spec, sdk.version, lay, described),
-    'lib/generated/namespace-names.js': namespaceNamesJs(spec, sdk.version, lay),
+    'ts/lib/generated/operations.ts': operationsTs(spec, sdk.version, lay, described),
+    'ts/lib/generated/namespace-names.ts': namespaceNamesTs(spec, sdk.version, lay),
     'types/operations.d.ts': ascii(operationsDts(spec, sdk.version, described)),
     'types/namespaces.d.ts': namespacesDts(spec, sdk.version, lay, described),
     'docs/operations.md': operationsMd(spec, sdk.version, lay, described),

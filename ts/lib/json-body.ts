@@ -1,5 +1,3 @@
-'use strict'
-
 /**
  * The JSON request body: the one place that turns what a caller passed as `body` into the text
  * that is sent. What JSON cannot hold — a BigInt, a cycle, nesting deeper than the engine's
@@ -11,11 +9,11 @@
  * encodeJsonBody({ n: 1n })        // throws LateValidationError (param: 'body')
  */
 
-const { LateError, LateValidationError } = require('./errors.js')
-const { describe, checkText, messageOf } = require('./validate.js')
+import { LateError, LateValidationError } from './errors.js'
+import { describe, checkText, messageOf } from './validate.js'
 
 /** Why JSON.stringify failed, in words, from the engine's error. */
-function reason(e) {
+function reason(e: unknown): string {
   const message = messageOf(e)
   if (/BigInt/i.test(message)) return 'it contains a BigInt, which JSON cannot represent (convert it to a string or a number)'
   if (/circular|cyclic/i.test(message)) return 'it contains a circular reference'
@@ -25,15 +23,17 @@ function reason(e) {
 
 /**
  * The body as JSON text, or undefined when there is none. A string is sent as it is (it is
- * taken to be JSON text already) and must be well-formed UTF-16.
- * @param {unknown} body
- * @param {string} [param] the name used in errors
- * @returns {string | undefined}
+ * taken to be JSON text already) and must be well-formed UTF-16. `param` names the body in errors.
+ *
+ * @example
+ * encodeJsonBody({ name: 'Acme' })       // '{"name":"Acme"}'
+ * encodeJsonBody('{"a":1}')              // '{"a":1}' (sent as it is)
+ * encodeJsonBody({ n: 1n }, 'body.meta') // throws LateValidationError (param: 'body.meta')
  */
-function encodeJsonBody(body, param = 'body') {
+export function encodeJsonBody(body: unknown, param = 'body'): string | undefined {
   if (body === undefined) return undefined
   if (typeof body === 'string') return checkText(body, param)
-  let text
+  let text: string | undefined
   try {
     text = JSON.stringify(body)
   } catch (e) {
@@ -45,5 +45,3 @@ function encodeJsonBody(body, param = 'body') {
   }
   return text
 }
-
-module.exports = { encodeJsonBody }

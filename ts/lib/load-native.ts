@@ -1,5 +1,3 @@
-'use strict'
-
 /**
  * Loads the native addon through the loader napi-rs generates (`native.js`), which tries
  * `./late-native.<platform>.node` (a build from source) and then the prebuilt platform package
@@ -7,10 +5,38 @@
  * error that names the platform package that should have been installed and says how to fix it
  * or build from source, instead of napi-rs' generic "Cannot find native binding".
  *
- * `module.exports` is the binding itself: `const native = require('./load-native.js')`.
+ * `module.exports` is the binding itself: `const native = require('./load-native.js')`, typed by
+ * the binding's own declarations (native.d.ts, which napi generates beside native.js).
+ *
+ * @example
+ * import native = require('./load-native.js')
+ * native.countPemCertificates(pem, 'ca')
  */
 
-const pkg = require('../package.json')
+import { readFileSync } from 'node:fs'
+
+/** The binding napi-rs generates: its types are native.d.ts'. */
+type Native = typeof import('../native.js')
+
+/** The fields of package.json read here. */
+interface PackageJson {
+  name: string
+  version: string
+  repository?: string | { url?: string }
+  napi?: { packageName?: string; binaryName?: string }
+}
+
+/** The error thrown when the addon cannot be loaded (`code` `ERR_LATE_NATIVE_BINDING`). */
+interface NativeLoadError extends Error {
+  code: 'ERR_LATE_NATIVE_BINDING'
+  /** napi-rs' name of the platform, e.g. `linux-x64-gnu`. */
+  platform: string
+  /** The platform package that should have been installed. */
+  packageName: string
+}
+
+// package.json sits outside the compiled sources: read at run time, as before.
+const pkg = require('../package.json') as PackageJson
 
 /** `napi.packageName` in package.json: platform packages are `<prefix>-<platform>`. */
 const PACKAGE_PREFIX = (pkg.napi && pkg.napi.packageName) || pkg.name
@@ -28,43 +54,48 @@ const SUPPORTED_PLATFORMS = [
 ]
 
 /** True on a musl libc (Alpine), false on glibc: the same test, in the same order, as native.js'. */
-function isMusl() {
+function isMusl(): boolean {
   if (process.platform !== 'linux') return false
   try {
-    return require('node:fs').readFileSync('/usr/bin/ldd', 'utf8').includes('musl')
+    return readFileSync('/usr/bin/ldd', 'utf8').includes('musl')
   } catch {
     // no /usr/bin/ldd: ask the process report
   }
   try {
-    const report = process.report && typeof process.report.getReport === 'function' ? process.report.getReport() : null
+    // The report's shape varies by platform and Node version: read it as unknown, checking each field.
+    const report = (process.report && typeof process.report.getReport === 'function' ? process.report.getReport() : null) as {
+      header?: { glibcVersionRuntime?: string }
+      sharedObjects?: unknown
+    } | null
     if (!report) return false
     if (report.header && report.header.glibcVersionRuntime) return false
-    return Array.isArray(report.sharedObjects) && report.sharedObjects.some((f) => f.includes('libc.musl-') || f.includes('ld-musl-'))
+    return Array.isArray(report.sharedObjects) && report.sharedObjects.some((f: string) => f.includes('libc.musl-') || f.includes('ld-musl-'))
   } catch {
     return false
   }
 }
 
 /** napi-rs' name of the platform this process runs on, e.g. `linux-x64-gnu` or `darwin-arm64`. */
-function currentPlatform(platform = process.platform, arch = process.arch, musl = isMusl) {
+function currentPlatform(platform: string = process.platform, arch: string = process.arch, musl: boolean | (() => boolean) = isMusl): string {
   if (platform === 'linux') return `linux-${arch}-${(typeof musl === 'function' ? musl() : musl) ? 'musl' : 'gnu'}`
   if (platform === 'win32') return `win32-${arch}-msvc`
   return `${platform}-${arch}`
 }
 
 /** Every message in an error's `cause` chain (napi-rs chains one per load attempt). */
-function causeMessages(err) {
-  const out = []
-  const seen = new Set()
-  for (let e = err; e && typeof e === 'object' && !seen.has(e) && out.length < 10; e = e.cause) {
+function causeMessages(err: unknown): string[] {
+  const out: string[] = []
+  const seen = new Set<object>()
+  for (let e = err as { message?: unknown; cause?: unknown } | null | undefined; e && typeof e === 'object' && !seen.has(e) && out.length < 10; e = e.cause as typeof e) {
     seen.add(e)
     // napi's loader also tries WASI fallbacks this package does not ship: leave those out
-    if (e.message && !/wasi/i.test(e.message)) out.push(String(e.message).split('\n')[0])
+    // (`test` converts a message that is not a string to text, as before.)
+    if (e.message && !/wasi/i.test(e.message as string)) out.push(String(e.message).split('\n')[0])
   }
   return out
 }
 
-function packageInstalled(name) {
+function packageInstalled(name: string): boolean {
   try {
     require.resolve(`${name}/package.json`)
     return true
@@ -74,7 +105,7 @@ function packageInstalled(name) {
 }
 
 /** The error thrown when the addon cannot be loaded. */
-function nativeLoadError(cause, platform = currentPlatform()) {
+function nativeLoadError(cause: unknown, platform: string = currentPlatform()): NativeLoadError {
   const packageName = `${PACKAGE_PREFIX}-${platform}`
   const repo = typeof pkg.repository === 'object' && pkg.repository ? pkg.repository.url : pkg.repository
   const repoUrl = repo ? String(repo).replace(/^git\+/, '').replace(/\.git$/, '') : 'the late-native repository'
@@ -109,7 +140,7 @@ function nativeLoadError(cause, platform = currentPlatform()) {
   )
   const causes = causeMessages(cause)
   if (causes.length) lines.push('Causes:', ...causes.map((m) => `  - ${m}`))
-  const error = new Error(lines.join('\n'), { cause })
+  const error = new Error(lines.join('\n'), { cause }) as NativeLoadError
   error.name = 'LateNativeLoadError'
   error.code = 'ERR_LATE_NATIVE_BINDING'
   error.platform = platform
@@ -117,12 +148,13 @@ function nativeLoadError(cause, platform = currentPlatform()) {
   return error
 }
 
-function loadNative() {
+function loadNative(): Native {
   try {
-    return require('../native.js')
+    return require('../native.js') as Native
   } catch (err) {
     throw nativeLoadError(err)
   }
 }
 
-module.exports = loadNative()
+const native: Native = loadNative()
+export = native

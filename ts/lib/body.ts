@@ -1,5 +1,3 @@
-'use strict'
-
 /**
  * Request bodies of every kind, turned into what the native layer sends: JSON text, one raw
  * payload (`application/octet-stream` and the like) or `multipart/form-data` parts. Bytes in
@@ -19,22 +17,35 @@
  * `File` or `LateFile` names them), other objects as JSON text.
  */
 
-const fs = require('node:fs')
-const path = require('node:path')
-const { LateValidationError } = require('./errors.js')
-const v = require('./validate.js')
-const { encodeJsonBody } = require('./json-body.js')
-const { BY_EXTENSION } = require('./content-types.js')
+import fs from 'node:fs'
+import path from 'node:path'
+import type { NativeBody, NativePart } from '../native.js'
+import { LateValidationError } from './errors.js'
+import * as v from './validate.js'
+import { encodeJsonBody } from './json-body.js'
+import { BY_EXTENSION } from './content-types.js'
 
 const OCTET = 'application/octet-stream'
 
-/** A file on disk, streamed by Rust when sent. Make one with {@link fileFromPath}. */
-class LateFile {
-  #path
-  #name
-  #type
+/** Only {@link fileFromPath} makes a {@link LateFile}. */
+const TOKEN: unique symbol = Symbol('LateFile')
 
-  constructor(token, filePath, name, type) {
+/**
+ * A file on disk for a multipart field or a raw (`application/octet-stream`) body: Rust streams it
+ * from disk when the request is sent, so it never enters the JS heap. Made by {@link fileFromPath}.
+ * @example
+ * ```ts
+ * const csv = fileFromPath('./posts.csv')
+ * console.log(csv.name, csv.type) // 'posts.csv' 'text/csv'
+ * ```
+ */
+export class LateFile {
+  #path: string
+  #name: string
+  #type: string
+
+  /** @internal Made by {@link fileFromPath} only (any other call throws). */
+  constructor(token: typeof TOKEN, filePath: string, name: string, type: string) {
     if (token !== TOKEN) throw new LateValidationError('invalid `LateFile`: make one with fileFromPath(path)', { param: 'LateFile' })
     this.#path = filePath
     this.#name = name
@@ -42,99 +53,158 @@ class LateFile {
   }
 
   /** The absolute path. */
-  get path() {
+  get path(): string {
     return this.#path
   }
 
-  /** The file name sent with it. */
-  get name() {
+  /** The file name sent (`filename="…"`): the path's base name unless given. */
+  get name(): string {
     return this.#name
   }
 
-  /** The content type sent with it. */
-  get type() {
+  /** The content type sent with it: from the extension unless given (`application/octet-stream` when unknown). */
+  get type(): string {
     return this.#type
   }
 
-  get [Symbol.toStringTag]() {
+  get [Symbol.toStringTag](): string {
     return 'LateFile'
   }
 }
-const TOKEN = Symbol('LateFile')
+
+/**
+ * Options of {@link fileFromPath}.
+ * @example
+ * ```ts
+ * fileFromPath('./export.bin', { filename: 'posts.csv', contentType: 'text/csv' })
+ * ```
+ */
+export interface FileFromPathOptions {
+  /** The file name to send instead of the path's base name. */
+  filename?: string
+  /** The content type to send instead of the one guessed from the extension. */
+  contentType?: string
+}
+
+/**
+ * File data: a `Blob`/`File` (its `name` and `type` are sent), a `Buffer`/`Uint8Array`/`ArrayBuffer`
+ * (sent as `blob`, `application/octet-stream`), or a {@link LateFile} streamed from disk.
+ * @example
+ * ```ts
+ * const file: FileInput = fileFromPath('./posts.csv') // or new Blob([csv], { type: 'text/csv' }), or a Buffer
+ * ```
+ */
+export type FileInput = Blob | Uint8Array | ArrayBuffer | LateFile
 
 /**
  * A file to stream from disk as a multipart field or a raw body. Checks now that it is a
  * readable file (a `LateValidationError` naming `file` otherwise).
+ * @example
+ * ```ts
+ * import { LateClient, fileFromPath } from 'late-native'
+ * const late = new LateClient()
+ * await late.posts.bulkUploadPosts({ query: { dryRun: true }, body: { file: fileFromPath('./posts.csv') } })
+ * ```
  */
-function fileFromPath(filePath, options) {
+export function fileFromPath(filePath: string, options?: FileFromPathOptions): LateFile
+export function fileFromPath(filePath: unknown, options?: unknown): LateFile {
   if (typeof filePath !== 'string' || filePath === '' || filePath.includes('\0')) {
     throw new LateValidationError(`invalid \`file\`: expected a file path, got ${v.describe(filePath)}`, { param: 'file' })
   }
   v.checkText(filePath, 'file')
-  options = v.record(options, 'options') ?? {}
-  v.knownKeys(options, ['filename', 'contentType'], 'options')
+  const opts: { filename?: string; contentType?: string } = v.record(options, 'options') ?? {}
+  v.knownKeys(opts, ['filename', 'contentType'], 'options')
   const abs = path.resolve(filePath)
-  let stat
+  let stat: fs.Stats
   try {
     stat = fs.statSync(abs)
-  } catch (e) {
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
     throw new LateValidationError(`invalid \`file\`: cannot read ${filePath} (${e.code || e.message})`, { param: 'file' })
   }
   if (!stat.isFile()) throw new LateValidationError(`invalid \`file\`: ${filePath} is not a file`, { param: 'file' })
-  v.optionalString(options.filename, 'options.filename')
-  v.optionalString(options.contentType, 'options.contentType')
-  const name = options.filename ?? path.basename(abs)
-  const type = options.contentType ?? BY_EXTENSION[path.extname(name).toLowerCase()] ?? OCTET
+  v.optionalString(opts.filename, 'options.filename')
+  v.optionalString(opts.contentType, 'options.contentType')
+  const name = opts.filename ?? path.basename(abs)
+  const type = opts.contentType ?? BY_EXTENSION[path.extname(name).toLowerCase()] ?? OCTET
   return new LateFile(TOKEN, abs, name, type)
 }
 
-/** True for file data: a Blob/File, Buffer/Uint8Array/ArrayBuffer or LateFile. */
-function isFileLike(x) {
+/**
+ * True for file data: a Blob/File, Buffer/Uint8Array/ArrayBuffer or LateFile.
+ * @example
+ * isFileLike(Buffer.from('x')) // true
+ * isFileLike({ name: 'x' })    // false
+ */
+export function isFileLike(x: unknown): x is FileInput {
   return x instanceof LateFile || x instanceof Uint8Array || x instanceof ArrayBuffer || (typeof Blob !== 'undefined' && x instanceof Blob)
 }
 
 /** An object's fields, to send as multipart (the operation's spec says so). */
 class Multipart {
-  constructor(fields) {
+  fields: unknown
+  constructor(fields: unknown) {
     this.fields = fields
   }
 }
 
 /** One file or bytes, to send as a raw payload of `contentType`. */
 class Raw {
-  constructor(file, contentType) {
+  file: FileInput
+  contentType: string
+  constructor(file: FileInput, contentType: string) {
     this.file = file
     this.contentType = contentType
   }
 }
 
-function multipart(fields) {
+export type { Multipart, Raw }
+
+/**
+ * An object's fields, to send as multipart (the operation's spec says so).
+ * @example
+ * encodeBody(multipart({ file: fileFromPath('./a.csv'), dryRun: true })) // a Promise of { payload: { parts } }
+ */
+export function multipart(fields: unknown): Multipart {
   return new Multipart(fields)
 }
 
-function raw(file, contentType) {
+/**
+ * One file or bytes, to send as a raw payload of `contentType`.
+ * @example
+ * encodeBody(raw(Buffer.from('…'), 'application/octet-stream')) // a Promise of { payload: { contentType, data } }
+ */
+export function raw(file: FileInput, contentType: string): Raw {
   return new Raw(file, contentType)
 }
 
-function toBuffer(v) {
+function toBuffer(v: Uint8Array | ArrayBuffer): Buffer {
   if (Buffer.isBuffer(v)) return v
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength)
   return Buffer.from(v)
 }
 
 /** A file as a native part/payload source: `{ data }` or `{ path }`, with its name and type. */
-async function fileSource(v) {
+interface FileSource {
+  data?: Buffer
+  path?: string
+  filename: string
+  contentType: string
+}
+
+async function fileSource(v: FileInput): Promise<FileSource> {
   if (v instanceof LateFile) return { path: v.path, filename: v.name, contentType: v.type }
   if (typeof Blob !== 'undefined' && v instanceof Blob) {
     const filename = typeof File !== 'undefined' && v instanceof File ? v.name : 'blob'
     return { data: Buffer.from(await v.arrayBuffer()), filename, contentType: v.type || OCTET }
   }
-  return { data: toBuffer(v), filename: 'blob', contentType: OCTET }
+  // Not a LateFile, and a Blob only where there is no Blob class: bytes.
+  return { data: toBuffer(v as Uint8Array | ArrayBuffer), filename: 'blob', contentType: OCTET }
 }
 
-const crlf = (s) => s.replace(/\r?\n|\r/g, '\r\n')
+const crlf = (s: string): string => s.replace(/\r?\n|\r/g, '\r\n')
 
-async function part(name, value, param) {
+async function part(name: string, value: unknown, param: string): Promise<NativePart> {
   v.checkText(name, param)
   if (typeof value === 'string') return { name, text: crlf(v.checkText(value, param)) }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return { name, text: String(value) }
@@ -147,13 +217,13 @@ async function part(name, value, param) {
 }
 
 /** Multipart parts of a FormData or an object's fields. */
-async function parts(source, param) {
-  const out = []
+async function parts(source: unknown, param: string): Promise<NativePart[]> {
+  const out: NativePart[] = []
   if (typeof FormData !== 'undefined' && source instanceof FormData) {
     for (const [name, value] of source) out.push(await part(name, value, `${param}.${name}`))
     return out
   }
-  for (const [name, value] of Object.entries(v.record(source, param))) {
+  for (const [name, value] of Object.entries(v.record(source, param) as Record<string, unknown>)) {
     if (value === undefined || value === null) continue
     const items = Array.isArray(value) ? value : [value]
     for (let i = 0; i < items.length; i++) {
@@ -164,10 +234,20 @@ async function parts(source, param) {
   return out
 }
 
-const NONE = Object.freeze({})
+/**
+ * The native form of a body: none (`{}`), JSON text (`body`) or a raw payload or multipart parts (`payload`).
+ * @example
+ * const encoded: EncodedBody = await encodeBody(form)
+ */
+export interface EncodedBody {
+  body?: string
+  payload?: NativeBody
+}
+
+const NONE: Readonly<EncodedBody> = Object.freeze({})
 
 /** The native form of a body that needs reading (files, forms): a Promise. What cannot be read is a LateValidationError. */
-async function encodeFiles(body, param) {
+async function encodeFiles(body: unknown, param: string): Promise<EncodedBody> {
   try {
     return await readFiles(body, param)
   } catch (e) {
@@ -175,7 +255,7 @@ async function encodeFiles(body, param) {
   }
 }
 
-async function readFiles(body, param) {
+async function readFiles(body: unknown, param: string): Promise<EncodedBody> {
   if (body instanceof Raw) {
     const src = await fileSource(body.file)
     return { payload: { contentType: body.contentType, data: src.data, path: src.path } }
@@ -190,8 +270,11 @@ async function readFiles(body, param) {
 /**
  * The native form of `body`: `{}` (none), `{ body: jsonText }` or `{ payload }` — at once for
  * JSON, as a Promise when files or a form must be read first. `param` names it in errors.
+ * @example
+ * encodeBody({ content: 'hi' })               // { body: '{"content":"hi"}' }
+ * await encodeBody(fileFromPath('./a.png'))   // { payload: { contentType: 'image/png', path: '/abs/a.png' } }
  */
-function encodeBody(body, param = 'body') {
+export function encodeBody(body: unknown, param = 'body'): Readonly<EncodedBody> | Promise<EncodedBody> {
   if (body === undefined || body === null) return NONE
   // `instanceof` and the file checks run the caller's Proxy traps (a revoked Proxy throws):
   // whatever they throw names the body.
@@ -202,5 +285,3 @@ function encodeBody(body, param = 'body') {
   if (files) return encodeFiles(body, param)
   return { body: encodeJsonBody(body, param) }
 }
-
-module.exports = { LateFile, fileFromPath, isFileLike, multipart, raw, encodeBody }

@@ -1,5 +1,3 @@
-'use strict'
-
 /**
  * Logging and per-attempt hooks, in the manner of the Stainless SDKs: a `logger` (default
  * `console`) with `debug`/`info`/`warn`/`error` methods, a level (`logLevel` option, else env
@@ -19,16 +17,54 @@
  * whatever the level, for metrics.
  */
 
-const { LateValidationError } = require('./errors.js')
-const { env } = require('./validate.js')
+import type { NativeAttempt } from '../native.js'
+import { LateValidationError } from './errors.js'
+import { env } from './validate.js'
 
-const LEVELS = ['debug', 'info', 'warn', 'error', 'off']
-const RANK = { debug: 0, info: 1, warn: 2, error: 3, off: 4 }
+/** A log level: `debug`, `info`, `warn` (the default), `error` or `off`. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off'
 
-/** The level from the option, else `LATE_LOG` (an unknown value there is ignored, with a warning), else `warn`. */
-function resolveLevel(option, logger) {
+/** What the client logs with (`console`, pino, …): the four level methods. */
+export interface Logger {
+  debug(...args: unknown[]): void
+  info(...args: unknown[]): void
+  warn(...args: unknown[]): void
+  error(...args: unknown[]): void
+}
+
+/** The logging settings of a client, as resolved from its options. */
+export interface LogSettings {
+  /** The `logger` option (`console` when undefined). */
+  logger?: Logger
+  /** The resolved level. */
+  logLevel: LogLevel
+  /** The `onAttempt` option. */
+  onAttempt?: (record: NativeAttempt) => unknown
+}
+
+/** What the native client calls with each attempt's record; `all`: every attempt, not only failed ones. */
+export interface Observer {
+  callback: (record: NativeAttempt) => void
+  all: boolean
+}
+
+const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error', 'off'] satisfies LogLevel[]
+const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3, off: 4 }
+
+function isLevel(value: unknown): value is LogLevel {
+  return LEVELS.includes(value as string)
+}
+
+/**
+ * The level from the option, else `LATE_LOG` (an unknown value there is ignored, with a warning), else `warn`.
+ *
+ * @example
+ * resolveLevel('debug', console) // 'debug'
+ * resolveLevel(undefined, console) // 'warn', unless LATE_LOG says otherwise
+ */
+export function resolveLevel(option: unknown, logger?: Logger): LogLevel {
   if (option !== undefined) {
-    if (!LEVELS.includes(option)) {
+    if (!isLevel(option)) {
       throw new LateValidationError(`invalid \`logLevel\`: expected one of ${LEVELS.join(', ')}`, { param: 'logLevel' })
     }
     return option
@@ -36,37 +72,48 @@ function resolveLevel(option, logger) {
   const fromEnv = env('LATE_LOG')
   if (fromEnv === undefined) return 'warn'
   const lower = fromEnv.toLowerCase()
-  if (LEVELS.includes(lower)) return lower
-  warnOnce({ logger }, `LATE_LOG=${JSON.stringify(fromEnv).slice(0, 40)} is not one of ${LEVELS.join(', ')}; using warn`)
+  if (isLevel(lower)) return lower
+  warnOnce({ logger, logLevel: 'warn' }, `LATE_LOG=${JSON.stringify(fromEnv).slice(0, 40)} is not one of ${LEVELS.join(', ')}; using warn`)
   return 'warn'
 }
 
-/** Checks a `logger` option: an object with the four level methods. */
-function checkLogger(logger) {
+/**
+ * Checks a `logger` option: an object with the four level methods.
+ *
+ * @example
+ * checkLogger(console) // console
+ * checkLogger({})      // throws LateValidationError (param: 'logger')
+ */
+export function checkLogger(logger: unknown): Logger | undefined {
   if (logger === undefined) return undefined
   if (logger === null || typeof logger !== 'object' && typeof logger !== 'function') {
     throw new LateValidationError('invalid `logger`: expected an object with debug, info, warn and error methods (e.g. console, pino)', {
       param: 'logger',
     })
   }
-  for (const m of ['debug', 'info', 'warn', 'error']) {
-    if (typeof logger[m] !== 'function') {
+  for (const m of ['debug', 'info', 'warn', 'error'] as const) {
+    if (typeof (logger as Partial<Logger>)[m] !== 'function') {
       throw new LateValidationError(`invalid \`logger\`: \`logger.${m}\` is not a function`, { param: 'logger' })
     }
   }
-  return logger
+  return logger as Logger
 }
 
-const warned = new Set()
-/** Logs a warning of the client itself once per process and message. */
-function warnOnce({ logger, logLevel }, message) {
+const warned = new Set<string>()
+/**
+ * Logs a warning of the client itself once per process and message.
+ *
+ * @example
+ * warnOnce({ logger: console, logLevel: 'warn' }, 'the onAttempt hook threw') // logs once, then never again
+ */
+export function warnOnce({ logger, logLevel }: Pick<LogSettings, 'logger' | 'logLevel'>, message: string): void {
   // At `error` or `off` the client says nothing (and the message is not marked as said).
   if (RANK[logLevel] > RANK.warn || warned.has(message)) return
   warned.add(message)
   safeCall(logger || console, 'warn', `late-native: ${message}`)
 }
 
-function safeCall(logger, level, ...args) {
+function safeCall(logger: Logger, level: 'debug' | 'info' | 'warn' | 'error', ...args: unknown[]): void {
   try {
     logger[level](...args)
   } catch {
@@ -74,14 +121,14 @@ function safeCall(logger, level, ...args) {
   }
 }
 
-function size(n) {
+function size(n: number): string {
   if (n < 1000) return `${n} B`
   if (n < 1e6) return `${(n / 1e3).toFixed(n < 1e4 ? 1 : 0)} kB`
   return `${(n / 1e6).toFixed(1)} MB`
 }
 
 /** The log line of one attempt record. */
-function formatAttempt(a) {
+function formatAttempt(a: NativeAttempt): string {
   const outcome = a.status != null ? String(a.status) : a.error || 'failed'
   const code = a.status != null && a.error ? ` ${a.error}` : ''
   const details = [`attempt ${a.attempt}`]
@@ -93,21 +140,25 @@ function formatAttempt(a) {
   return `late-native: ${a.method} ${a.path} → ${outcome}${code} in ${Math.round(a.durationMs)} ms (${details.join(', ')})${retry}`
 }
 
-function failed(a) {
+function failed(a: NativeAttempt): boolean {
   return a.error != null || (a.status != null && (a.status < 200 || a.status > 299))
 }
 
 /**
  * The native observer for these settings: `{ callback, all }`, or undefined when nothing would
  * be logged or hooked (then Rust builds no records at all).
+ *
+ * @example
+ * observer({ logger: console, logLevel: 'debug' }) // { callback, all: true }
+ * observer({ logLevel: 'warn' })                   // undefined: nothing to log, no hook
  */
-function observer({ logger, logLevel, onAttempt }) {
+export function observer({ logger, logLevel, onAttempt }: LogSettings): Observer | undefined {
   const log = logger || console
   const rank = RANK[logLevel]
   const logsAll = rank <= RANK.debug
   const logsFailures = rank <= RANK.info
   if (!logsFailures && !onAttempt) return undefined
-  const callback = (record) => {
+  const callback = (record: NativeAttempt): void => {
     const bad = failed(record)
     if (logsAll || (logsFailures && bad)) {
       safeCall(log, logsAll && !bad ? 'debug' : 'info', formatAttempt(record), record)
@@ -116,7 +167,8 @@ function observer({ logger, logLevel, onAttempt }) {
       try {
         onAttempt(record)
       } catch (e) {
-        warnOnce({ logger: log, logLevel }, `the onAttempt hook threw (${e && e.message ? e.message : String(e)}); it must not throw`)
+        const x = e as { message?: unknown } | null | undefined
+        warnOnce({ logger: log, logLevel }, `the onAttempt hook threw (${x && x.message ? x.message : String(e)}); it must not throw`)
       }
     }
   }
@@ -126,13 +178,14 @@ function observer({ logger, logLevel, onAttempt }) {
 /**
  * The receiver of the client's own notices (`warn`: the rate limiter lost Redis and paces this
  * process alone; `info`: it is back), or undefined when the level hides both.
+ *
+ * @example
+ * notes({ logger: console, logLevel: 'info' })?.('warn', 'lost Redis') // logs 'late-native: lost Redis'
  */
-function notes({ logger, logLevel }) {
+export function notes({ logger, logLevel }: Pick<LogSettings, 'logger' | 'logLevel'>): ((level: LogLevel, message: string) => void) | undefined {
   const log = logger || console
   if (RANK[logLevel] > RANK.warn) return undefined
-  return (level, message) => {
+  return (level: LogLevel, message: string): void => {
     if (RANK[level] >= RANK[logLevel]) safeCall(log, level === 'info' ? 'info' : 'warn', `late-native: ${message}`)
   }
 }
-
-module.exports = { resolveLevel, checkLogger, observer, notes, warnOnce }
