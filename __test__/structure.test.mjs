@@ -7,11 +7,32 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { execFileSync } from 'node:child_process'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const SOURCE = /\.(c|m)?(js|ts)$/
 /** Generated or declaration-only trees: not hand-written logic. */
-const SKIP = [path.join('lib', 'generated'), 'types']
+const SKIP = [path.join('lib', 'generated'), path.join('ts', 'lib', 'generated'), 'types']
+/** What scripts/build-ts.js writes from ts/: build outputs, not sources (their source is scanned). */
+const COMPILED = new Set(
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build-ts.js'), '--list'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((f) => path.join(root, f)),
+)
+
+/** The source of a module at run time (`lib/x.js`): ts/lib/x.ts once it moved to TypeScript. */
+function sourceOf(runtime) {
+  const ts = path.join(root, 'ts', path.relative(root, runtime)).replace(/\.js$/, '.ts').replace(/\.mjs$/, '.mts')
+  return fs.existsSync(ts) ? ts : runtime
+}
+
+/** The module a source is at run time (ts/lib/x.ts → lib/x.js). */
+function runtimeOf(source) {
+  const rel = path.relative(path.join(root, 'ts'), source)
+  if (rel.startsWith('..')) return source
+  return path.join(root, rel).replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs')
+}
 const ENTRY_FILES = ['index', 'testing', 'zernio'].flatMap((n) => [`${n}.js`, `${n}.mjs`, `${n}.d.ts`, `${n}.d.mts`])
 
 function walk(dir, out) {
@@ -20,7 +41,7 @@ function walk(dir, out) {
     const rel = path.relative(root, full)
     if (SKIP.some((s) => rel === s || rel.startsWith(s + path.sep))) continue
     if (entry.isDirectory()) walk(full, out)
-    else if (SOURCE.test(entry.name)) out.push(full)
+    else if (SOURCE.test(entry.name) && !COMPILED.has(full)) out.push(full)
   }
   return out
 }
@@ -29,7 +50,7 @@ function walk(dir, out) {
 function packageSources() {
   const files = []
   for (const dir of ['lib', 'ts']) if (fs.existsSync(path.join(root, dir))) walk(path.join(root, dir), files)
-  for (const f of ENTRY_FILES) if (fs.existsSync(path.join(root, f))) files.push(path.join(root, f))
+  for (const f of ENTRY_FILES) if (fs.existsSync(path.join(root, f)) && !COMPILED.has(path.join(root, f))) files.push(path.join(root, f))
   return files
 }
 
@@ -55,26 +76,28 @@ const MESSAGE_PARSING = [
  */
 const ALLOWED = [
   [
-    'lib/json-body.js',
+    'ts/lib/json-body.ts',
     "if (/BigInt/i.test(message)) return 'it contains a BigInt",
     "V8's JSON.stringify TypeError has no code: its message is the only way to say why the body cannot be encoded",
   ],
   [
-    'lib/json-body.js',
+    'ts/lib/json-body.ts',
     "if (/circular|cyclic/i.test(message)) return 'it contains a circular reference'",
     'the same TypeError of JSON.stringify',
   ],
   [
-    'lib/load-native.js',
-    "if (e.message && !/wasi/i.test(e.message)) out.push(String(e.message).split('\\n')[0])",
+    'ts/lib/load-native.ts',
+    "if (e.message && !/wasi/i.test(e.message as string)) out.push(String(e.message).split('\\n')[0])",
     "napi's generated loader also tries WASI packages this package does not ship; their failures are left out of the load report",
   ],
 ]
 
 test('no source learns the kind of an error by parsing its message', () => {
   const files = packageSources()
-  assert.ok(files.some((f) => f.endsWith(path.join('lib', 'transport.js'))), 'lib/transport.js is scanned')
-  assert.ok(files.some((f) => f.endsWith(path.join('lib', 'webhook.js'))), 'lib/webhook.js is scanned')
+  for (const m of ['transport.js', 'webhook.js']) {
+    const src = sourceOf(path.join(root, 'lib', m))
+    assert.ok(files.includes(src), `${path.relative(root, src)} is scanned`)
+  }
   const found = []
   const used = new Set()
   for (const file of files) {
@@ -112,11 +135,15 @@ test('the patterns catch the old way of recognising native errors', () => {
   assert.ok(!MESSAGE_PARSING.some(([, p]) => p.test("if (isNativeErrorData(e) && e.kind === 'webhook') throw fail(e.reason, e.message)")))
 })
 
-/** The modules of lib/ a lib module loads: every `'./x.js'` / `'../x.js'` literal, lazy or not. */
+/**
+ * The modules of lib/ a lib module loads (by their run-time path): every `'./x.js'` / `'../x.js'`
+ * literal of its source, lazy or not, `import type` left out (it loads nothing).
+ */
 function libEdges(file) {
   const edges = []
-  const lines = code(fs.readFileSync(file, 'utf8'))
+  const lines = code(fs.readFileSync(sourceOf(file), 'utf8'))
   for (const line of lines) {
+    if (/^\s*(import|export)\s+type\b/.test(line)) continue
     for (const m of line.matchAll(/(['"`])(\.\.?\/[^'"`]+?)\1/g)) {
       let target = path.resolve(path.dirname(file), m[2])
       if (!path.extname(target)) target += '.js'
@@ -157,7 +184,7 @@ function findCycle(graph) {
 }
 
 test('the require graph of lib/ has no cycle (lazily required modules included)', () => {
-  const files = walk(path.join(root, 'lib'), []).filter((f) => f.endsWith('.js'))
+  const files = [...walk(path.join(root, 'lib'), []), ...walk(path.join(root, 'ts', 'lib'), []).map(runtimeOf)].filter((f) => f.endsWith('.js'))
   const graph = new Map(files.map((f) => [f, libEdges(f)]))
   for (const [from, to] of graph) {
     for (const t of to) assert.ok(fs.existsSync(t), `${path.relative(root, from)} loads ${path.relative(root, t)}, which does not exist`)
@@ -183,13 +210,13 @@ test('the cycle finder finds a cycle', () => {
 })
 
 test('one send path: no module-level call state, no class-static back door in lib/client.js', () => {
-  const text = code(fs.readFileSync(path.join(root, 'lib', 'client.js'), 'utf8')).join('\n')
+  const text = code(fs.readFileSync(sourceOf(path.join(root, 'lib', 'client.js')), 'utf8')).join('\n')
   assert.doesNotMatch(text, /^\s*static\s*\{/m, 'a class static block')
   assert.doesNotMatch(text, /^let cloning\b/m)
   assert.doesNotMatch(text, /^let sendChecked\b/m)
   // Modules loaded on first use go through a cached lazy, never a require per call.
   for (const file of ['client.js', 'send.js', 'operation-call.js', 'zernio/client.js']) {
-    const lines = code(fs.readFileSync(path.join(root, 'lib', file), 'utf8'))
+    const lines = code(fs.readFileSync(sourceOf(path.join(root, 'lib', file)), 'utf8'))
     const inline = lines.filter((l) => /require\(/.test(l) && !/^(const|let|var)\s|^\S+\s*=\s*lazy\(|lazy\(\(\)\s*=>\s*require\(/.test(l.trim()))
     assert.deepEqual(inline, [], `lib/${file}: a require() inside a function`)
   }
