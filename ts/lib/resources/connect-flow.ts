@@ -7,7 +7,7 @@
  * never in the query or body.
  */
 
-import { Resource, requiredId, requiredObject, requiredString, optionalObject, omit } from './shared.js'
+import { Resource, callOn, requiredId, requiredObject, requiredString, optionalObject, omit } from './shared.js'
 import type { CallInit } from './shared.js'
 import type { ApiPromise } from './api-promise.js'
 import { LateValidationError } from '../errors.js'
@@ -51,7 +51,7 @@ function getStep<T>(
   { required = [], needsToken = false }: { required?: readonly string[]; needsToken?: boolean } = {},
 ): ApiPromise<T> {
   const init: CallInit = {}
-  return self._call(route, init, options, {
+  return callOn(self, route, init, options, {
     check: () => {
       const p = required.length || needsToken ? requiredObject(params, 'params') : optionalObject(params, 'params')
       for (const name of required) requiredString(p[name], name)
@@ -71,7 +71,7 @@ function postStep<T>(
   { required = [], ids = [] }: { required?: readonly string[]; ids?: readonly string[] } = {},
 ): ApiPromise<T> {
   const init: CallInit = {}
-  return self._call(route, init, options, {
+  return callOn(self, route, init, options, {
     check: () => {
       const b = requiredObject(body, 'body')
       for (const name of ids) requiredId(b[name], name)

@@ -1,4 +1,4 @@
-import { Resource, requiredId, requiredObject } from './shared.js'
+import { Resource, callOn, requiredId, requiredObject } from './shared.js'
 import * as v from '../validate.js'
 import type { CallInit } from './shared.js'
 import type { ApiPromise } from './api-promise.js'
@@ -13,10 +13,10 @@ function withProfile(params: unknown, param = 'params'): Record<string, unknown>
   return p
 }
 
-/** `_call` of `route` with the checked copy of `input` as its query or body. */
+/** A call of `route` with the checked copy of `input` as its query or body. */
 function slots<T>(self: Resource, route: string, input: unknown, options: RequestOptions | undefined, where: 'query' | 'body'): ApiPromise<T> {
   const init: CallInit = {}
-  return self._call(route, init, options, {
+  return callOn(self, route, init, options, {
     check: () => {
       init[where] = withProfile(input, where === 'body' ? 'body' : 'params')
     },

@@ -118,6 +118,28 @@ function detached(self: unknown): LateValidationError {
 }
 
 /**
+ * One request of `self` as an ApiPromise (what `self._call` does, for the helpers of a group's
+ * module). `check()` validates input before anything is sent; `after(res)` may throw (e.g. on a
+ * 207); `unwrap(data)` shapes the awaited result.
+ */
+export function callOn<T>(
+  self: Resource,
+  route: string,
+  init: CallInit | undefined,
+  options: RequestOptions | undefined,
+  { check, unwrap, after }: CallHooks<T> = {},
+): ApiPromise<T> {
+  const client = clients.get(self)
+  return apiPromise(() => {
+    if (!client) throw detached(self)
+    if (check) check()
+    if (options !== undefined && options !== null) callOptions(options)
+    const res = client.requestWithResponse(route, init === undefined ? {} : init, options)
+    return after ? res.then((r) => (after(r), r)) : res
+  }, unwrap)
+}
+
+/**
  * Base of the resource groups (`late.posts`, `late.profiles`, …): each is built by its client on
  * first access (`late.posts`), never by hand.
  * @example
@@ -133,24 +155,15 @@ export class Resource {
   /**
    * One request as an ApiPromise. `check()` validates input before anything is sent;
    * `after(res)` may throw (e.g. on a 207); `unwrap(data)` shapes the awaited result.
-   * @internal
    */
-  _call<T>(route: string, init: CallInit | undefined, options: RequestOptions | undefined, { check, unwrap, after }: CallHooks<T> = {}): ApiPromise<T> {
-    const client = clients.get(this)
-    return apiPromise(() => {
-      if (!client) throw detached(this)
-      if (check) check()
-      if (options !== undefined && options !== null) callOptions(options)
-      const res = client.requestWithResponse(route, init === undefined ? {} : init, options)
-      return after ? res.then((r) => (after(r), r)) : res
-    }, unwrap)
+  protected _call<T>(route: string, init: CallInit | undefined, options: RequestOptions | undefined, hooks?: CallHooks<T>): ApiPromise<T> {
+    return callOn(this, route, init, options, hooks)
   }
 
   /**
    * A Paginator over `itemsKey` of `route`; validates options synchronously.
-   * @internal
    */
-  _list<T, Raw>(route: string, { params, query, itemsKey }: ListSpec, options: PageOptions | undefined): Paginator<T, Raw> {
+  protected _list<T, Raw>(route: string, { params, query, itemsKey }: ListSpec, options: PageOptions | undefined): Paginator<T, Raw> {
     const client = clients.get(this)
     if (!client) throw detached(this)
     const { request } = splitPageOptions(options)
