@@ -200,7 +200,7 @@ function connectExtra(params) {
   return extra
 }
 
-/** Safety stop for a server that never ends its page chain (the core uses the same number). */
+/** Safety stop for a server that never ends its page chain (the one page limit of the account list). */
 const MAX_PAGES = 10_000
 
 /**

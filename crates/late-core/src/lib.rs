@@ -4,7 +4,7 @@
 //! [`Client`]. The core owns configuration, the HTTP transport (reqwest over rustls with the
 //! ring provider), the retry policy, pacing under the team's rate limit (shared through Redis
 //! in fleet mode), structured errors, and the calls that need logic (connect URLs,
-//! default-profile resolution, account pagination).
+//! default-profile resolution, account pages).
 //!
 //! # Layers
 //!
@@ -55,7 +55,6 @@ pub use wire::response::Response;
 
 // What late-core's property tests (`tests/decode_props.rs`) drive with arbitrary answers: the
 // decoders of response bodies and the readers of retry headers.
-pub use api::accounts::collect_page as collect_accounts_page;
 pub use api::connect::map_response as map_connect_response;
 pub use api::profiles::pick_default as pick_default_profile;
 pub use policy::retry::{backoff as retry_backoff, server_wait, MAX_DELAY as MAX_RETRY_DELAY};
