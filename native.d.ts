@@ -459,6 +459,15 @@ export interface RateLimitOptions {
  */
 export declare function signWebhookPayload(body: Buffer, secret: string): string
 
+/** The API key a simulator accepts by default (`late_sim::DEFAULT_API_KEY`, the one owner). */
+export declare const SIM_DEFAULT_API_KEY: string
+
+/** The webhook signing secret of a simulator by default (`late_sim::DEFAULT_WEBHOOK_SECRET`). */
+export declare const SIM_DEFAULT_WEBHOOK_SECRET: string
+
+/** The window of a simulator's team limit by default, in ms (`late_sim::DEFAULT_RATE_LIMIT_WINDOW`). */
+export declare const SIM_DEFAULT_WINDOW_MS: number
+
 /** Options of `NativeSimulator.start`. Every field is optional. */
 export interface SimOptions {
   /** TCP port on 127.0.0.1; `0` or absent picks a free port. */

@@ -842,4 +842,7 @@ module.exports.NativeSimulator = nativeBinding.NativeSimulator
 module.exports.countPemCertificates = nativeBinding.countPemCertificates
 module.exports.parseSimRateLimit = nativeBinding.parseSimRateLimit
 module.exports.signWebhookPayload = nativeBinding.signWebhookPayload
+module.exports.SIM_DEFAULT_API_KEY = nativeBinding.SIM_DEFAULT_API_KEY
+module.exports.SIM_DEFAULT_WEBHOOK_SECRET = nativeBinding.SIM_DEFAULT_WEBHOOK_SECRET
+module.exports.SIM_DEFAULT_WINDOW_MS = nativeBinding.SIM_DEFAULT_WINDOW_MS
 module.exports.verifyWebhookSignature = nativeBinding.verifyWebhookSignature
