@@ -141,7 +141,7 @@ export declare class NativeSimulator {
 export interface CallOptions {
   /** Per-attempt timeout in ms for this call. */
   timeoutMs?: number
-  /** Retries after the first attempt for this call. */
+  /** Retries after the first attempt for this call (an integer from 0 to 1000). */
   maxRetries?: number
   /** `Idempotency-Key` to send, reused on every attempt (whatever the operation). */
   idempotencyKey?: string
@@ -149,7 +149,7 @@ export interface CallOptions {
   replaySafe?: boolean
   /** Cap on one wait between attempts, in ms. */
   maxRetryWaitMs?: number
-  /** Bound on the wait for a slot of the team's rate limit, in ms. */
+  /** Bound on the wait for a slot of the team's rate limit, in ms, or `Infinity`. */
   maxQueueWaitMs?: number
   /** Overall deadline for the call in ms, across attempts and waits. */
   deadlineMs?: number
@@ -165,11 +165,17 @@ export interface ClientOptions {
   baseUrl: string
   /** Per-attempt timeout in ms. */
   timeoutMs?: number
-  /** Retries after the first attempt. */
+  /**
+   * Retries after the first attempt (an integer from 0 to 1000; a JS number, so that any
+   * value reaches the range check).
+   */
   maxRetries?: number
   /** Cap on one wait between attempts, in ms. */
   maxRetryWaitMs?: number
-  /** Bound on the wait for a slot of the team's rate limit, in ms (default 300000). */
+  /**
+   * Bound on the wait for a slot of the team's rate limit, in ms, or `Infinity` (default
+   * 300000).
+   */
   maxQueueWaitMs?: number
   /** Headers sent on every request. */
   defaultHeaders?: Record<string, string>

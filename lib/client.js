@@ -101,12 +101,13 @@ function resolveOptions(options) {
   return {
     apiKey,
     baseUrl: baseUrl.replace(/\/+$/, ''),
-    timeoutMs: v.optionalPositiveNumber(options.timeoutMs, 'timeoutMs') ?? DEFAULT_TIMEOUT_MS,
-    maxRetries: v.optionalCount(options.maxRetries, 'maxRetries') ?? DEFAULT_MAX_RETRIES,
-    maxRetryWaitMs: v.optionalPositiveNumber(options.maxRetryWaitMs, 'maxRetryWaitMs'),
-    maxQueueWaitMs: v.optionalWaitBound(options.maxQueueWaitMs, 'maxQueueWaitMs'),
+    // Numbers: the JS type here, the range in the addon (src/millis.rs), which names the option.
+    timeoutMs: v.optionalNumber(options.timeoutMs, 'timeoutMs') ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: v.optionalNumber(options.maxRetries, 'maxRetries') ?? DEFAULT_MAX_RETRIES,
+    maxRetryWaitMs: v.optionalNumber(options.maxRetryWaitMs, 'maxRetryWaitMs'),
+    maxQueueWaitMs: v.optionalNumber(options.maxQueueWaitMs, 'maxQueueWaitMs'),
     defaultHeaders: v.optionalHeaders(options.defaultHeaders, 'defaultHeaders'),
-    maxResponseBytes: v.optionalPositiveNumber(options.maxResponseBytes, 'maxResponseBytes', Number.MAX_SAFE_INTEGER),
+    maxResponseBytes: v.optionalNumber(options.maxResponseBytes, 'maxResponseBytes'),
     ca: v.reading('ca', () => trust.caOption(native, options.ca)),
     proxy: v.reading('proxy', () => checkProxy(options.proxy)),
     http2: v.optionalBoolean(options.http2, 'http2'),

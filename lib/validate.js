@@ -131,7 +131,10 @@ function optionalBoolean(value, param) {
   return value
 }
 
-/** An optional positive finite number of milliseconds, at most 2³¹ − 1. */
+/**
+ * An optional positive finite number up to `max` (ms by default, at most 2³¹ − 1), for values
+ * that stay in JS; a value that crosses to Rust is checked there instead ({@link optionalNumber}).
+ */
 function optionalPositiveNumber(value, param, max = MAX_MS) {
   if (value === undefined) return undefined
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
@@ -141,26 +144,21 @@ function optionalPositiveNumber(value, param, max = MAX_MS) {
 }
 
 /**
- * An optional wait bound in ms that may also be `Infinity` (no bound: the longest wait the
- * native timers take, 2³¹ − 1 ms, about 24.8 days).
+ * An optional number, checked for its JS type only: the napi layer owns the ranges (src/millis.rs:
+ * durations, wait bounds incl. `Infinity`, retries, byte limits) and names the parameter in
+ * its LateValidationError. NaN and ±Infinity pass to be refused (or taken) there.
  */
-function optionalWaitBound(value, param) {
-  if (value === Infinity) return MAX_MS
+function optionalNumber(value, param) {
   if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_MS) {
-    throw fail(param, `a positive number of milliseconds up to ${MAX_MS}, or Infinity`, value)
-  }
+  if (typeof value !== 'number') throw fail(param, 'a number', value)
   return value
 }
 
-/** An optional non-negative integer up to 1000. */
-function optionalCount(value, param) {
-  if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1000) {
-    throw fail(param, 'an integer from 0 to 1000', value)
-  }
-  return value
-}
+/** A wait bound in ms (`Infinity`: no bound): the JS type only, the range is src/millis.rs's. */
+const optionalWaitBound = optionalNumber
+
+/** A count of retries: the JS type only, the range (an integer from 0 to 1000) is src/millis.rs's. */
+const optionalCount = optionalNumber
 
 /** An optional function that can be called (a class cannot). */
 function optionalFunction(value, param) {
@@ -271,6 +269,7 @@ module.exports = {
   optionalId,
   optionalBoolean,
   optionalPositiveNumber,
+  optionalNumber,
   optionalWaitBound,
   optionalCount,
   optionalFunction,
