@@ -69,8 +69,11 @@ export declare class NativeClient {
 
 /** Ids of handled webhook events in Redis (`SET NX PX`), shared by every instance. */
 export declare class NativeRedisEventStore {
-  /** A store at `url` (`redis://` or `rediss://`); connects on first use. */
-  constructor(url: string, ttlMs: number, keyPrefix: string)
+  /**
+   * A store at `url` (`redis://` or `rediss://`, checked here: the facade checks only that it
+   * is a string); connects on first use; without `ttlMs`, `EVENT_MEMORY_MS`.
+   */
+  constructor(url: string, ttlMs: number | undefined | null, keyPrefix: string)
   /** `true` if `id` was not handled yet (and is now recorded), `false` for a duplicate. */
   claim(id: string): Promise<boolean>
   /** Forgets `id`, so that a retry of the event is handled. */
@@ -200,6 +203,12 @@ export interface ClientOptions {
  * `NODE_EXTRA_CA_CERTS`) when it holds none or a bad one.
  */
 export declare function countPemCertificates(pem: string, source: string): number
+
+/**
+ * How long the webhook event stores remember a handled id by default, in ms, and how old an
+ * event the handler accepts (72 h: `late_core::DEFAULT_EVENT_TTL`, the one owner).
+ */
+export declare const EVENT_MEMORY_MS: number
 
 /**
  * One attempt of a call, as the logger and `onAttempt` see it. Carries no header value and no

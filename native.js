@@ -840,6 +840,7 @@ module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeRedisEventStore = nativeBinding.NativeRedisEventStore
 module.exports.NativeSimulator = nativeBinding.NativeSimulator
 module.exports.countPemCertificates = nativeBinding.countPemCertificates
+module.exports.EVENT_MEMORY_MS = nativeBinding.EVENT_MEMORY_MS
 module.exports.parseSimRateLimit = nativeBinding.parseSimRateLimit
 module.exports.signWebhookPayload = nativeBinding.signWebhookPayload
 module.exports.SIM_DEFAULT_API_KEY = nativeBinding.SIM_DEFAULT_API_KEY
