@@ -205,6 +205,18 @@ export interface ClientOptions {
 export declare function countPemCertificates(pem: string, source: string): number
 
 /**
+ * The API's base URL when neither the option nor an env variable sets one
+ * (`late_core::DEFAULT_BASE_URL`, the one owner).
+ */
+export declare const DEFAULT_BASE_URL: string
+
+/** Retries after the first attempt when `maxRetries` is not set (`late_core::DEFAULT_MAX_RETRIES`). */
+export declare const DEFAULT_MAX_RETRIES: number
+
+/** The per-attempt timeout in ms when `timeoutMs` is not set (`late_core::DEFAULT_TIMEOUT_MS`). */
+export declare const DEFAULT_TIMEOUT_MS: number
+
+/**
  * How long the webhook event stores remember a handled id by default, in ms, and how old an
  * event the handler accepts (72 h: `late_core::DEFAULT_EVENT_TTL`, the one owner).
  */

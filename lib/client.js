@@ -20,10 +20,13 @@ const { streamedPage } = require('./list-stream.js')
 const trust = require('./trust.js')
 const { checkRateLimit, nativeRateLimit } = require('./rate-limit.js')
 
-/** The API's base URL when neither the option nor an env variable sets one. */
-const DEFAULT_BASE_URL = 'https://zernio.com/api'
-const DEFAULT_TIMEOUT_MS = 60_000
-const DEFAULT_MAX_RETRIES = 2
+/**
+ * The API's base URL when neither the option nor an env variable sets one, and the defaults the
+ * getters show: owned by the core (crates/late-core/src/send/config.rs), read from the addon.
+ * The other defaults (`maxRetryWaitMs`, `maxQueueWaitMs`, `maxResponseBytes`) stay undefined
+ * here and the core applies them.
+ */
+const { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RETRIES } = native
 
 const CLIENT_OPTION_KEYS = [
   'apiKey',

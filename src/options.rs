@@ -9,6 +9,22 @@ use napi_derive::napi;
 use crate::errors::to_napi;
 use crate::millis::{bytes, duration, retries, wait_bound};
 
+/// The API's base URL when neither the option nor an env variable sets one
+/// (`late_core::DEFAULT_BASE_URL`, the one owner).
+#[cfg_attr(test, allow(dead_code))]
+#[napi]
+pub const DEFAULT_BASE_URL: &str = late_core::DEFAULT_BASE_URL;
+
+/// The per-attempt timeout in ms when `timeoutMs` is not set (`late_core::DEFAULT_TIMEOUT_MS`).
+#[cfg_attr(test, allow(dead_code))]
+#[napi]
+pub const DEFAULT_TIMEOUT_MS: u32 = late_core::DEFAULT_TIMEOUT_MS as u32;
+
+/// Retries after the first attempt when `maxRetries` is not set (`late_core::DEFAULT_MAX_RETRIES`).
+#[cfg_attr(test, allow(dead_code))]
+#[napi]
+pub const DEFAULT_MAX_RETRIES: u32 = late_core::DEFAULT_MAX_RETRIES;
+
 /// Client settings, fully resolved by the facade (env defaults applied).
 #[napi(object)]
 pub struct ClientOptions {

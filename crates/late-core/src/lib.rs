@@ -46,7 +46,7 @@ pub use fleet::redis_link::RedisTarget;
 pub use net::http_client::{NetworkSettings, ProxySetting};
 pub use net::tls::parse_pem_roots;
 pub use policy::pacing::{PacingConfig, PacingStats};
-pub use send::config::ClientConfig;
+pub use send::config::{ClientConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS};
 pub use send::transport::{ListSink, Warmup};
 pub use wire::body::{Body, Multipart, Part, Source};
 pub use wire::json_split::{Run, Splitter};
