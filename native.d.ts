@@ -223,6 +223,12 @@ export declare const DEFAULT_TIMEOUT_MS: number
 export declare const EVENT_MEMORY_MS: number
 
 /**
+ * The header names a caller may not set (they frame the message or the connection), lower
+ * case: `late_core::FRAMING_HEADERS`, the one owner; lib/validate.js refuses them with it.
+ */
+export declare function framingHeaders(): Array<string>
+
+/**
  * One attempt of a call, as the logger and `onAttempt` see it. Carries no header value and no
  * query string, so no secret.
  */

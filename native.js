@@ -844,6 +844,7 @@ module.exports.DEFAULT_BASE_URL = nativeBinding.DEFAULT_BASE_URL
 module.exports.DEFAULT_MAX_RETRIES = nativeBinding.DEFAULT_MAX_RETRIES
 module.exports.DEFAULT_TIMEOUT_MS = nativeBinding.DEFAULT_TIMEOUT_MS
 module.exports.EVENT_MEMORY_MS = nativeBinding.EVENT_MEMORY_MS
+module.exports.framingHeaders = nativeBinding.framingHeaders
 module.exports.parseSimRateLimit = nativeBinding.parseSimRateLimit
 module.exports.signWebhookPayload = nativeBinding.signWebhookPayload
 module.exports.SIM_DEFAULT_API_KEY = nativeBinding.SIM_DEFAULT_API_KEY

@@ -19,19 +19,13 @@ const MAX_MS = 2_147_483_647
 /**
  * Headers that frame the message or the connection: the transport sets them, and a caller's
  * value would corrupt the request (a wrong `content-length` truncates the body) or the pool.
+ * The core owns the list (late_core::FRAMING_HEADERS); read from the addon on first use.
  */
-const FRAMING_HEADERS = new Set([
-  'content-length',
-  'transfer-encoding',
-  'host',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'upgrade',
-  'expect',
-])
+let framing
+function framingHeaders() {
+  framing ??= new Set(require('./load-native.js').framingHeaders())
+  return framing
+}
 
 /** RFC 9110 token characters: what a header name may contain. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -202,7 +196,7 @@ function headerEntry(name, value, param) {
     throw new LateValidationError(`invalid \`${param}\`: \`${name.length > 64 ? `${name.slice(0, 64)}…` : name}\` is not a valid header name`, { param })
   }
   const lower = name.toLowerCase()
-  if (FRAMING_HEADERS.has(lower)) {
+  if (framingHeaders().has(lower)) {
     throw new LateValidationError(
       `invalid \`${param}.${lower}\`: \`${lower}\` frames the message or the connection and is set by the client; it cannot be sent by hand`,
       { param: `${param}.${lower}` },

@@ -49,6 +49,7 @@ pub use policy::pacing::{PacingConfig, PacingStats};
 pub use send::config::{ClientConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS};
 pub use send::transport::{ListSink, Warmup};
 pub use wire::body::{Body, Multipart, Part, Source};
+pub use wire::headers::FRAMING_HEADERS;
 pub use wire::json_split::{Run, Splitter};
 pub use wire::request::{CallOptions, Method, Request};
 pub use wire::response::Response;
