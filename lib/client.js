@@ -181,11 +181,6 @@ function newNative(build) {
  */
 let sendChecked
 
-/** The key of an `Idempotency-Key` header among `headers`, if any. */
-function idempotencyHeader(headers) {
-  return Object.keys(headers).find((k) => k.toLowerCase() === 'idempotency-key')
-}
-
 /** Every LateClient built: a lazy getter only pins its value on one of them (never on the prototype). */
 const instances = new WeakSet()
 
@@ -489,14 +484,6 @@ class LateClient {
     }
     const call = callOptions(options)
     const headers = how.checked ? spec.headers : v.optionalHeaders(spec.headers, 'headers')
-    // An `Idempotency-Key` header is the call's key: one key, reused by retries, reported on failure.
-    const keyHeader = headers && idempotencyHeader(headers)
-    if (keyHeader !== undefined) {
-      if (!call.native || call.native.idempotencyKey === undefined) {
-        call.native = { ...call.native, idempotencyKey: v.optionalString(headers[keyHeader], 'headers.idempotency-key') }
-      }
-      delete headers[keyHeader]
-    }
     const req = {
       method,
       path,
@@ -508,8 +495,9 @@ class LateClient {
     if (typeof encoded.then === 'function') encoded = await encoded
     req.body = encoded.body
     req.payload = encoded.payload
-    // The core picks the Idempotency-Key where the API dedupes by it (crate::replay); the error
-    // or the response says which key was sent.
+    // The core picks the Idempotency-Key (crates/late-core/src/send/transport.rs, the one owner):
+    // `options.idempotencyKey`, else an `Idempotency-Key` header, else one of its own where the
+    // API dedupes by it (policy/replay.rs); the error or the response says which key was sent.
     const res = await invoke(call, (o, token) => this.#native.request(req, o, token))
     const result = {
       data: how.binary ? res.bytes : how.raw ? undefined : parseBody(res, this.#options.apiKey),
