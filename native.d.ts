@@ -69,8 +69,11 @@ export declare class NativeClient {
 
 /** Ids of handled webhook events in Redis (`SET NX PX`), shared by every instance. */
 export declare class NativeRedisEventStore {
-  /** A store at `url` (`redis://` or `rediss://`); connects on first use. */
-  constructor(url: string, ttlMs: number, keyPrefix: string)
+  /**
+   * A store at `url` (`redis://` or `rediss://`, checked here: the facade checks only that it
+   * is a string); connects on first use; without `ttlMs`, `EVENT_MEMORY_MS`.
+   */
+  constructor(url: string, ttlMs: number | undefined | null, keyPrefix: string)
   /** `true` if `id` was not handled yet (and is now recorded), `false` for a duplicate. */
   claim(id: string): Promise<boolean>
   /** Forgets `id`, so that a retry of the event is handled. */
@@ -141,7 +144,7 @@ export declare class NativeSimulator {
 export interface CallOptions {
   /** Per-attempt timeout in ms for this call. */
   timeoutMs?: number
-  /** Retries after the first attempt for this call. */
+  /** Retries after the first attempt for this call (an integer from 0 to 1000). */
   maxRetries?: number
   /** `Idempotency-Key` to send, reused on every attempt (whatever the operation). */
   idempotencyKey?: string
@@ -149,7 +152,7 @@ export interface CallOptions {
   replaySafe?: boolean
   /** Cap on one wait between attempts, in ms. */
   maxRetryWaitMs?: number
-  /** Bound on the wait for a slot of the team's rate limit, in ms. */
+  /** Bound on the wait for a slot of the team's rate limit, in ms, or `Infinity`. */
   maxQueueWaitMs?: number
   /** Overall deadline for the call in ms, across attempts and waits. */
   deadlineMs?: number
@@ -165,11 +168,17 @@ export interface ClientOptions {
   baseUrl: string
   /** Per-attempt timeout in ms. */
   timeoutMs?: number
-  /** Retries after the first attempt. */
+  /**
+   * Retries after the first attempt (an integer from 0 to 1000; a JS number, so that any
+   * value reaches the range check).
+   */
   maxRetries?: number
   /** Cap on one wait between attempts, in ms. */
   maxRetryWaitMs?: number
-  /** Bound on the wait for a slot of the team's rate limit, in ms (default 300000). */
+  /**
+   * Bound on the wait for a slot of the team's rate limit, in ms, or `Infinity` (default
+   * 300000).
+   */
   maxQueueWaitMs?: number
   /** Headers sent on every request. */
   defaultHeaders?: Record<string, string>
@@ -194,6 +203,30 @@ export interface ClientOptions {
  * `NODE_EXTRA_CA_CERTS`) when it holds none or a bad one.
  */
 export declare function countPemCertificates(pem: string, source: string): number
+
+/**
+ * The API's base URL when neither the option nor an env variable sets one
+ * (`late_core::DEFAULT_BASE_URL`, the one owner).
+ */
+export declare const DEFAULT_BASE_URL: string
+
+/** Retries after the first attempt when `maxRetries` is not set (`late_core::DEFAULT_MAX_RETRIES`). */
+export declare const DEFAULT_MAX_RETRIES: number
+
+/** The per-attempt timeout in ms when `timeoutMs` is not set (`late_core::DEFAULT_TIMEOUT_MS`). */
+export declare const DEFAULT_TIMEOUT_MS: number
+
+/**
+ * How long the webhook event stores remember a handled id by default, in ms, and how old an
+ * event the handler accepts (72 h: `late_core::DEFAULT_EVENT_TTL`, the one owner).
+ */
+export declare const EVENT_MEMORY_MS: number
+
+/**
+ * The header names a caller may not set (they frame the message or the connection), lower
+ * case: `late_core::FRAMING_HEADERS`, the one owner; lib/validate.js refuses them with it.
+ */
+export declare function framingHeaders(): Array<string>
 
 /**
  * One attempt of a call, as the logger and `onAttempt` see it. Carries no header value and no
@@ -458,6 +491,15 @@ export interface RateLimitOptions {
  * keyed by `secret`. For tests that send webhooks to an application.
  */
 export declare function signWebhookPayload(body: Buffer, secret: string): string
+
+/** The API key a simulator accepts by default (`late_sim::DEFAULT_API_KEY`, the one owner). */
+export declare const SIM_DEFAULT_API_KEY: string
+
+/** The webhook signing secret of a simulator by default (`late_sim::DEFAULT_WEBHOOK_SECRET`). */
+export declare const SIM_DEFAULT_WEBHOOK_SECRET: string
+
+/** The window of a simulator's team limit by default, in ms (`late_sim::DEFAULT_RATE_LIMIT_WINDOW`). */
+export declare const SIM_DEFAULT_WINDOW_MS: number
 
 /** Options of `NativeSimulator.start`. Every field is optional. */
 export interface SimOptions {

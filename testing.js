@@ -17,10 +17,10 @@ const native = require('./lib/load-native.js')
 const { types } = require('node:util')
 const { isRecord } = require('./lib/validate.js')
 
-/** The API key a simulator accepts by default (deliberately not shaped like a real key). */
-const DEFAULT_API_KEY = 'sk_test_late_sim_0001'
-/** The default webhook signing secret of a simulator. */
-const DEFAULT_WEBHOOK_SECRET = 'whsec_test_late_sim'
+/** The API key a simulator accepts by default (deliberately not shaped like a real key; owned by late-sim). */
+const DEFAULT_API_KEY = native.SIM_DEFAULT_API_KEY
+/** The default webhook signing secret of a simulator (owned by late-sim). */
+const DEFAULT_WEBHOOK_SECRET = native.SIM_DEFAULT_WEBHOOK_SECRET
 
 const OPTION_KINDS = {
   port: 'port',
@@ -122,7 +122,7 @@ function teamLimit(value, param) {
   if (!isUint(copy.limit)) {
     throw invalidArg(`${param}.limit`, `${param}.limit must be a non-negative integer (0 disables the limit), got ${describe(copy.limit)}`)
   }
-  const windowMs = copy.windowMs ?? 60_000
+  const windowMs = copy.windowMs ?? native.SIM_DEFAULT_WINDOW_MS
   if (!isUint(windowMs) || windowMs === 0) {
     throw invalidArg(`${param}.windowMs`, `${param}.windowMs must be a positive integer (milliseconds), got ${describe(copy.windowMs)}`)
   }

@@ -25,10 +25,13 @@ const pagination = lazy(() => require('./pagination.js'))
 const media = lazy(() => require('./media.js'))
 const operationCall = lazy(() => require('./operation-call.js'))
 
-/** The API's base URL when neither the option nor an env variable sets one. */
-const DEFAULT_BASE_URL = 'https://zernio.com/api'
-const DEFAULT_TIMEOUT_MS = 60_000
-const DEFAULT_MAX_RETRIES = 2
+/**
+ * The API's base URL when neither the option nor an env variable sets one, and the defaults the
+ * getters show: owned by the core (crates/late-core/src/send/config.rs), read from the addon.
+ * The other defaults (`maxRetryWaitMs`, `maxQueueWaitMs`, `maxResponseBytes`) stay undefined
+ * here and the core applies them.
+ */
+const { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RETRIES } = native
 
 const CLIENT_OPTION_KEYS = [
   'apiKey',
@@ -105,12 +108,13 @@ function resolveOptions(options) {
   return {
     apiKey,
     baseUrl: baseUrl.replace(/\/+$/, ''),
-    timeoutMs: v.optionalPositiveNumber(options.timeoutMs, 'timeoutMs') ?? DEFAULT_TIMEOUT_MS,
-    maxRetries: v.optionalCount(options.maxRetries, 'maxRetries') ?? DEFAULT_MAX_RETRIES,
-    maxRetryWaitMs: v.optionalPositiveNumber(options.maxRetryWaitMs, 'maxRetryWaitMs'),
-    maxQueueWaitMs: v.optionalWaitBound(options.maxQueueWaitMs, 'maxQueueWaitMs'),
+    // Numbers: the JS type here, the range in the addon (src/millis.rs), which names the option.
+    timeoutMs: v.optionalNumber(options.timeoutMs, 'timeoutMs') ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: v.optionalNumber(options.maxRetries, 'maxRetries') ?? DEFAULT_MAX_RETRIES,
+    maxRetryWaitMs: v.optionalNumber(options.maxRetryWaitMs, 'maxRetryWaitMs'),
+    maxQueueWaitMs: v.optionalNumber(options.maxQueueWaitMs, 'maxQueueWaitMs'),
     defaultHeaders: v.optionalHeaders(options.defaultHeaders, 'defaultHeaders'),
-    maxResponseBytes: v.optionalPositiveNumber(options.maxResponseBytes, 'maxResponseBytes', Number.MAX_SAFE_INTEGER),
+    maxResponseBytes: v.optionalNumber(options.maxResponseBytes, 'maxResponseBytes'),
     ca: v.reading('ca', () => trust.caOption(native, options.ca)),
     proxy: v.reading('proxy', () => checkProxy(options.proxy)),
     http2: v.optionalBoolean(options.http2, 'http2'),
@@ -191,7 +195,7 @@ function connectExtra(params) {
   return extra
 }
 
-/** Safety stop for a server that never ends its page chain (the core uses the same number). */
+/** Safety stop for a server that never ends its page chain (the one page limit of the account list). */
 const MAX_PAGES = 10_000
 
 /**

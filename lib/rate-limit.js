@@ -3,7 +3,8 @@
 /**
  * The `rateLimit` client option: pacing under the team's rate limit (on by default), alone or
  * shared by every process on the key through Redis. The pacing itself runs in Rust
- * (crates/late-core/src/pacing); this file checks the option and hands it over.
+ * (crates/late-core/src/policy/pacing); this file checks the option's JS shape and hands it
+ * over; the core checks its values.
  */
 
 const { LateValidationError } = require('./errors.js')
@@ -27,13 +28,11 @@ function checkRateLimit(value) {
   // A plain copy: getters and Proxy traps run once, and what they throw names `rateLimit`.
   value = v.record(value, 'rateLimit')
   v.knownKeys(value, KEYS, 'rateLimit')
-  v.optionalPositiveNumber(value.windowMs, 'rateLimit.windowMs')
-  if (value.limit !== undefined && (!Number.isInteger(value.limit) || value.limit < 1)) {
-    throw new LateValidationError('invalid `rateLimit.limit`: expected a positive integer (requests per window)', {
-      param: 'rateLimit.limit',
-    })
-  }
-  if (value.redis !== undefined && (typeof value.redis !== 'string' || !/^(rediss?|valkeys?):\/\/./i.test(value.redis))) {
+  // Only the JS types, to cross to Rust: the ranges and the Redis URL are checked by the core
+  // (late_core::PacingConfig::from_option), which names the parameter the same way.
+  v.optionalNumber(value.windowMs, 'rateLimit.windowMs')
+  v.optionalNumber(value.limit, 'rateLimit.limit')
+  if (value.redis !== undefined && typeof value.redis !== 'string') {
     // The value is never echoed: a Redis URL may carry a password.
     throw new LateValidationError('invalid `rateLimit.redis`: expected a redis:// or rediss:// URL', {
       param: 'rateLimit.redis',

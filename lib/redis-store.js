@@ -11,7 +11,6 @@ const native = require('./load-native.js')
 const { fromNative } = require('./transport.js')
 const { LateValidationError } = require('./errors.js')
 const v = require('./validate.js')
-const { EVENT_MEMORY_MS } = require('./webhook.js')
 
 const KEYS = ['url', 'ttlMs', 'keyPrefix']
 
@@ -31,18 +30,21 @@ function createRedisEventStore(options) {
   // A plain copy: getters and Proxy traps run once, and what they throw names `options`.
   options = v.record(options, 'options')
   v.knownKeys(options, KEYS, 'options')
-  if (typeof options.url !== 'string' || !/^(rediss?|valkeys?):\/\/./i.test(options.url)) {
+  // The JS types only: the core checks the URL (RedisTarget::parse) and the ttl (src/millis.rs).
+  if (typeof options.url !== 'string') {
     // Never echoed: the URL may carry a password.
     throw new LateValidationError('invalid `url`: expected a redis:// or rediss:// URL', { param: 'url' })
   }
-  const ttlMs = v.optionalPositiveNumber(options.ttlMs, 'ttlMs') ?? EVENT_MEMORY_MS
+  v.optionalNumber(options.ttlMs, 'ttlMs')
   const keyPrefix = v.optionalString(options.keyPrefix, 'keyPrefix') ?? 'late-native:webhook:'
   let store
   try {
-    store = new native.NativeRedisEventStore(options.url, ttlMs, keyPrefix)
+    store = new native.NativeRedisEventStore(options.url, options.ttlMs, keyPrefix)
   } catch (e) {
     throw fromNative(e)
   }
+  // The default is the core's (late_core::DEFAULT_EVENT_TTL), 72 h.
+  const ttlMs = options.ttlMs ?? native.EVENT_MEMORY_MS
   const call = async (id, fn) => {
     if (typeof id !== 'string' || id === '' || !id.isWellFormed()) {
       throw new LateValidationError('invalid `id`: expected the event id, a non-empty string', { param: 'id' })

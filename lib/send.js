@@ -9,14 +9,14 @@
  *
  * The seam is the `Engine`: what moves bytes, with the core's policy (replay safety, retry
  * waits, pacing). The native client (Rust, `NativeClient`) is its only implementation. What is
- * defined here and in lib/transport.js holds for any engine: option checks, the idempotency
- * header, deadlines, abort wiring, and the mapping of an engine's error data to LateErrors.
+ * defined here and in lib/transport.js holds for any engine: option checks, deadlines, abort
+ * wiring, and the mapping of an engine's error data to LateErrors.
  *
  * @typedef {object} EngineRequest
  * @property {string} method `GET`, `POST`, `PUT`, `PATCH` or `DELETE`
  * @property {string} path the path under the base URL, already encoded
  * @property {string[] | undefined} query `[name, value, name, value, …]`
- * @property {Record<string, string> | undefined} headers extra headers (no `Idempotency-Key`)
+ * @property {Record<string, string> | undefined} headers extra headers (an `Idempotency-Key` among them is the call's key)
  * @property {string | undefined} body JSON text
  * @property {object | undefined} payload a raw or multipart body (lib/body.js)
  * @property {boolean | undefined} binaryResponse keep the response's bytes
@@ -73,11 +73,6 @@ function route(spec, params) {
   return { method: m[1].toUpperCase(), path }
 }
 
-/** The key of an `Idempotency-Key` header among `headers`, if any. */
-function idempotencyHeader(headers) {
-  return Object.keys(headers).find((k) => k.toLowerCase() === 'idempotency-key')
-}
-
 /**
  * `request(route, init?, options?)` or `request({ method, path, query, body, headers }, options?)`
  * on `channel` (`{ engine, secret, baseUrl }` of a client): checks everything, then sends.
@@ -130,14 +125,6 @@ function sendChecked(client, request, options, binary, raw) {
 
 /** Sends `spec` (`query` as pairs when `checked`, else as the caller passed it) with `headers`. */
 async function dispatch(channel, call, method, path, spec, headers, checked, binary, raw) {
-  // An `Idempotency-Key` header is the call's key: one key, reused by retries, reported on failure.
-  const keyHeader = headers && idempotencyHeader(headers)
-  if (keyHeader !== undefined) {
-    if (!call.native || call.native.idempotencyKey === undefined) {
-      call.native = { ...call.native, idempotencyKey: v.optionalString(headers[keyHeader], 'headers.idempotency-key') }
-    }
-    delete headers[keyHeader]
-  }
   const req = {
     method,
     path,
@@ -149,8 +136,9 @@ async function dispatch(channel, call, method, path, spec, headers, checked, bin
   if (typeof encoded.then === 'function') encoded = await encoded
   req.body = encoded.body
   req.payload = encoded.payload
-  // The core picks the Idempotency-Key where the API dedupes by it (crate::replay); the error
-  // or the response says which key was sent.
+  // The core picks the Idempotency-Key (crates/late-core/src/send/transport.rs, the one owner):
+  // `options.idempotencyKey`, else an `Idempotency-Key` header, else one of its own where the
+  // API dedupes by it (policy/replay.rs); the error or the response says which key was sent.
   const { engine } = channel
   const res = await invoke(call, (o, token) => engine.request(req, o, token))
   const result = {

@@ -19,19 +19,13 @@ const MAX_MS = 2_147_483_647
 /**
  * Headers that frame the message or the connection: the transport sets them, and a caller's
  * value would corrupt the request (a wrong `content-length` truncates the body) or the pool.
+ * The core owns the list (late_core::FRAMING_HEADERS); read from the addon on first use.
  */
-const FRAMING_HEADERS = new Set([
-  'content-length',
-  'transfer-encoding',
-  'host',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'upgrade',
-  'expect',
-])
+let framing
+function framingHeaders() {
+  framing ??= new Set(require('./load-native.js').framingHeaders())
+  return framing
+}
 
 /** RFC 9110 token characters: what a header name may contain. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -131,7 +125,10 @@ function optionalBoolean(value, param) {
   return value
 }
 
-/** An optional positive finite number of milliseconds, at most 2³¹ − 1. */
+/**
+ * An optional positive finite number up to `max` (ms by default, at most 2³¹ − 1), for values
+ * that stay in JS; a value that crosses to Rust is checked there instead ({@link optionalNumber}).
+ */
 function optionalPositiveNumber(value, param, max = MAX_MS) {
   if (value === undefined) return undefined
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
@@ -141,26 +138,21 @@ function optionalPositiveNumber(value, param, max = MAX_MS) {
 }
 
 /**
- * An optional wait bound in ms that may also be `Infinity` (no bound: the longest wait the
- * native timers take, 2³¹ − 1 ms, about 24.8 days).
+ * An optional number, checked for its JS type only: the napi layer owns the ranges (src/millis.rs:
+ * durations, wait bounds incl. `Infinity`, retries, byte limits) and names the parameter in
+ * its LateValidationError. NaN and ±Infinity pass to be refused (or taken) there.
  */
-function optionalWaitBound(value, param) {
-  if (value === Infinity) return MAX_MS
+function optionalNumber(value, param) {
   if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_MS) {
-    throw fail(param, `a positive number of milliseconds up to ${MAX_MS}, or Infinity`, value)
-  }
+  if (typeof value !== 'number') throw fail(param, 'a number', value)
   return value
 }
 
-/** An optional non-negative integer up to 1000. */
-function optionalCount(value, param) {
-  if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1000) {
-    throw fail(param, 'an integer from 0 to 1000', value)
-  }
-  return value
-}
+/** A wait bound in ms (`Infinity`: no bound): the JS type only, the range is src/millis.rs's. */
+const optionalWaitBound = optionalNumber
+
+/** A count of retries: the JS type only, the range (an integer from 0 to 1000) is src/millis.rs's. */
+const optionalCount = optionalNumber
 
 /** An optional function that can be called (a class cannot). */
 function optionalFunction(value, param) {
@@ -204,7 +196,7 @@ function headerEntry(name, value, param) {
     throw new LateValidationError(`invalid \`${param}\`: \`${name.length > 64 ? `${name.slice(0, 64)}…` : name}\` is not a valid header name`, { param })
   }
   const lower = name.toLowerCase()
-  if (FRAMING_HEADERS.has(lower)) {
+  if (framingHeaders().has(lower)) {
     throw new LateValidationError(
       `invalid \`${param}.${lower}\`: \`${lower}\` frames the message or the connection and is set by the client; it cannot be sent by hand`,
       { param: `${param}.${lower}` },
@@ -271,6 +263,7 @@ module.exports = {
   optionalId,
   optionalBoolean,
   optionalPositiveNumber,
+  optionalNumber,
   optionalWaitBound,
   optionalCount,
   optionalFunction,

@@ -29,10 +29,10 @@ const EVENT_ID_HEADERS = ['x-zernio-event-id', 'x-late-event-id']
 
 /**
  * How long the event stores remember a handled id by default, and how old an event the handler
- * accepts: 72 hours, past Zernio's redelivery window (7 attempts over about 51 hours). The one
- * owner of the number; lib/redis-store.js takes it from here.
+ * accepts: 72 hours, past Zernio's redelivery window (7 attempts over about 51 hours). Owned by
+ * the core (late_core::DEFAULT_EVENT_TTL), read from the addon as lib/redis-store.js does.
  */
-const EVENT_MEMORY_MS = 72 * 60 * 60 * 1000
+const EVENT_MEMORY_MS = native.EVENT_MEMORY_MS
 
 const RAW_BODY_HINT =
   "pass the raw request body (a string or Buffer) instead: `await req.text()` in a Next.js route handler, " +

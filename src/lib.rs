@@ -34,6 +34,17 @@ pub fn count_pem_certificates(env: &napi::Env, pem: String, source: String) -> n
         .map_err(|e| errors::throw(env, e))
 }
 
+/// The header names a caller may not set (they frame the message or the connection), lower
+/// case: `late_core::FRAMING_HEADERS`, the one owner; lib/validate.js refuses them with it.
+#[cfg_attr(test, allow(dead_code))]
+#[napi_derive::napi]
+pub fn framing_headers() -> Vec<String> {
+    late_core::FRAMING_HEADERS
+        .iter()
+        .map(|h| (*h).to_string())
+        .collect()
+}
+
 /// Internal, for the package's own tests: panics inside the native runtime, to prove a panic
 /// rejects the promise instead of crashing Node. Only in test builds (`--features test-hooks`),
 /// never in the published `.node`.

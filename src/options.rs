@@ -1,12 +1,29 @@
-//! Option objects passed from the facade. The facade has already applied env defaults and
-//! checked JS types; the numbers are checked again here.
+//! Option objects passed from the facade. The facade has applied env defaults and checked the
+//! JS types; the numbers are checked here (`crate::millis`, their one owner), and an option
+//! left undefined gets the core's default (`late_core::ClientConfig::new`).
 
 use std::collections::HashMap;
 
 use napi_derive::napi;
 
-use crate::errors::{validation, CoreResult};
-use crate::millis::duration;
+use crate::errors::CoreResult;
+use crate::millis::{bytes, duration, retries, wait_bound};
+
+/// The API's base URL when neither the option nor an env variable sets one
+/// (`late_core::DEFAULT_BASE_URL`, the one owner).
+#[cfg_attr(test, allow(dead_code))]
+#[napi]
+pub const DEFAULT_BASE_URL: &str = late_core::DEFAULT_BASE_URL;
+
+/// The per-attempt timeout in ms when `timeoutMs` is not set (`late_core::DEFAULT_TIMEOUT_MS`).
+#[cfg_attr(test, allow(dead_code))]
+#[napi]
+pub const DEFAULT_TIMEOUT_MS: u32 = late_core::DEFAULT_TIMEOUT_MS as u32;
+
+/// Retries after the first attempt when `maxRetries` is not set (`late_core::DEFAULT_MAX_RETRIES`).
+#[cfg_attr(test, allow(dead_code))]
+#[napi]
+pub const DEFAULT_MAX_RETRIES: u32 = late_core::DEFAULT_MAX_RETRIES;
 
 /// Client settings, fully resolved by the facade (env defaults applied).
 #[napi(object)]
@@ -17,11 +34,13 @@ pub struct ClientOptions {
     pub base_url: String,
     /// Per-attempt timeout in ms.
     pub timeout_ms: Option<f64>,
-    /// Retries after the first attempt.
-    pub max_retries: Option<u32>,
+    /// Retries after the first attempt (an integer from 0 to 1000; a JS number, so that any
+    /// value reaches the range check).
+    pub max_retries: Option<f64>,
     /// Cap on one wait between attempts, in ms.
     pub max_retry_wait_ms: Option<f64>,
-    /// Bound on the wait for a slot of the team's rate limit, in ms (default 300000).
+    /// Bound on the wait for a slot of the team's rate limit, in ms, or `Infinity` (default
+    /// 300000).
     pub max_queue_wait_ms: Option<f64>,
     /// Headers sent on every request.
     pub default_headers: Option<HashMap<String, String>>,
@@ -47,15 +66,15 @@ pub struct ClientOptions {
 pub struct CallOptions {
     /// Per-attempt timeout in ms for this call.
     pub timeout_ms: Option<f64>,
-    /// Retries after the first attempt for this call.
-    pub max_retries: Option<u32>,
+    /// Retries after the first attempt for this call (an integer from 0 to 1000).
+    pub max_retries: Option<f64>,
     /// `Idempotency-Key` to send, reused on every attempt (whatever the operation).
     pub idempotency_key: Option<String>,
     /// The call is safe to repeat: sent again after any retryable failure.
     pub replay_safe: Option<bool>,
     /// Cap on one wait between attempts, in ms.
     pub max_retry_wait_ms: Option<f64>,
-    /// Bound on the wait for a slot of the team's rate limit, in ms.
+    /// Bound on the wait for a slot of the team's rate limit, in ms, or `Infinity`.
     pub max_queue_wait_ms: Option<f64>,
     /// Overall deadline for the call in ms, across attempts and waits.
     pub deadline_ms: Option<f64>,
@@ -72,13 +91,13 @@ impl ClientOptions {
         if let Some(t) = duration("timeoutMs", self.timeout_ms)? {
             c.timeout = t;
         }
-        if let Some(r) = self.max_retries {
+        if let Some(r) = retries("maxRetries", self.max_retries)? {
             c.max_retries = r;
         }
         if let Some(w) = duration("maxRetryWaitMs", self.max_retry_wait_ms)? {
             c.max_retry_wait = w;
         }
-        if let Some(w) = duration("maxQueueWaitMs", self.max_queue_wait_ms)? {
+        if let Some(w) = wait_bound("maxQueueWaitMs", self.max_queue_wait_ms)? {
             c.max_queue_wait = w;
         }
         if let Some(h) = &self.default_headers {
@@ -87,14 +106,8 @@ impl ClientOptions {
             headers.sort();
             c.default_headers = headers;
         }
-        if let Some(m) = self.max_response_bytes {
-            if !(m.is_finite() && m >= 1.0) {
-                return Err(validation(
-                    "maxResponseBytes",
-                    "must be a positive number of bytes",
-                ));
-            }
-            c.max_response_bytes = m as usize;
+        if let Some(m) = bytes("maxResponseBytes", self.max_response_bytes)? {
+            c.max_response_bytes = m;
         }
         let mut roots = Vec::new();
         for pem in self.ca.iter().flatten() {
@@ -127,11 +140,11 @@ impl CallOptions {
     pub(crate) fn to_core(&self) -> CoreResult<late_core::CallOptions> {
         Ok(late_core::CallOptions {
             timeout: duration("options.timeoutMs", self.timeout_ms)?,
-            max_retries: self.max_retries,
+            max_retries: retries("options.maxRetries", self.max_retries)?,
             idempotency_key: self.idempotency_key.clone(),
             replay_safe: self.replay_safe.unwrap_or(false),
             max_retry_wait: duration("options.maxRetryWaitMs", self.max_retry_wait_ms)?,
-            max_queue_wait: duration("options.maxQueueWaitMs", self.max_queue_wait_ms)?,
+            max_queue_wait: wait_bound("options.maxQueueWaitMs", self.max_queue_wait_ms)?,
             deadline: duration("options.deadlineMs", self.deadline_ms)?,
             headers: self
                 .headers

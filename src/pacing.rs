@@ -2,7 +2,7 @@
 
 use napi_derive::napi;
 
-use crate::errors::{validation, CoreResult};
+use crate::errors::CoreResult;
 
 /// The `rateLimit` client option, resolved by the facade (`false` → `enabled: false`).
 #[napi(object)]
@@ -18,28 +18,15 @@ pub struct RateLimitOptions {
 }
 
 impl RateLimitOptions {
-    /// The core configuration; numbers checked again here.
+    /// The core configuration, checked by `late_core::PacingConfig::from_option` (the one
+    /// checker of the option).
     pub(crate) fn to_core(&self) -> CoreResult<late_core::PacingConfig> {
-        let mut c = late_core::PacingConfig {
-            enabled: self.enabled,
-            ..Default::default()
-        };
-        if let Some(w) = crate::millis::duration("rateLimit.windowMs", self.window_ms)? {
-            c.window = w;
-        }
-        if let Some(l) = self.limit {
-            if !(l.is_finite() && l >= 1.0 && l <= u32::MAX as f64 && l.fract() == 0.0) {
-                return Err(validation(
-                    "rateLimit.limit",
-                    "must be a positive integer number of requests",
-                ));
-            }
-            c.limit = Some(l as u32);
-        }
-        if let Some(url) = &self.redis {
-            c.redis = Some(late_core::RedisTarget::parse(url, "rateLimit.redis")?);
-        }
-        Ok(c)
+        late_core::PacingConfig::from_option(
+            self.enabled,
+            self.window_ms,
+            self.limit,
+            self.redis.as_deref(),
+        )
     }
 }
 

@@ -33,6 +33,22 @@ pub struct SimOptions {
     pub webhook_timeout_ms: Option<u32>,
 }
 
+/// The API key a simulator accepts by default (`late_sim::DEFAULT_API_KEY`, the one owner).
+// napi-derive drops the registration of consts from `cfg(test)` builds.
+#[cfg_attr(test, allow(dead_code))]
+#[napi]
+pub const SIM_DEFAULT_API_KEY: &str = late_sim::DEFAULT_API_KEY;
+
+/// The webhook signing secret of a simulator by default (`late_sim::DEFAULT_WEBHOOK_SECRET`).
+#[cfg_attr(test, allow(dead_code))]
+#[napi]
+pub const SIM_DEFAULT_WEBHOOK_SECRET: &str = late_sim::DEFAULT_WEBHOOK_SECRET;
+
+/// The window of a simulator's team limit by default, in ms (`late_sim::DEFAULT_RATE_LIMIT_WINDOW`).
+#[cfg_attr(test, allow(dead_code))]
+#[napi]
+pub const SIM_DEFAULT_WINDOW_MS: u32 = late_sim::DEFAULT_RATE_LIMIT_WINDOW.as_millis() as u32;
+
 fn invalid_arg(msg: impl Into<String>) -> Error {
     Error::new(Status::InvalidArg, msg.into())
 }
@@ -212,7 +228,9 @@ impl NativeSimulator {
     /// disables it) and clears the window and its counts.
     #[napi]
     pub fn set_rate_limit(&self, limit: u32, window_ms: Option<u32>) {
-        let window = std::time::Duration::from_millis(window_ms.unwrap_or(60_000).max(1).into());
+        let window = std::time::Duration::from_millis(
+            window_ms.unwrap_or(SIM_DEFAULT_WINDOW_MS).max(1).into(),
+        );
         self.inner.set_rate_limit_window(limit, window);
     }
 

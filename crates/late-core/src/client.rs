@@ -1,6 +1,5 @@
 //! [`Client`]: the calls, over a shared [`Transport`].
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -19,9 +18,6 @@ use crate::send::config::ClientConfig;
 use crate::send::transport::{Transport, Warmup};
 use crate::wire::request::{CallOptions, Request};
 use crate::wire::response::Response;
-
-/// Safety stop for pagination loops (a server that never ends its cursor chain).
-pub(crate) const MAX_PAGES: usize = 10_000;
 
 /// A Late / Zernio API client. Cheap to clone; clones share the connection pool and the
 /// cached default profile.
@@ -232,40 +228,6 @@ impl Client {
             }
             None => self.transport.execute(&req, &opts, cancel).await,
         }
-    }
-
-    /// `GET /v1/accounts`, every page → a JSON array of the accounts, fields unchanged.
-    pub async fn list_accounts(
-        &self,
-        params: &ListAccountsParams,
-        opts: &CallOptions,
-        cancel: &CancellationToken,
-    ) -> Result<String> {
-        let mut out = Vec::new();
-        let mut seen = HashSet::new();
-        let mut resp = self.accounts_page(params, None, opts, cancel).await?;
-        for _ in 0..MAX_PAGES {
-            let Some(next) = accounts::collect_page(&resp, &mut out).map_err(|e| self.redact(e))?
-            else {
-                return Ok(accounts::join(&out));
-            };
-            if !seen.insert(format!("{next:?}")) {
-                return Err(Error::decode(
-                    "the API returned the same page cursor twice; stopped to avoid an endless loop"
-                        .to_string(),
-                    resp.status,
-                    resp.request_id.clone(),
-                ));
-            }
-            resp = self
-                .accounts_page(params, Some(&next), opts, cancel)
-                .await?;
-        }
-        Err(Error::decode(
-            format!("the account list has more than {MAX_PAGES} pages"),
-            resp.status,
-            resp.request_id,
-        ))
     }
 
     /// PUTs bytes to a presigned upload URL (no `Authorization` header), streaming files from

@@ -4,7 +4,7 @@
 //! [`Client`]. The core owns configuration, the HTTP transport (reqwest over rustls with the
 //! ring provider), the retry policy, pacing under the team's rate limit (shared through Redis
 //! in fleet mode), structured errors, and the calls that need logic (connect URLs,
-//! default-profile resolution, account pagination).
+//! default-profile resolution, account pages).
 //!
 //! # Layers
 //!
@@ -46,16 +46,16 @@ pub use fleet::redis_link::RedisTarget;
 pub use net::http_client::{NetworkSettings, ProxySetting};
 pub use net::tls::parse_pem_roots;
 pub use policy::pacing::{PacingConfig, PacingStats};
-pub use send::config::ClientConfig;
+pub use send::config::{ClientConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS};
 pub use send::transport::{ListSink, Warmup};
 pub use wire::body::{Body, Multipart, Part, Source};
+pub use wire::headers::FRAMING_HEADERS;
 pub use wire::json_split::{Run, Splitter};
 pub use wire::request::{CallOptions, Method, Request};
 pub use wire::response::Response;
 
 // What late-core's property tests (`tests/decode_props.rs`) drive with arbitrary answers: the
 // decoders of response bodies and the readers of retry headers.
-pub use api::accounts::collect_page as collect_accounts_page;
 pub use api::connect::map_response as map_connect_response;
 pub use api::profiles::pick_default as pick_default_profile;
 pub use policy::retry::{backoff as retry_backoff, server_wait, MAX_DELAY as MAX_RETRY_DELAY};

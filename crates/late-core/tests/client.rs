@@ -138,11 +138,12 @@ async fn server_errors_are_retried_then_surface_with_attempts() {
     .await;
     let c = client(&s.base_url);
     let err = c
-        .list_accounts(
+        .accounts_page(
             &ListAccountsParams {
                 profile_id: Some("p".into()),
                 ..Default::default()
             },
+            None,
             &CallOptions::default(),
             &CancellationToken::new(),
         )

@@ -51,7 +51,7 @@ impl Default for SimConfig {
             api_key: DEFAULT_API_KEY.to_string(),
             webhook_secret: DEFAULT_WEBHOOK_SECRET.to_string(),
             rate_limit_per_minute: 600,
-            rate_limit_window: Duration::from_secs(60),
+            rate_limit_window: crate::ratelimit::DEFAULT_WINDOW,
             accounts_page_default: None,
             webhook_attempts: 3,
             webhook_retry_delay: Duration::from_millis(200),

@@ -48,7 +48,7 @@ mod webhook_delivery;
 pub use config::{SimConfig, DEFAULT_API_KEY, DEFAULT_WEBHOOK_SECRET};
 pub use error::SimError;
 pub use faults::{Fault, FaultAction};
-pub use ratelimit::parse_limit as parse_rate_limit;
+pub use ratelimit::{parse_limit as parse_rate_limit, DEFAULT_WINDOW as DEFAULT_RATE_LIMIT_WINDOW};
 pub use recorder::RecordedRequest;
 pub use routes::connect::{ConsentOutcome, CONNECT_PLATFORMS};
 pub use simulator::Simulator;

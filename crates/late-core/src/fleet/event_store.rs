@@ -13,9 +13,11 @@ use tokio::sync::OnceCell;
 use crate::base::error::{ConnectionKind, Error, Result};
 use crate::fleet::redis_link::RedisTarget;
 
-/// Zernio retries a delivery for about 51 hours; a day covers its retries of one event on the
-/// same day. Longer TTLs are a setting.
-pub const DEFAULT_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+/// How long a handled event id is remembered by default, and how old an event the webhook
+/// handler accepts: 72 hours, past Zernio's redelivery window (7 attempts over about 51 hours),
+/// as the README promises. The one owner of the number: the JS facade reads it as
+/// `EVENT_MEMORY_MS` (lib/webhook.js, lib/redis-store.js).
+pub const DEFAULT_TTL: Duration = Duration::from_secs(72 * 60 * 60);
 /// Longest wait for one Redis answer.
 pub(crate) const TIMEOUT: Duration = Duration::from_secs(2);
 

@@ -9,12 +9,15 @@ use crate::base::secret::ApiKey;
 use crate::net::http_client::NetworkSettings;
 use crate::policy::pacing::PacingConfig;
 
-/// The API's default base URL. Paths such as `/v1/accounts` are appended to it.
-pub(crate) const DEFAULT_BASE_URL: &str = "https://zernio.com/api";
+/// The API's default base URL. Paths such as `/v1/accounts` are appended to it. The client
+/// defaults below have one owner, this file: the JS facade reads the ones it shows
+/// (`DEFAULT_BASE_URL`, `DEFAULT_TIMEOUT_MS`, `DEFAULT_MAX_RETRIES`) from the napi exports and
+/// leaves the others undefined, so that [`ClientConfig::new`] applies them.
+pub const DEFAULT_BASE_URL: &str = "https://zernio.com/api";
 /// Default per-attempt timeout.
-pub(crate) const DEFAULT_TIMEOUT_MS: u64 = 60_000;
+pub const DEFAULT_TIMEOUT_MS: u64 = 60_000;
 /// Default number of retries after the first attempt.
-pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Default cap on a single wait between attempts (also caps `Retry-After`).
 pub(crate) const DEFAULT_MAX_RETRY_WAIT_MS: u64 = 60_000;
 /// Default bound on the wait for a slot of the team's rate limit (five windows of the API's

@@ -236,10 +236,12 @@ impl Transport {
         // Replay safety (crate::policy::replay): the one place that picks the key and says what
         // may be resent.
         let replay = Replay::of(req.method, &req.path, opts.replay_safe);
-        let idempotency_key = opts
-            .idempotency_key
-            .clone()
-            .or_else(|| replay.wants_key().then(random_id));
+        // The key: the call's `idempotencyKey` option, else an `Idempotency-Key` header of the
+        // request or the call, else one generated where the API dedupes by it.
+        let idempotency_key = match &opts.idempotency_key {
+            Some(key) => Some(key.clone()),
+            None => caller_key(req, opts)?.or_else(|| replay.wants_key().then(random_id)),
+        };
         let request_id = random_id();
         let url = self.url(req)?;
         let headers = self.headers(req, opts, idempotency_key.as_deref(), &request_id)?;
@@ -416,7 +418,11 @@ impl Transport {
             h.insert(n.clone(), v.clone());
         }
         // The call's own headers (checked by `validate` before this; `Authorization` refused there).
+        // An `Idempotency-Key` among them is the call's key, sent above.
         for (name, value) in req.headers.iter().chain(opts.headers.iter()) {
+            if name.eq_ignore_ascii_case(IDEMPOTENCY_KEY) {
+                continue;
+            }
             let (n, v) = crate::wire::headers::parse("headers", name, value)?;
             h.insert(n, v);
         }
@@ -756,6 +762,27 @@ fn classify(e: &reqwest::Error, message: &str) -> ConnectionKind {
     }
 }
 
+/// The `Idempotency-Key` header name, as a caller may spell it in any case.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The `Idempotency-Key` a caller set as a header of the request or of the call, if any (the
+/// last one wins, as it would among headers); an empty one is refused, naming the header.
+fn caller_key(req: &Request, opts: &CallOptions) -> Result<Option<String>> {
+    let key = req
+        .headers
+        .iter()
+        .chain(opts.headers.iter())
+        .rfind(|(name, _)| name.eq_ignore_ascii_case(IDEMPOTENCY_KEY))
+        .map(|(_, value)| value.clone());
+    match key {
+        Some(k) if k.is_empty() => Err(Error::validation(
+            "headers.idempotency-key",
+            "expected a non-empty string",
+        )),
+        other => Ok(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -766,5 +793,24 @@ mod tests {
         assert_eq!(quoted_url(&url), "https://zernio.com:8443/api/v1/x?…");
         let long = reqwest::Url::parse(&format!("http://h/{}", "a".repeat(5000))).unwrap();
         assert!(quoted_url(&long).chars().count() <= 201);
+    }
+
+    #[test]
+    fn an_idempotency_key_header_is_the_call_s_key() {
+        use crate::wire::request::Method;
+        let mut req = Request::new(Method::Post, "/v1/posts");
+        let opts = CallOptions::default();
+        assert_eq!(caller_key(&req, &opts).ok(), Some(None));
+        req.headers.push(("Idempotency-Key".into(), "k1".into()));
+        assert_eq!(caller_key(&req, &opts).ok(), Some(Some("k1".into())));
+        let opts = CallOptions {
+            headers: vec![("idempotency-key".into(), "k2".into())],
+            ..CallOptions::default()
+        };
+        assert_eq!(caller_key(&req, &opts).ok(), Some(Some("k2".into())));
+        req.headers[0].1 = String::new();
+        assert!(caller_key(&req, &CallOptions::default()).is_err_and(
+            |e| matches!(e, Error::Validation { ref param, .. } if param == "headers.idempotency-key")
+        ));
     }
 }

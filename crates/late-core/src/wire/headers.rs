@@ -8,8 +8,10 @@
 use crate::base::error::{Error, Result};
 
 /// Header names a caller may not set: the message framing, the hop-by-hop headers of RFC 9110
-/// §7.6.1 and `host`. Compared case-insensitively.
-pub(crate) const FRAMING_HEADERS: [&str; 10] = [
+/// §7.6.1 and `host`. Compared case-insensitively. The one owner of the list: the JS facade
+/// reads it through the addon's `framingHeaders()` (lib/validate.js), so that a refused header
+/// fails before anything is sent, with the same message.
+pub const FRAMING_HEADERS: [&str; 10] = [
     "content-length",
     "transfer-encoding",
     "host",

@@ -84,20 +84,64 @@ impl Default for PacingConfig {
     }
 }
 
+/// The longest window the `rateLimit` option takes: a day.
+const MAX_WINDOW: Duration = Duration::from_secs(86_400);
+
+fn window_error() -> Error {
+    Error::validation(
+        "rateLimit.windowMs",
+        "expected a number of milliseconds from 1 to 86400000 (a day)",
+    )
+}
+
+fn limit_error() -> Error {
+    Error::validation(
+        "rateLimit.limit",
+        "expected a positive integer (requests per window)",
+    )
+}
+
 impl PacingConfig {
-    /// Checks the numbers, naming the option.
+    /// The `rateLimit` option as it comes from JS (`false` → `enabled: false`; numbers as
+    /// JS numbers, `redis` as the URL text), checked: the one checker of the option, naming
+    /// the parameter at fault (`rateLimit.windowMs`, `rateLimit.limit`, `rateLimit.redis`).
+    pub fn from_option(
+        enabled: bool,
+        window_ms: Option<f64>,
+        limit: Option<f64>,
+        redis: Option<&str>,
+    ) -> Result<Self> {
+        let mut c = Self {
+            enabled,
+            ..Self::default()
+        };
+        if let Some(ms) = window_ms {
+            if !(ms.is_finite() && ms > 0.0 && ms <= MAX_WINDOW.as_millis() as f64) {
+                return Err(window_error());
+            }
+            c.window = Duration::from_secs_f64(ms / 1000.0);
+        }
+        if let Some(l) = limit {
+            if !(l.is_finite() && l.fract() == 0.0 && l >= 1.0 && l <= f64::from(u32::MAX)) {
+                return Err(limit_error());
+            }
+            c.limit = Some(l as u32);
+        }
+        if let Some(url) = redis {
+            c.redis = Some(RedisTarget::parse(url, "rateLimit.redis")?);
+        }
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Checks the numbers of a configuration built in Rust, naming the option (the same
+    /// rules and messages as [`PacingConfig::from_option`]).
     pub fn validate(&self) -> Result<()> {
-        if self.window < Duration::from_millis(1) || self.window > Duration::from_secs(86_400) {
-            return Err(Error::validation(
-                "rateLimit.windowMs",
-                "must be between 1 ms and a day",
-            ));
+        if self.window < Duration::from_millis(1) || self.window > MAX_WINDOW {
+            return Err(window_error());
         }
         if self.limit == Some(0) {
-            return Err(Error::validation(
-                "rateLimit.limit",
-                "must be a positive number of requests",
-            ));
+            return Err(limit_error());
         }
         Ok(())
     }

@@ -360,3 +360,45 @@ async fn a_first_call_that_hangs_holds_the_others_back_half_a_second_at_most() {
         "{err:?}"
     );
 }
+
+#[test]
+fn the_option_is_checked_here_naming_the_parameter() {
+    let param = |r: Result<PacingConfig>| match r {
+        Err(Error::Validation { param, .. }) => param,
+        other => panic!("expected a validation error, got {other:?}"),
+    };
+    for ms in [0.0, -1.0, 0.5, f64::NAN, f64::INFINITY, 86_400_001.0] {
+        assert_eq!(
+            param(PacingConfig::from_option(true, Some(ms), None, None)),
+            "rateLimit.windowMs",
+            "{ms}"
+        );
+    }
+    for l in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, 5e9] {
+        assert_eq!(
+            param(PacingConfig::from_option(true, None, Some(l), None)),
+            "rateLimit.limit",
+            "{l}"
+        );
+    }
+    for url in ["", "http://x", "redis://", "not a url"] {
+        assert_eq!(
+            param(PacingConfig::from_option(true, None, None, Some(url))),
+            "rateLimit.redis",
+            "{url}"
+        );
+    }
+    let c = PacingConfig::from_option(
+        true,
+        Some(2000.0),
+        Some(120.0),
+        Some("redis://127.0.0.1:6379"),
+    )
+    .expect("valid");
+    assert_eq!(c.window, Duration::from_millis(2000));
+    assert_eq!(c.limit, Some(120));
+    assert!(c.redis.is_some());
+    let off = PacingConfig::from_option(false, None, None, None).expect("off");
+    assert!(!off.enabled);
+    assert_eq!(off.window, DEFAULT_WINDOW);
+}
