@@ -23,7 +23,7 @@ test('a synchronous throw is an Error with the fields, not JSON in its message',
   assert.ok(err instanceof Error)
   assert.equal(err.kind, 'validation')
   assert.equal(err.param, 'timeoutMs')
-  assert.equal(err.message, 'invalid `timeoutMs`: must be a positive, finite number of milliseconds')
+  assert.equal(err.message, 'invalid `timeoutMs`: expected a positive finite number of milliseconds up to 2147483647')
   assert.ok(!Object.hasOwn(err, 'code'), "napi's own code (the status name) is gone")
   assert.ok(!everything(err).includes(KEY))
 
