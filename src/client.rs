@@ -7,7 +7,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::cancel::{token_of, CancelToken};
-use crate::errors::{promise, throw, CoreResult, Settled};
+use crate::errors::{promise, throw, CoreResult, Pending, Settled};
 use crate::observe::{AttemptFn, JsObserver};
 use crate::options::{CallOptions, ClientOptions};
 use crate::upload::{progress_callback, to_core, NativeUpload, NativeUploadResult, ProgressFn};
@@ -254,7 +254,7 @@ impl NativeClient {
         env: &Env,
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
-    ) -> Result<AsyncBlock<Settled<NativeWarmup>>> {
+    ) -> Result<Pending<Settled<NativeWarmup>>> {
         let opts = options
             .unwrap_or_default()
             .to_core()
@@ -293,7 +293,7 @@ impl NativeClient {
         request: NativeRequest,
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
-    ) -> Result<AsyncBlock<Settled<NativeResponse>>> {
+    ) -> Result<Pending<Settled<NativeResponse>>> {
         let binary = request.binary_response.unwrap_or(false);
         let (req, opts) = core_request(request, options).map_err(|e| throw(env, e))?;
         let token = token_of(cancel);
@@ -315,7 +315,7 @@ impl NativeClient {
         params: NativeConnectParams,
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
-    ) -> Result<AsyncBlock<Settled<String>>> {
+    ) -> Result<Pending<Settled<String>>> {
         let opts = options
             .unwrap_or_default()
             .to_core()
@@ -362,9 +362,8 @@ impl NativeClient {
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
         call_id: Option<u32>,
-    ) -> Result<
-        AsyncBlock<Settled<Either<crate::text::BodyText, crate::list_stream::NativeListPage>>>,
-    > {
+    ) -> Result<Pending<Settled<Either<crate::text::BodyText, crate::list_stream::NativeListPage>>>>
+    {
         let opts = options
             .unwrap_or_default()
             .to_core()
@@ -432,7 +431,7 @@ impl NativeClient {
         env: &Env,
         options: Option<CallOptions>,
         cancel: Option<&CancelToken>,
-    ) -> Result<AsyncBlock<Settled<String>>> {
+    ) -> Result<Pending<Settled<String>>> {
         let opts = options
             .unwrap_or_default()
             .to_core()
@@ -455,7 +454,7 @@ impl NativeClient {
         #[napi(ts_arg_type = "((progress: NativeUploadProgress) => void) | undefined | null")]
         on_progress: Option<ProgressFn>,
         cancel: Option<&CancelToken>,
-    ) -> Result<AsyncBlock<Settled<NativeUploadResult>>> {
+    ) -> Result<Pending<Settled<NativeUploadResult>>> {
         let opts = options
             .unwrap_or_default()
             .to_core()

@@ -12,6 +12,8 @@ use std::future::Future;
 use napi::bindgen_prelude::*;
 use serde_json::Value;
 
+pub(crate) use crate::settle::Pending;
+
 /// The result of everything in this crate that can fail with a core error.
 pub(crate) type CoreResult<T> = std::result::Result<T, late_core::Error>;
 
@@ -95,11 +97,12 @@ impl<V: ToNapiValue> ToNapiValue for Settled<V> {
     }
 }
 
-/// A promise of the future's value; an error rejects it with the JS error of [`throw`].
-pub(crate) fn promise<V, F>(env: &Env, future: F) -> Result<AsyncBlock<Settled<V>>>
+/// A promise of the future's value; an error rejects it with the JS error of [`throw`]. It
+/// settles through the env's shared completion path ([`crate::settle`]).
+pub(crate) fn promise<V, F>(env: &Env, future: F) -> Result<Pending<Settled<V>>>
 where
     V: ToNapiValue + Send + 'static,
     F: Future<Output = CoreResult<V>> + Send + 'static,
 {
-    AsyncBlockBuilder::new(async move { Ok(Settled(future.await)) }).build(env)
+    crate::settle::spawn(env, async move { Settled(future.await) })
 }

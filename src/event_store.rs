@@ -5,7 +5,7 @@ use std::sync::Arc;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::errors::{promise, throw, Settled};
+use crate::errors::{promise, throw, Pending, Settled};
 
 /// How long the webhook event stores remember a handled id by default, in ms, and how old an
 /// event the handler accepts (72 h: `late_core::DEFAULT_EVENT_TTL`, the one owner).
@@ -39,14 +39,14 @@ impl NativeRedisEventStore {
 
     /// `true` if `id` was not handled yet (and is now recorded), `false` for a duplicate.
     #[napi(ts_return_type = "Promise<boolean>")]
-    pub fn claim(&self, env: &Env, id: String) -> Result<AsyncBlock<Settled<bool>>> {
+    pub fn claim(&self, env: &Env, id: String) -> Result<Pending<Settled<bool>>> {
         let store = self.inner.clone();
         promise(env, async move { store.claim(&id).await })
     }
 
     /// Forgets `id`, so that a retry of the event is handled.
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn release(&self, env: &Env, id: String) -> Result<AsyncBlock<Settled<()>>> {
+    pub fn release(&self, env: &Env, id: String) -> Result<Pending<Settled<()>>> {
         let store = self.inner.clone();
         promise(env, async move { store.release(&id).await })
     }

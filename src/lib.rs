@@ -6,9 +6,10 @@
 //! data (`errors`), and become typed classes there.
 //!
 //! The modules form no cycle (late-core's `tests/structure.rs` checks it); each uses only the
-//! ones before it: `errors`, `text`, `cancel`, `millis` (helpers) → `body`, `upload`, `observe`,
-//! `pacing` (one option each, into late-core's types) → `options` → `list_stream` → `client`;
-//! `event_store`, `webhook` and `sim` stand beside `client`.
+//! ones before it: `settle` (promises settled through one threadsafe function per env) →
+//! `errors`, `text`, `cancel`, `millis` (helpers) → `body`, `upload`, `observe`, `pacing` (one
+//! option each, into late-core's types) → `options` → `list_stream` → `client`; `event_store`,
+//! `webhook` and `sim` stand beside `client`.
 
 mod body;
 mod cancel;
@@ -20,6 +21,7 @@ mod millis;
 mod observe;
 mod options;
 mod pacing;
+mod settle;
 mod sim;
 mod text;
 mod upload;
