@@ -6,27 +6,12 @@
  * `rateLimit`), so both kinds of `catch` work.
  */
 
-import errors = require('../errors.js')
+import { LateApiError, LateValidationError, NOT_REPLAYED, envelopeOf as envelope } from '../errors.js'
+import type { ErrorEnvelope } from '../errors.js'
 import * as v from '../validate.js'
 
 /** The API's error envelope (`{ error, code, type, param, details, … }`), as far as it is read here. */
-export interface Envelope {
-  error?: unknown
-  message?: unknown
-  code?: string
-  type?: string
-  param?: string
-  details?: Record<string, unknown>
-  [key: string]: unknown
-}
-
-const { LateApiError, LateValidationError } = errors
-// Two internals of lib/errors.js that its hand-written declarations (lib/errors.d.ts) leave out:
-// typed here, at the one place they are read, until lib/errors moves to TypeScript.
-const { NOT_REPLAYED, envelopeOf: envelope } = errors as typeof errors & {
-  NOT_REPLAYED: symbol
-  envelopeOf(body: unknown): Envelope | undefined
-}
+export type Envelope = ErrorEnvelope
 
 /** A view of an error whose read-only fields this module fills in (as lib/errors.js' own constructors do). */
 type Filled<T> = { -readonly [K in keyof T]: T[K] }
@@ -208,7 +193,7 @@ function reasonPhrase(status: number): string {
  * try { await late.posts.getPost({ path: { postId } }) } catch (e) { throw e instanceof LateApiError ? fromLateApiError(e) : e }
  * ```
  */
-export function fromLateApiError(e: errors.LateApiError): ZernioApiError {
+export function fromLateApiError(e: LateApiError): ZernioApiError {
   const headers = new Headers(e.headers || {})
   const z = parseApiError({ status: e.status, statusText: reasonPhrase(e.status), headers }, e.body) as Filled<ZernioApiError>
   z.requestId = e.requestId
@@ -219,7 +204,7 @@ export function fromLateApiError(e: errors.LateApiError): ZernioApiError {
   if (e.idempotencyKey !== undefined) z.idempotencyKey = e.idempotencyKey
   if (e.mayHaveBeenProcessed !== undefined) z.mayHaveBeenProcessed = e.mayHaveBeenProcessed
   // Why it was not sent again: the official message, then the core's sentence.
-  const notReplayed = (e as unknown as Record<symbol, unknown>)[NOT_REPLAYED]
+  const notReplayed = e[NOT_REPLAYED]
   if (notReplayed !== undefined) z.message = `${z.message}; ${notReplayed}`
   z.stack = `${z.name}: ${z.message}\n${(e.stack || '').split('\n').slice(1).join('\n')}`
   return z
