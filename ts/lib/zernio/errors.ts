@@ -151,16 +151,17 @@ export function parseApiError(response: unknown, body: unknown): ZernioApiError 
     })
   }
   const res = response as { status?: unknown; statusText?: unknown; headers?: unknown }
-  const r: { status: number; statusText: string; headers: { get?: unknown } | null | undefined } = v.reading('response', () => ({
-    status: res.status,
-    statusText: res.statusText,
-    headers: res.headers,
+  // The official SDK reads these as a fetch Response has them; what else is there is used as it is.
+  const r = v.reading('response', () => ({
+    status: res.status as number,
+    statusText: res.statusText as string,
+    headers: res.headers as { get?: unknown } | null | undefined,
   }))
   const header = (name: string): string | null | undefined =>
     v.reading('response.headers', () => (r.headers && typeof r.headers.get === 'function' ? (r.headers as Headers).get(name) : undefined))
   const env = envelope(body)
-  const { message, details, code }: { message: string; details: Record<string, unknown> | undefined; code: string | undefined } = v.reading('body', () => ({
-    message: (env && (env.error || env.message)) || r.statusText || 'Unknown error',
+  const { message, details, code } = v.reading('body', () => ({
+    message: ((env && (env.error || env.message)) || r.statusText || 'Unknown error') as string,
     details: env && env.details,
     code: env && env.code,
   }))
@@ -174,7 +175,7 @@ export function parseApiError(response: unknown, body: unknown): ZernioApiError 
       env,
     )
   }
-  const fields: Record<string, string[]> | false | undefined = v.reading('body', () => r.status === 400 && details && details.fields)
+  const fields = v.reading('body', () => (r.status === 400 && details && details.fields) as Record<string, string[]> | false | undefined)
   if (fields) return new ValidationError(message, fields, env)
   return new ZernioApiError(message, r.status, code, details, env)
 }
