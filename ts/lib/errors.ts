@@ -60,7 +60,14 @@ function text(message: unknown): string {
   }
 }
 
-/** Rate-limit state from the `X-RateLimit-*` headers. */
+/**
+ * Rate-limit state from the `X-RateLimit-*` headers.
+ * @example
+ * ```ts
+ * const { rateLimit } = await late.requestWithResponse('GET /v1/profiles')
+ * if (rateLimit?.remaining === 0) console.warn('next slot at', new Date((rateLimit.resetAt ?? 0) * 1000))
+ * ```
+ */
 export interface RateLimitInfo {
   /** Requests allowed per window. */
   limit?: number
@@ -107,8 +114,8 @@ export class LateError extends Error {
 }
 
 /**
- * The API's error envelope (`{ error, code, type, param, details, … }`), as far as it is read by
- * this package.
+ * @internal The API's error envelope (`{ error, code, type, param, details, … }`), as far as it
+ * is read by this package.
  */
 export interface ErrorEnvelope {
   error?: unknown
@@ -133,7 +140,14 @@ export function envelopeOf(body: unknown): ErrorEnvelope | undefined {
   }
 }
 
-/** Fields of an API error. */
+/**
+ * Fields of an API error.
+ * @example
+ * ```ts
+ * const fields: LateApiErrorFields = { status: 404, code: 'not_found', requestId: 'req_1' }
+ * const err = new NotFoundError('post not found', fields)
+ * ```
+ */
 export interface LateApiErrorFields {
   status?: number
   code?: string
@@ -326,7 +340,7 @@ export class WebhookVerificationError extends LateError {
   }
 }
 
-/** A class of API error, as {@link apiErrorClass} returns it. */
+/** @internal A class of API error, as {@link apiErrorClass} returns it. */
 export type LateApiErrorClass = new (message: string, fields?: LateApiErrorFields) => LateApiError
 
 const BY_STATUS: Readonly<Record<number, LateApiErrorClass>> = {
@@ -341,7 +355,7 @@ const BY_STATUS: Readonly<Record<number, LateApiErrorClass>> = {
 }
 
 /**
- * The error data the native layer throws or rejects with (see src/errors.rs): a JS Error, not
+ * @internal The error data the native layer throws or rejects with (see src/errors.rs): a JS Error, not
  * yet a LateError, whose own properties are the fields and whose `kind` selects the class.
  */
 export interface NativeErrorData extends Error {

@@ -87,13 +87,13 @@ export interface Page<T, Raw = unknown> {
 /** A query as sent: the caller's filters plus the paging fields this module adds. */
 type Query = Record<string, unknown>
 
-/** What a page request sends: the query, and the path parameters when the route has any. */
+/** @internal What a page request sends: the query, and the path parameters when the route has any. */
 export interface PageInit {
   query: Query
   params?: Record<string, unknown>
 }
 
-/** What the paginator reads of a response (`requestWithResponse` resolves to more). */
+/** @internal What the paginator reads of a response (`requestWithResponse` resolves to more). */
 export interface PageResponse {
   data: unknown
   status: number
