@@ -5,8 +5,8 @@
 
 import { LateValidationError, PartialPublishError } from '../errors.js'
 import { callOptions } from '../transport.js'
-import * as pagination from '../pagination.js'
-import type { Paginator, PageOptions } from '../pagination.js'
+import { Paginator, splitPageOptions } from '../pagination.js'
+import type { PageOptions } from '../pagination.js'
 import { apiPromise } from './api-promise.js'
 import type { ApiPromise, RawResponse, Unwrap } from './api-promise.js'
 import * as v from '../validate.js'
@@ -38,16 +38,6 @@ export interface CallHooks<T> {
   unwrap?: Unwrap<T>
   after?: (res: RawResponse) => void
 }
-
-/**
- * The parts of lib/pagination.js used here, which its hand-written declarations leave out (they
- * describe the Paginator as users see it: no constructor, no `splitPageOptions`).
- */
-interface PaginationInternals {
-  Paginator: new <T, Raw>(spec: ListSpec & { send: ResourceClient['requestWithResponse']; route: string; options: unknown }) => Paginator<T, Raw>
-  splitPageOptions(options: unknown): { request: unknown; limit: number | undefined }
-}
-const { Paginator: PaginatorClass, splitPageOptions } = pagination as unknown as PaginationInternals
 
 /** Resource → client. A WeakMap keeps the client off the resource's own properties. */
 const clients = new WeakMap<object, ResourceClient>()
@@ -168,7 +158,7 @@ export class Resource {
     if (!client) throw detached(this)
     const { request } = splitPageOptions(options)
     callOptions(request)
-    return new PaginatorClass<T, Raw>({
+    return new Paginator<T, Raw>({
       send: (r, init, o) => client.requestWithResponse(r, init, o),
       route,
       params,

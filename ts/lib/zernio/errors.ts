@@ -6,27 +6,12 @@
  * `rateLimit`), so both kinds of `catch` work.
  */
 
-import errors = require('../errors.js')
+import { LateApiError, LateValidationError, NOT_REPLAYED, envelopeOf as envelope } from '../errors.js'
+import type { ErrorEnvelope } from '../errors.js'
 import * as v from '../validate.js'
 
 /** The API's error envelope (`{ error, code, type, param, details, … }`), as far as it is read here. */
-export interface Envelope {
-  error?: unknown
-  message?: unknown
-  code?: string
-  type?: string
-  param?: string
-  details?: Record<string, unknown>
-  [key: string]: unknown
-}
-
-const { LateApiError, LateValidationError } = errors
-// Two internals of lib/errors.js that its hand-written declarations (lib/errors.d.ts) leave out:
-// typed here, at the one place they are read, until lib/errors moves to TypeScript.
-const { NOT_REPLAYED, envelopeOf: envelope } = errors as typeof errors & {
-  NOT_REPLAYED: symbol
-  envelopeOf(body: unknown): Envelope | undefined
-}
+export type Envelope = ErrorEnvelope
 
 /** A view of an error whose read-only fields this module fills in (as lib/errors.js' own constructors do). */
 type Filled<T> = { -readonly [K in keyof T]: T[K] }
@@ -166,16 +151,17 @@ export function parseApiError(response: unknown, body: unknown): ZernioApiError 
     })
   }
   const res = response as { status?: unknown; statusText?: unknown; headers?: unknown }
-  const r: { status: number; statusText: string; headers: { get?: unknown } | null | undefined } = v.reading('response', () => ({
-    status: res.status,
-    statusText: res.statusText,
-    headers: res.headers,
+  // The official SDK reads these as a fetch Response has them; what else is there is used as it is.
+  const r = v.reading('response', () => ({
+    status: res.status as number,
+    statusText: res.statusText as string,
+    headers: res.headers as { get?: unknown } | null | undefined,
   }))
   const header = (name: string): string | null | undefined =>
     v.reading('response.headers', () => (r.headers && typeof r.headers.get === 'function' ? (r.headers as Headers).get(name) : undefined))
   const env = envelope(body)
-  const { message, details, code }: { message: string; details: Record<string, unknown> | undefined; code: string | undefined } = v.reading('body', () => ({
-    message: (env && (env.error || env.message)) || r.statusText || 'Unknown error',
+  const { message, details, code } = v.reading('body', () => ({
+    message: ((env && (env.error || env.message)) || r.statusText || 'Unknown error') as string,
     details: env && env.details,
     code: env && env.code,
   }))
@@ -189,7 +175,7 @@ export function parseApiError(response: unknown, body: unknown): ZernioApiError 
       env,
     )
   }
-  const fields: Record<string, string[]> | false | undefined = v.reading('body', () => r.status === 400 && details && details.fields)
+  const fields = v.reading('body', () => (r.status === 400 && details && details.fields) as Record<string, string[]> | false | undefined)
   if (fields) return new ValidationError(message, fields, env)
   return new ZernioApiError(message, r.status, code, details, env)
 }
@@ -208,7 +194,7 @@ function reasonPhrase(status: number): string {
  * try { await late.posts.getPost({ path: { postId } }) } catch (e) { throw e instanceof LateApiError ? fromLateApiError(e) : e }
  * ```
  */
-export function fromLateApiError(e: errors.LateApiError): ZernioApiError {
+export function fromLateApiError(e: LateApiError): ZernioApiError {
   const headers = new Headers(e.headers || {})
   const z = parseApiError({ status: e.status, statusText: reasonPhrase(e.status), headers }, e.body) as Filled<ZernioApiError>
   z.requestId = e.requestId
@@ -219,7 +205,7 @@ export function fromLateApiError(e: errors.LateApiError): ZernioApiError {
   if (e.idempotencyKey !== undefined) z.idempotencyKey = e.idempotencyKey
   if (e.mayHaveBeenProcessed !== undefined) z.mayHaveBeenProcessed = e.mayHaveBeenProcessed
   // Why it was not sent again: the official message, then the core's sentence.
-  const notReplayed = (e as unknown as Record<symbol, unknown>)[NOT_REPLAYED]
+  const notReplayed = e[NOT_REPLAYED]
   if (notReplayed !== undefined) z.message = `${z.message}; ${notReplayed}`
   z.stack = `${z.name}: ${z.message}\n${(e.stack || '').split('\n').slice(1).join('\n')}`
   return z

@@ -1,5 +1,3 @@
-'use strict'
-
 /**
  * Checks of user input, run before anything is sent. Each failure is a LateValidationError
  * naming the parameter and what was expected.
@@ -10,8 +8,8 @@
  * shallow copy of the caller's object, so later checks read plain data properties only.
  */
 
-const { types } = require('node:util')
-const { LateError, LateValidationError } = require('./errors.js')
+import { types } from 'node:util'
+import { LateError, LateValidationError } from './errors.js'
 
 /** Largest number of milliseconds the native timers take (2³¹ − 1, about 24.8 days). */
 const MAX_MS = 2_147_483_647
@@ -21,9 +19,9 @@ const MAX_MS = 2_147_483_647
  * value would corrupt the request (a wrong `content-length` truncates the body) or the pool.
  * The core owns the list (late_core::FRAMING_HEADERS); read from the addon on first use.
  */
-let framing
-function framingHeaders() {
-  framing ??= new Set(require('./load-native.js').framingHeaders())
+let framing: Set<string> | undefined
+function framingHeaders(): Set<string> {
+  framing ??= new Set((require('./load-native.js') as typeof import('./load-native.js')).framingHeaders())
   return framing
 }
 
@@ -33,7 +31,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const BAD_HEADER_VALUE = /[\0-\x08\x0a-\x1f\x7f]/
 
 /** A short, safe description of a value for messages: never runs user code, never echoes it. */
-function describe(value) {
+export function describe(value: unknown): string {
   if (value === null) return 'null'
   switch (typeof value) {
     case 'undefined':
@@ -57,9 +55,9 @@ function describe(value) {
 }
 
 /** The message of anything thrown, short, without running more user code than a string read. */
-function messageOf(e) {
+export function messageOf(e: unknown): string {
   try {
-    const m = e instanceof Error ? e.message : undefined
+    const m: unknown = e instanceof Error ? e.message : undefined
     const text = typeof m === 'string' ? m : describe(e)
     return text.length > 200 ? `${text.slice(0, 200)}…` : text
   } catch {
@@ -67,7 +65,7 @@ function messageOf(e) {
   }
 }
 
-function fail(param, expected, value) {
+function fail(param: string, expected: string, value: unknown): LateValidationError {
   return new LateValidationError(`invalid \`${param}\`: expected ${expected}, got ${describe(value)}`, { param })
 }
 
@@ -75,7 +73,7 @@ function fail(param, expected, value) {
  * Runs `read`, which reads caller input; anything it throws that is not a LateError becomes a
  * LateValidationError naming `param`, with the original as `cause`.
  */
-function reading(param, read) {
+export function reading<T>(param: string, read: () => T): T {
   try {
     return read()
   } catch (e) {
@@ -84,42 +82,49 @@ function reading(param, read) {
 }
 
 /** `e` if it is one of ours, else a LateValidationError naming `param` with `e` as its cause. */
-function asValidationError(e, param) {
+export function asValidationError(e: unknown, param: string): LateError {
   if (e instanceof LateError) return e
   return new LateValidationError(`invalid \`${param}\`: it could not be read (${messageOf(e)})`, { param, cause: e })
 }
 
+/** A string with ES2024's well-formedness methods (Node 20 has them; the project's `lib` is ES2022). */
+export type WellFormedText = string & { isWellFormed(): boolean; toWellFormed(): string }
+
 /** True for a string without lone surrogates (ill-formed UTF-16 cannot be sent as UTF-8 unchanged). */
-function wellFormed(s) {
-  return s.isWellFormed()
+function wellFormed(s: string): boolean {
+  return (s as WellFormedText).isWellFormed()
 }
 
 /** Throws unless `s` is well-formed UTF-16. */
-function checkText(s, param) {
+export function checkText(s: string, param: string): string {
   if (!wellFormed(s)) {
     throw new LateValidationError(`invalid \`${param}\`: it contains a lone surrogate (ill-formed UTF-16 text)`, { param })
   }
   return s
 }
 
-/** An optional non-empty, well-formed string (undefined passes). */
-function optionalString(value, param) {
+/** An optional non-empty, well-formed string (undefined passes; a value known to be there is a string). */
+export function optionalString(value: {} | null, param: string): string
+export function optionalString(value: unknown, param: string): string | undefined
+export function optionalString(value: unknown, param: string): string | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'string' || value === '') throw fail(param, 'a non-empty string', value)
   return checkText(value, param)
 }
 
-/** An optional id: non-empty, no whitespace, control characters or slashes. */
-function optionalId(value, param) {
-  optionalString(value, param)
-  if (value !== undefined && /[\s/\0-\x1f\x7f]/.test(value)) {
+/** An optional id: non-empty, no whitespace, control characters or slashes (a value known to be there is a string). */
+export function optionalId(value: {} | null, param: string): string
+export function optionalId(value: unknown, param: string): string | undefined
+export function optionalId(value: unknown, param: string): string | undefined {
+  const id = optionalString(value, param)
+  if (id !== undefined && /[\s/\0-\x1f\x7f]/.test(id)) {
     throw new LateValidationError(`invalid \`${param}\`: expected an id without spaces, control characters or slashes`, { param })
   }
-  return value
+  return id
 }
 
 /** An optional boolean. */
-function optionalBoolean(value, param) {
+export function optionalBoolean(value: unknown, param: string): boolean | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'boolean') throw fail(param, 'a boolean', value)
   return value
@@ -129,7 +134,7 @@ function optionalBoolean(value, param) {
  * An optional positive finite number up to `max` (ms by default, at most 2³¹ − 1), for values
  * that stay in JS; a value that crosses to Rust is checked there instead ({@link optionalNumber}).
  */
-function optionalPositiveNumber(value, param, max = MAX_MS) {
+export function optionalPositiveNumber(value: unknown, param: string, max: number = MAX_MS): number | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
     throw fail(param, `a positive finite number up to ${max}`, value)
@@ -142,56 +147,67 @@ function optionalPositiveNumber(value, param, max = MAX_MS) {
  * durations, wait bounds incl. `Infinity`, retries, byte limits) and names the parameter in
  * its LateValidationError. NaN and ±Infinity pass to be refused (or taken) there.
  */
-function optionalNumber(value, param) {
+export function optionalNumber(value: unknown, param: string): number | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'number') throw fail(param, 'a number', value)
   return value
 }
 
 /** A wait bound in ms (`Infinity`: no bound): the JS type only, the range is src/millis.rs's. */
-const optionalWaitBound = optionalNumber
+export const optionalWaitBound: (value: unknown, param: string) => number | undefined = optionalNumber
 
 /** A count of retries: the JS type only, the range (an integer from 0 to 1000) is src/millis.rs's. */
-const optionalCount = optionalNumber
+export const optionalCount: (value: unknown, param: string) => number | undefined = optionalNumber
 
-/** An optional function that can be called (a class cannot). */
-function optionalFunction(value, param) {
+/** Any function: what {@link optionalFunction} checks a value is, before the caller says which. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the widest function type, for a caller-given callback whose signature the caller names
+type AnyFunction = (...args: any[]) => unknown
+
+/**
+ * An optional function that can be called (a class cannot). The type parameter is the signature
+ * the caller expects of it: only its being a callable function is checked.
+ */
+export function optionalFunction<F extends AnyFunction = AnyFunction>(value: unknown, param: string): F | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'function') throw fail(param, 'a function', value)
   const isClass = reading(param, () => /^class[\s{]/.test(Function.prototype.toString.call(value)))
   if (isClass) throw new LateValidationError(`invalid \`${param}\`: expected a function, got a class (a class cannot be called)`, { param })
-  return value
+  return value as F
 }
 
 /** True for an object that can hold named fields: not null, an array, binary data, a Date, Map, Set or Promise. */
-function isRecord(value) {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false
   if (types.isProxy(value)) return true
   // Fast path, the usual case: an object literal (reading the prototype of a non-Proxy runs no user code).
-  const proto = Object.getPrototypeOf(value)
+  const proto: unknown = Object.getPrototypeOf(value)
   if (proto === Object.prototype || proto === null) return true
   return describe(value) === 'an object' && !types.isRegExp(value) && !types.isWeakMap(value) && !types.isWeakSet(value) && !types.isBoxedPrimitive(value)
 }
 
 /**
  * An optional object of named fields (undefined passes). Returns a shallow copy read inside
- * {@link reading}, so the caller's getters and Proxy traps run once, here.
+ * {@link reading}, so the caller's getters and Proxy traps run once, here. The type parameter is
+ * the shape the caller goes on to check (its fields are read as `unknown` until checked); a value
+ * known to be there gives an object.
  */
-function record(value, param) {
+export function record<T = Record<string, unknown>>(value: {} | null, param: string): T
+export function record<T = Record<string, unknown>>(value: unknown, param: string): T | undefined
+export function record<T>(value: unknown, param: string): T | undefined {
   if (value === undefined) return undefined
   if (!isRecord(value)) throw fail(param, 'an object', value)
-  return reading(param, () => ({ ...value }))
+  return reading(param, () => ({ ...value }) as T)
 }
 
 /** Like {@link record}, but only checks (the original is returned). */
-function optionalObject(value, param) {
+export function optionalObject<T = Record<string, unknown>>(value: unknown, param: string): T | undefined {
   if (value === undefined) return undefined
   if (!isRecord(value)) throw fail(param, 'an object', value)
-  return value
+  return value as T
 }
 
 /** Checks one header name and value; returns the value as a string. */
-function headerEntry(name, value, param) {
+function headerEntry(name: string, value: unknown, param: string): string {
   if (!TOKEN.test(name)) {
     throw new LateValidationError(`invalid \`${param}\`: \`${name.length > 64 ? `${name.slice(0, 64)}…` : name}\` is not a valid header name`, { param })
   }
@@ -202,6 +218,8 @@ function headerEntry(name, value, param) {
       { param: `${param}.${lower}` },
     )
   }
+  // Kept here although the core refuses it too: the core names `headers` (not the header) for a
+  // call's headers and silently drops it from `defaultHeaders`; this names the header everywhere.
   if (lower === 'authorization') {
     throw new LateValidationError(
       `invalid \`${param}.authorization\`: the API key is sent by the client; create a client with another \`apiKey\` instead`,
@@ -218,15 +236,15 @@ function headerEntry(name, value, param) {
   return value
 }
 
-/** An optional record (or WHATWG `Headers`) of header values. Returns a plain object. */
-function optionalHeaders(value, param) {
+/** An optional record (or WHATWG `Headers`) of header values. Returns a plain object (no prototype). */
+export function optionalHeaders(value: unknown, param: string): Record<string, string> | undefined {
   if (value === undefined) return undefined
-  const entries = reading(param, () => {
+  const entries = reading(param, (): [string, unknown][] => {
     if (typeof Headers !== 'undefined' && value instanceof Headers) return [...value.entries()]
     if (!isRecord(value)) throw fail(param, 'an object of header values', value)
     return Object.entries(value)
   })
-  const out = Object.create(null)
+  const out: Record<string, string> = Object.create(null)
   for (const [name, v] of entries) {
     if (v === undefined || v === null) continue
     out[name] = headerEntry(name, v, param)
@@ -234,14 +252,14 @@ function optionalHeaders(value, param) {
   return out
 }
 
-/** Rejects keys that are not in `allowed`, naming the first unknown one. `obj` is a plain copy. */
 /** Environment variable `name`, or undefined when unset or empty (and where there is no `process`). */
-function env(name) {
+export function env(name: string): string | undefined {
   const value = typeof process !== 'undefined' && process.env ? process.env[name] : undefined
   return value === undefined || value === '' ? undefined : value
 }
 
-function knownKeys(obj, allowed, param) {
+/** Rejects keys that are not in `allowed`, naming the first unknown one. `obj` is a plain copy. */
+export function knownKeys(obj: object, allowed: readonly string[], param: string): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) {
       const shown = key.length > 64 ? `${key.slice(0, 64)}…` : key
@@ -250,26 +268,4 @@ function knownKeys(obj, allowed, param) {
       })
     }
   }
-}
-
-module.exports = {
-  env,
-  describe,
-  messageOf,
-  reading,
-  asValidationError,
-  checkText,
-  optionalString,
-  optionalId,
-  optionalBoolean,
-  optionalPositiveNumber,
-  optionalNumber,
-  optionalWaitBound,
-  optionalCount,
-  optionalFunction,
-  isRecord,
-  record,
-  optionalObject,
-  optionalHeaders,
-  knownKeys,
 }
