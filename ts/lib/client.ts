@@ -1052,13 +1052,15 @@ export class LateClient {
       status: optionalString(checked.status, 'status'),
     }
     const call = callOptions(options)
-    // One deadline for the whole list: each page gets what is left of it.
+    // One deadline for the whole list: each page after the first gets what is left of it. The
+    // first page takes the caller's `deadlineMs` as it is, so the core checks its range (and
+    // names `options.deadlineMs`) before anything is sent; a later page's is valid by then.
     const started = Date.now()
     const nativeClient = this.#native
     const fetchPage = (next: NativeNextPage | undefined) =>
       streamedPage(
         nativeClient,
-        (id) => invoke(deadlineLeft(call, started), (o, token) => nativeClient.accountsPage(p, next, o, token, id)),
+        (id) => invoke(next === undefined ? call : deadlineLeft(call, started), (o, token) => nativeClient.accountsPage(p, next, o, token, id)),
         this.#options.apiKey,
       )
     // The API's accounts, as its spec types them.

@@ -147,12 +147,14 @@ export function callOptions(options: unknown): Call {
     })
   }
   return {
+    // Numbers: the JS type here; the ranges are the core's (src/millis.rs, through
+    // CallOptions::to_core in src/options.rs), which names `options.<name>` in its error.
     native: {
-      timeoutMs: v.optionalPositiveNumber(o.timeoutMs, 'options.timeoutMs'),
+      timeoutMs: v.optionalNumber(o.timeoutMs, 'options.timeoutMs'),
       maxRetries: v.optionalCount(o.maxRetries, 'options.maxRetries'),
-      maxRetryWaitMs: v.optionalPositiveNumber(o.maxRetryWaitMs, 'options.maxRetryWaitMs'),
+      maxRetryWaitMs: v.optionalNumber(o.maxRetryWaitMs, 'options.maxRetryWaitMs'),
       maxQueueWaitMs: v.optionalWaitBound(o.maxQueueWaitMs, 'options.maxQueueWaitMs'),
-      deadlineMs: v.optionalPositiveNumber(o.deadlineMs, 'options.deadlineMs'),
+      deadlineMs: v.optionalNumber(o.deadlineMs, 'options.deadlineMs'),
       idempotencyKey,
       replaySafe: v.optionalBoolean(o.replaySafe, 'options.replaySafe'),
       headers: v.optionalHeaders(o.headers, 'options.headers'),
@@ -165,7 +167,8 @@ export function callOptions(options: unknown): Call {
 /**
  * `call` for the part of a call that starts now, when the call started at `started` (ms): its
  * `deadlineMs` shrinks by the time spent, so one deadline spans every page of a list. A deadline
- * already passed is a LateTimeoutError, before anything more is sent.
+ * already passed is a LateTimeoutError, before anything more is sent. For a later part only: the
+ * first goes with the caller's deadline as it is, for the core to check its range.
  */
 export function deadlineLeft(call: Call, started: number): Call {
   const total = call.native && call.native.deadlineMs
