@@ -13,7 +13,7 @@ import type { LateClientOptions } from '../client.js'
 import { sendChecked } from '../send.js'
 import type { Sent, RawAnswer } from '../send.js'
 import { LateApiError, LateValidationError } from '../errors.js'
-import { env, knownKeys, record, reading, optionalString, optionalPositiveNumber, optionalHeaders } from '../validate.js'
+import { env, knownKeys, record, reading, optionalString, optionalNumber, optionalHeaders } from '../validate.js'
 import { operationRequest, searchParams } from '../operations.js'
 import type { OperationRequest } from '../operations.js'
 import { installNamespaces } from '../namespaces.js'
@@ -197,7 +197,9 @@ export class Zernio {
     if (apiKey === undefined || apiKey === '') throw new ZernioApiError(MISSING_KEY, 401, 'missing_api_key')
     optionalString(apiKey, 'apiKey')
     const baseURL: string = optionalString(o.baseURL, 'baseURL') ?? env('ZERNIO_BASE_URL') ?? env('LATE_BASE_URL') ?? DEFAULT_BASE_URL
-    const timeout = optionalPositiveNumber(o.timeout, 'timeout')
+    // The JS type here; the range is the core's (src/millis.rs, as LateClient's `timeoutMs`),
+    // whose error zernioNames renames to `timeout`.
+    const timeout = optionalNumber(o.timeout, 'timeout')
     const defaultHeaders: Record<string, string> | undefined = optionalHeaders(o.defaultHeaders, 'defaultHeaders')
     // Checked by LateClient, under the same names.
     const passed: LateClientOptions = Object.fromEntries(PASSED.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]))
