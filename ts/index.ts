@@ -118,6 +118,7 @@ export type {
   MediaResource,
   MediaContentType,
   ConnectFunction,
+  LateClientJson,
 } from './lib/client.js'
 export type {
   FileInput,

@@ -57,25 +57,33 @@ const media: () => typeof import('./media.js') = lazy(() => require('./media.js'
 const operationCall: () => typeof import('./operation-call.js') = lazy(() => require('./operation-call.js') as typeof import('./operation-call.js'))
 
 /**
- * The API's base URL when neither the option nor an env variable sets one, and the defaults the
- * getters show: owned by the core (crates/late-core/src/send/config.rs), read from the addon.
- * The other defaults (`maxRetryWaitMs`, `maxQueueWaitMs`, `maxResponseBytes`) stay undefined
- * here and the core applies them.
+ * The defaults the getters show when the options leave them out: owned by the core
+ * (crates/late-core/src/send/config.rs), read from the addon. The other defaults
+ * (`maxRetryWaitMs`, `maxQueueWaitMs`, `maxResponseBytes`) stay undefined here and the core
+ * applies them.
  */
-const { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RETRIES } = native
+const { DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RETRIES } = native
 
 /**
- * The default base URL, `'https://zernio.com/api'`.
+ * The API's base URL when neither the option nor an env variable sets one,
+ * `'https://zernio.com/api'`: owned by the core (crates/late-core/src/send/config.rs), read from
+ * the addon.
  * @example
  * ```ts
  * new LateClient({ baseUrl: DEFAULT_BASE_URL })
  * ```
  */
-export { DEFAULT_BASE_URL }
+export const DEFAULT_BASE_URL: string = native.DEFAULT_BASE_URL
 
 // ---- Public types of the client ---------------------------------------------------------------
 
-/** A MIME type `POST /v1/media/presign` accepts. */
+/**
+ * A MIME type `POST /v1/media/presign` accepts.
+ * @example
+ * ```ts
+ * const type: MediaContentType = 'image/png'
+ * ```
+ */
 export type MediaContentType = Schemas.MediaContentType
 
 /** The options of {@link LateClient} that the native layer takes as they are (`ClientOptions` of native.d.ts). */
