@@ -164,3 +164,27 @@ test('a redirect to another origin does not carry the Authorization header', asy
   assert.equal(seen[0].authorization, undefined)
   assert.equal(api.requests[0].headers.authorization, `Bearer ${KEY}`)
 })
+
+test('per-call timeoutMs, maxRetryWaitMs and deadlineMs out of range: a LateValidationError naming the option (the core checks the range), nothing sent', async (t) => {
+  const api = await startMockApi({ 'GET /v1/profiles': { body: { profiles: [] } }, 'GET /v1/accounts': { body: { accounts: [] } } })
+  t.after(() => api.close())
+  const client = new LateClient({ apiKey: KEY, baseUrl: api.baseUrl })
+  for (const name of ['timeoutMs', 'maxRetryWaitMs', 'deadlineMs']) {
+    for (const value of [0, -1, NaN, Infinity, 2 ** 31]) {
+      for (const [method, call] of [
+        ['request', () => client.request('GET /v1/profiles', {}, { [name]: value })],
+        ['listAccounts', () => client.listAccounts({ profileId: 'p1' }, { [name]: value })],
+        ['defaultProfileId', () => client.defaultProfileId({ [name]: value })],
+      ]) {
+        await assert.rejects(call(), (e) => {
+          assert.ok(e instanceof late.LateValidationError, `${method} ${name}: ${value}: ${e}`)
+          assert.equal(e.param, `options.${name}`, `${method} ${name}: ${value}`)
+          assert.match(e.message, new RegExp(name))
+          return true
+        })
+      }
+    }
+    await assert.rejects(client.request('GET /v1/profiles', {}, { [name]: '5' }), (e) => e instanceof late.LateValidationError && e.param === `options.${name}`)
+  }
+  assert.equal(api.requests.length, 0)
+})

@@ -206,3 +206,18 @@ test('underneath late-native/zernio: retries under one Idempotency-Key, a timeou
   assert.ok(Date.now() - started < 1_300, `the 300 ms timeout fired after ${Date.now() - started} ms`)
   await assert.rejects(zernio.posts.getPost({ path: { postId: 'slow' }, signal: AbortSignal.timeout(50) }, { timeoutMs: 10_000 }), (e) => e.name === 'AbortError')
 })
+
+test('the timeout option out of range: a LateValidationError naming `timeout` (the core checks the range)', () => {
+  for (const timeout of [0, -1, NaN, Infinity, 2 ** 31, '5']) {
+    assert.throws(
+      () => new Zernio({ apiKey: KEY, baseURL: 'http://127.0.0.1:9/api', timeout }),
+      (e) => {
+        assert.ok(e instanceof LateValidationError, `${timeout}: ${e}`)
+        assert.equal(e.param, 'timeout')
+        assert.match(e.message, /`timeout`/)
+        assert.doesNotMatch(e.message, /timeoutMs/)
+        return true
+      },
+    )
+  }
+})

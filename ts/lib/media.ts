@@ -100,7 +100,7 @@ export interface MediaClient {
 /** The native upload of the client (`NativeClient.upload`, bound). */
 export type NativeUploader = (
   upload: NativeUpload,
-  options: CallOptions,
+  options: CallOptions | undefined,
   onProgress: ((progress: NativeUploadProgress) => void) | undefined,
   cancel: CancelToken | undefined,
 ) => Promise<NativeUploadResult>
@@ -209,7 +209,7 @@ export class Media {
     const up: NativeUpload = { url: presigned.uploadUrl, path: filePath, data: filePath ? undefined : bytes, contentType }
     let result: NativeUploadResult
     try {
-      result = await invoke(call, (o: CallOptions, cancel: CancelToken | undefined) => this.#upload(up, o, nativeProgress, cancel), token)
+      result = await invoke(call, (o: CallOptions | undefined, cancel: CancelToken | undefined) => this.#upload(up, o, nativeProgress, cancel), token)
     } catch (e) {
       if (failure) throw failure.error
       throw e

@@ -1,5 +1,3 @@
-'use strict'
-
 /**
  * A named method of `LateClient` (`late.analytics.getInstagramDemographics(args, options)`): checks
  * the argument, sends the operation and returns an ApiPromise of its data (`.withResponse()` for
@@ -7,18 +5,21 @@
  * PartialPublishError, as on `posts.create`: a failed publish is never a silent success.
  */
 
-const { operationRequest } = require('./operations.js')
-const { apiPromise } = require('./resources/api-promise.js')
-const { throwOn207 } = require('./resources/shared.js')
-const { sendChecked } = require('./send.js')
+import { operationRequest } from './operations.js'
+import { apiPromise } from './resources/api-promise.js'
+import type { ApiPromise } from './resources/api-promise.js'
+import { throwOn207 } from './resources/shared.js'
+import { sendChecked } from './send.js'
 
-/** Runs operation number `index` on `client`. Bad input rejects before anything is sent. */
-function callOperation(client, index, args, options) {
+/**
+ * Runs operation number `index` on `client`. Bad input rejects before anything is sent.
+ * @example
+ * const post = await callOperation(late, index, { path: { postId } }, { timeoutMs: 5_000 })
+ */
+export function callOperation(client: object, index: number, args: unknown, options: unknown): ApiPromise<unknown> {
   return apiPromise(() => {
     const req = operationRequest(index, args)
     const sent = sendChecked(client, req, options, req.binary, false)
     return req.partialPublish ? sent.then((res) => (throwOn207(res), res)) : sent
   })
 }
-
-module.exports = { callOperation }

@@ -1,10 +1,8 @@
-// ESM entry: the same objects as the CommonJS entry, so `instanceof` works across both.
-import { createRequire } from 'node:module'
+// ESM entry: the same objects as the CommonJS entry, so `instanceof` works across both, and the
+// same names (listed, so that nothing of the CommonJS module's own, like `__esModule`, leaks in).
+import late from './index.js'
 
-const require = createRequire(import.meta.url)
-const late = require('./index.js')
-
-export const {
+export {
   LateClient,
   connectInstagram,
   listAccounts,
@@ -37,5 +35,6 @@ export const {
   LateAbortError,
   LateValidationError,
   WebhookVerificationError,
-} = late
+} from './index.js'
+export type * from './index.js'
 export default late

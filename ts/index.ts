@@ -1,0 +1,157 @@
+/**
+ * late-native — the fastest, most dependable Node.js client for the Late (Zernio) API.
+ *
+ * API shapes come from `types/` (generated from the vendor's OpenAPI spec by `npm run gen:types`);
+ * field names are the API's own (`_id`, camelCase).
+ *
+ * @example
+ * ```ts
+ * import { LateClient } from 'late-native'
+ * const late = new LateClient() // apiKey from LATE_API_KEY
+ * const { connectUrl } = await late.connectInstagram({ redirectUrl: 'https://app.example.com/connected' })
+ * ```
+ * @packageDocumentation
+ */
+
+import { getDefaultClient } from './lib/client.js'
+import type { ConnectInstagramParams, ConnectResult, ListAccountsParams } from './lib/client.js'
+import type { RequestOptions } from './lib/transport.js'
+import type { SocialAccount } from './types/index.js'
+
+// The names are exported in the order the package always had (`Object.keys(require('late-native'))`):
+// the two shortcuts are function expressions, so that they are not hoisted above `LateClient`.
+
+export { LateClient } from './lib/client.js'
+
+/**
+ * {@link LateClient.connectInstagram} on a default client built from env on first use. Async, so
+ * a missing key rejects like every other failure instead of throwing.
+ * @example
+ * ```ts
+ * import { connectInstagram } from 'late-native'
+ * const { connectUrl } = await connectInstagram({ redirectUrl })
+ * ```
+ */
+export const connectInstagram = async function connectInstagram(params?: ConnectInstagramParams, options?: RequestOptions): Promise<ConnectResult> {
+  return getDefaultClient().connectInstagram(params, options)
+}
+
+/**
+ * {@link LateClient.listAccounts} on a default client built from env on first use: every social
+ * account of a profile.
+ * @example
+ * ```ts
+ * import { listAccounts } from 'late-native'
+ * const accounts = await listAccounts({ platform: 'instagram' })
+ * ```
+ */
+export const listAccounts = async function listAccounts(params?: ListAccountsParams, options?: RequestOptions): Promise<SocialAccount[]> {
+  return getDefaultClient().listAccounts(params, options)
+}
+
+export { parseConnectCallback } from './lib/callback.js'
+export { verifyWebhook, signWebhook, createWebhookHandler, createMemoryEventStore } from './lib/webhook.js'
+export { createRedisEventStore } from './lib/redis-store.js'
+export { Paginator } from './lib/pagination.js'
+export { ApiPromise } from './lib/resources/index.js'
+export { fileFromPath, LateFile } from './lib/body.js'
+export { DEFAULT_BASE_URL } from './lib/client.js'
+
+// package.json sits outside the compiled sources: read at run time, as before.
+/**
+ * This package's version.
+ * @example
+ * ```ts
+ * console.log(`late-native ${VERSION}`)
+ * ```
+ */
+export const VERSION: string = (require('./package.json') as { version: string }).version
+
+export {
+  LateError,
+  LateApiError,
+  BadRequestError,
+  AuthenticationError,
+  PaymentRequiredError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  PartialPublishError,
+  LateConnectionError,
+  LateTimeoutError,
+  LateAbortError,
+  LateValidationError,
+  WebhookVerificationError,
+} from './lib/errors.js'
+
+// ---- Types only ---------------------------------------------------------------------------------
+
+export type * from './types/index.js'
+export type * from './lib/errors.js'
+export type * from './lib/webhook.js'
+export type { RedisEventStore, RedisEventStoreOptions } from './lib/redis-store.js'
+export type { RateLimitOption, RateLimitSettings, PacingStats } from './lib/rate-limit.js'
+export type { Page, PageOptions, PaginationInfo } from './lib/pagination.js'
+export type { ConnectCallbackSuccess, ConnectCallbackFailure } from './lib/callback.js'
+export type { RequestOptions } from './lib/transport.js'
+export type { WithResponse } from './lib/send.js'
+export type {
+  LateClientOptions,
+  LateLogLevel,
+  LateLogger,
+  LateAttempt,
+  WarmupResult,
+  ConnectPlatform,
+  ConnectParams,
+  ConnectInstagramParams,
+  ConnectResult,
+  ListAccountsParams,
+  RouteResponse,
+  RouteInit,
+  RawRequest,
+  UploadProgress,
+  UploadParams,
+  UploadResult,
+  MediaResource,
+  MediaContentType,
+  ConnectFunction,
+  LateClientJson,
+} from './lib/client.js'
+export type {
+  FileInput,
+  FileFromPathOptions,
+  OperationArgs,
+  SuccessBody,
+  StatusBody,
+  Op,
+  OpsOf,
+  ByStatus,
+  Mode,
+  ZernioResult,
+  ZernioCallOptions,
+  Route,
+  Routes,
+} from './lib/operations.js'
+export type {
+  Profiles,
+  Accounts,
+  ConnectFlow,
+  Posts,
+  Queue,
+  Webhooks,
+  Analytics,
+  ApiKeys,
+  Usage,
+  Auth,
+  LateResources,
+  CreatePostParams,
+  UpdatePostParams,
+  CreatePostResult,
+  ApiKey,
+  AnalyticsDeltaItem,
+  ConnectTokenParam,
+  DateInput,
+} from './lib/resources/index.js'
