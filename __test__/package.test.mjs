@@ -144,13 +144,32 @@ describe('npm package (packed tarball installed into a fresh project)', { skip, 
       import assert from 'node:assert/strict'
       import { createRequire } from 'node:module'
       import * as ns from 'late-native'
-      import late from 'late-native'
       const cjs = createRequire(import.meta.url)('late-native')
       assert.equal(ns.LateClient, cjs.LateClient)
-      assert.equal(late, cjs)
-      assert.deepEqual(Object.keys(ns).filter((k) => k !== 'default').sort(), Object.keys(cjs).sort())`
+      assert.ok(new ns.LateClient({ apiKey: 'sk_test_pkg' }) instanceof cjs.LateClient)`
     ok(sh(process.execPath, ['--input-type=module', '-e', script], { cwd: app }), 'import')
   })
+
+  // Each ESM entry lists the CommonJS entry's names: none missing, none added (no `default` or
+  // `__esModule` the CommonJS entry has not), each bound to the very same object.
+  for (const entry of ['late-native', 'late-native/testing', 'late-native/zernio']) {
+    const file = `${entry.replace(/^late-native\/?/, '') || 'index'}.mjs`
+    // Until the main entry is compiled from ts/index.mts, its hand-written index.mjs still
+    // exports a `default` that the CommonJS entry has not: known, reported, not failing the run.
+    const todo = !fs.existsSync(path.join(root, 'ts', file.replace(/\.mjs$/, '.mts'))) && `${file} is not compiled from ts/ yet`
+    test(`${entry}: the ESM entry has exactly the CommonJS entry's names, bound to the same objects`, { todo }, () => {
+      const script = `
+        import assert from 'node:assert/strict'
+        import { createRequire } from 'node:module'
+        import * as ns from ${JSON.stringify(entry)}
+        const cjs = createRequire(import.meta.url)(${JSON.stringify(entry)})
+        assert.deepEqual(Object.keys(ns), Object.keys(cjs).sort(), 'ESM names ≠ CommonJS names')
+        for (const name of Object.keys(cjs)) assert.ok(ns[name] === cjs[name], \`\${name}: not the same object from import and require\`)
+        console.log(Object.keys(ns).length)`
+      const r = ok(sh(process.execPath, ['--input-type=module', '-e', script], { cwd: app }), entry)
+      assert.ok(Number(r.stdout.trim()) > 0, `${entry} exports no name`)
+    })
+  }
 
   test('late-native/zernio: require, import (default export), one copy of each class, a named method and the operation table shipped', () => {
     const script = `
@@ -193,7 +212,7 @@ describe('npm package (packed tarball installed into a fresh project)', { skip, 
     const body = (mod) => `
 import { LateClient, LateApiError, RateLimitError, VERSION, connectInstagram } from 'late-native'
 import { startSimulator, type Simulator } from 'late-native/testing'
-import lateDefault from 'late-native'
+${mod === 'esm' ? "import * as lateDefault from 'late-native'" : "import lateDefault from 'late-native'"}
 import Zernio, { ZernioApiError } from 'late-native/zernio'
 
 export async function main(): Promise<string> {

@@ -50,9 +50,14 @@ function promiseReturning() {
       if (exp.flags & ts.SymbolFlags.Alias) exp = checker.getAliasedSymbol(exp)
       const decl = exp.valueDeclaration
       if (!decl) continue
-      if (exp.flags & ts.SymbolFlags.Class) {
-        const list = members(checker.getDeclaredTypeOfSymbol(exp), decl, '', 2)
-        if (list.length) found.classes[exp.name] = [...new Set([...(found.classes[exp.name] || []), ...list])]
+      // A class, or a constant of a constructor type (`const Zernio: ZernioConstructor`): named by
+      // the type of its instances, so that an alias (`Late`) is the same class.
+      const ctor = exp.flags & ts.SymbolFlags.Class ? undefined : checker.getTypeOfSymbolAtLocation(exp, decl).getConstructSignatures()[0]
+      if (exp.flags & ts.SymbolFlags.Class || ctor) {
+        const instance = ctor ? ctor.getReturnType() : checker.getDeclaredTypeOfSymbol(exp)
+        const name = ctor ? instance.symbol.name : exp.name
+        const list = members(instance, decl, '', 2)
+        if (list.length) found.classes[name] = [...new Set([...(found.classes[name] || []), ...list])]
       } else if (returnsPromise(checker.getTypeOfSymbolAtLocation(exp, decl))) {
         found.functions.push(exp.name)
       }

@@ -5,6 +5,10 @@
  * `npx late-sim [--port 4010] [--api-key KEY] [--webhook-secret S] [--rate-limit N[/WINDOW]] [--webhook-url URL]`
  *
  * Runs the Late / Zernio API simulator on 127.0.0.1 until SIGINT (Ctrl-C) or SIGTERM.
+ *
+ * Stays JavaScript: a thin CLI over `late-native/testing` (whose checks and types it relies on),
+ * run as is by npm's bin link; compiled, it would need its shebang kept first and its mode kept
+ * executable by scripts/build-ts.js, which writes neither.
  */
 
 const { startSimulator, parseRateLimit } = require('../testing.js')
