@@ -50,6 +50,11 @@ if (fs.existsSync(path.join(root, '.git'))) {
     console.error(`build-ts: these outputs are not in .gitignore (add them to its "compiled facade" block):\n  ${missing.join('\n  ')}`)
     process.exit(1)
   }
+  const tracked = spawnSync('git', ['ls-files', '--', ...files], { cwd: root, encoding: 'utf8' }).stdout.split('\n').filter(Boolean)
+  if (tracked.length) {
+    console.error(`build-ts: these outputs are committed (\`git rm --cached\` them; their source is in ts/):\n  ${tracked.join('\n  ')}`)
+    process.exit(1)
+  }
 }
 
 
