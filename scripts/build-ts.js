@@ -61,29 +61,6 @@ if (fs.existsSync(path.join(root, '.git'))) {
 const tsc = require.resolve('typescript/bin/tsc', { paths: [root] })
 const started = Date.now()
 
-// While the move to TypeScript is under way, a source may import a module that is still
-// JavaScript with no declarations of its own: tsc infers them into .decls/ (git-ignored), which
-// tsconfig.json's rootDirs lays over the tree. Once nothing is left in JavaScript, this does nothing.
-const decls = path.join(root, '.decls')
-fs.rmSync(decls, { recursive: true, force: true })
-const produced = new Set(all.flatMap((f) => f.out))
-const stillJs = []
-;(function walk(rel) {
-  for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-    const f = `${rel}/${e.name}`
-    if (e.isDirectory()) walk(f)
-    else if (f.endsWith('.js') && !produced.has(f) && !fs.existsSync(path.join(root, f.slice(0, -3) + '.d.ts'))) stillJs.push(f)
-  }
-})('lib')
-if (stillJs.length) {
-  const args = [tsc, '--allowJs', '--declaration', '--emitDeclarationOnly', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext']
-  args.push('--target', 'es2022', '--types', 'node', '--rootDir', '.', '--outDir', decls, ...stillJs)
-  const d = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' })
-  if (d.status !== 0) {
-    console.error('build-ts: inferring the declarations of the modules still in JavaScript failed')
-    process.exit(d.status || 1)
-  }
-}
 // tsc writes into a scratch folder; each file then replaces the one in place by a rename, so a
 // process loading the package meanwhile (a test beside `npm pack`, which runs this through
 // prepare) sees the old file or the new one, never none.
