@@ -189,6 +189,9 @@ export class Media {
     let reported = -1
     let done = false
     let failure: { error: unknown } | undefined
+    // Promises returned by onProgress and not yet settled: the upload settles after them, so one
+    // that rejects rejects it, however its callback and the upload's end are ordered.
+    const pending = new Set<Promise<void>>()
     const token: CancelToken | undefined = onProgress ? new native.CancelToken() : undefined
     // Only reached from `report`, which returns early without onProgress (so without a token).
     const fail = (e: unknown): void => {
@@ -200,7 +203,11 @@ export class Media {
       reported = sent
       try {
         const r = onProgress({ sent, total: size, percent: size ? Math.min(100, (sent / size) * 100) : 100 }) as { then?: unknown } | null | undefined
-        if (r !== null && typeof r === 'object' && typeof r.then === 'function') (r as PromiseLike<unknown>).then(undefined, fail)
+        if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
+          const settled = Promise.resolve(r as PromiseLike<unknown>).then(() => undefined, fail)
+          pending.add(settled)
+          void settled.finally(() => pending.delete(settled))
+        }
       } catch (e) {
         fail(e)
       }
@@ -216,6 +223,7 @@ export class Media {
     }
     report(size)
     done = true
+    if (pending.size) await Promise.all(pending)
     if (failure) throw failure.error
     return {
       url: presigned.publicUrl,
