@@ -182,10 +182,12 @@ export async function packLateNative() {
     throw new Error('the native addon is not built: run `npm install` (or `node scripts/build-native.js`) at the repository root first')
   }
   const dest = mkdtempSync(join(tmpdir(), 'late-native-pack-'))
-  const { output } = await run('npm-pack', 'npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dest], { timeoutMs: 180_000 })
-  const json = output.slice(output.indexOf('['))
-  const [{ filename }] = JSON.parse(json)
-  return join(dest, filename)
+  await run('npm-pack', 'npm', ['pack', '--ignore-scripts', '--pack-destination', dest], { timeoutMs: 180_000 })
+  // The folder is new: the one tarball in it is the pack (npm's printed file list is long, and
+  // only its tail is kept).
+  const tarballs = readdirSync(dest).filter((f) => f.endsWith('.tgz'))
+  if (tarballs.length !== 1) throw new Error(`npm pack left ${tarballs.length} tarballs in ${dest}`)
+  return join(dest, tarballs[0])
 }
 
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex')
