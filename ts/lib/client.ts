@@ -22,7 +22,7 @@ import type { Logger, LogLevel } from './logging.js'
 import { streamedPage } from './list-stream.js'
 import type { StreamedPage } from './list-stream.js'
 import * as trust from './trust.js'
-import * as rateLimits from './rate-limit.js'
+import { checkRateLimit, nativeRateLimit } from './rate-limit.js'
 import type { RateLimitOption, RateLimitSettings, PacingStats } from './rate-limit.js'
 import type { Route, Routes, OperationArgs, SuccessBody } from './operations.js'
 import type { ApiPromise } from './resources/api-promise.js'
@@ -39,20 +39,8 @@ import type {
 } from '../native.js'
 import type { SocialAccount, Profile, ConnectUrlResponse, Schemas, Namespaces } from '../types/index.js'
 
-// The two functions of lib/rate-limit.js, which its hand-written declarations (lib/rate-limit.d.ts)
-// leave out: typed here, where they are called, until it moves to TypeScript.
-const { checkRateLimit, nativeRateLimit } = rateLimits as typeof rateLimits & {
-  checkRateLimit(value: unknown): RateLimitOption | undefined
-  nativeRateLimit(value: RateLimitOption | undefined): RateLimitOptions | undefined
-}
-
-/** The parts of lib/pagination.js used here, which its hand-written declarations leave out. */
-interface PaginationInternals {
-  nextQuery(sent: NativeNextPage, body: unknown, itemCount: number, seen: Set<unknown>, res: { status: number }): NativeNextPage | null
-}
-
 // Loaded on first use, once: most programs never list accounts, upload or call a named operation.
-const pagination: () => PaginationInternals = lazy(() => require('./pagination.js') as PaginationInternals)
+const pagination: () => typeof import('./pagination.js') = lazy(() => require('./pagination.js') as typeof import('./pagination.js'))
 const media: () => typeof import('./media.js') = lazy(() => require('./media.js') as typeof import('./media.js'))
 const operationCall: () => typeof import('./operation-call.js') = lazy(() => require('./operation-call.js') as typeof import('./operation-call.js'))
 
@@ -675,7 +663,7 @@ interface AccountsBody {
 async function collectAccounts(fetchPage: (next: NativeNextPage | undefined) => Promise<StreamedPage>, secret: string): Promise<unknown[]> {
   let all: unknown[] | undefined
   let sent: NativeNextPage = {}
-  let seen: Set<unknown> | undefined
+  let seen: Set<string> | undefined
   for (let n = 0; n < MAX_PAGES; n++) {
     // A page comes whole (`text`), or streamed: its accounts already parsed, and the rest.
     const page: { text?: string; envelope?: unknown; accounts?: unknown[] } = await fetchPage(n === 0 ? undefined : sent)

@@ -179,7 +179,12 @@ export function splitPageOptions(options: unknown): { request: RequestOptions | 
  * @internal The query of the page after `res`, or `null` when `res` was the last one.
  * `sent` is the query that produced `res`; `seen` holds the cursors already followed.
  */
-export function nextQuery(sent: Query, body: unknown, itemCount: number, seen: Set<string>, res: Position): Query | null {
+export function nextQuery<Q extends object>(query: Q, body: unknown, itemCount: number, seen: Set<string>, res: Position): Q | null {
+  // The next query is `query` with its page fields moved on: the same shape as the caller's.
+  return nextPage(query as Query, body, itemCount, seen, res) as Q | null
+}
+
+function nextPage(sent: Query, body: unknown, itemCount: number, seen: Set<string>, res: Position): Query | null {
   const pg = paginationOf(body)
   if (!pg || itemCount === 0) return null
   if (pg.hasMore === false) return null
