@@ -51,6 +51,13 @@ export declare class NativeClient {
    */
   onListRuns(listener: (callId: number, run: string | null, offset: number) => void): void
   /**
+   * Sets the trace listener, once per client (its clones share it): for each attempt of a
+   * call made with `trace` in its options, `(event) => [name, value, …] | undefined` is
+   * called before it is sent (its answer: the attempt's headers, e.g. `traceparent`) and when
+   * it ended (`event.end`), and waited for. What it throws is ignored.
+   */
+  onAttemptStart(listener: (event: NativeAttemptEvent) => string[] | undefined): void
+  /**
    * One page of `GET /v1/accounts`: the first page when `next` is absent, else the page it
    * names (`{ cursor, limit }` or `{ page, limit }`). Resolves to the page's JSON text; with a
    * `callId` (and a listener set), a page larger than one run streams its accounts to the
@@ -158,6 +165,11 @@ export interface CallOptions {
   deadlineMs?: number
   /** Extra headers for this call. */
   headers?: Record<string, string>
+  /**
+   * Internal (the facade's telemetry): the id under which the client's trace listener
+   * (`onAttemptStart`) is asked for each attempt's headers. Not a user option.
+   */
+  trace?: number
 }
 
 /** Client settings, fully resolved by the facade (env defaults applied). */
@@ -259,6 +271,25 @@ export interface NativeAttempt {
   encoding?: string
   /** Milliseconds before the next attempt, when the call retries. */
   retryInMs?: number
+}
+
+/**
+ * An attempt about to be sent (`end` absent) or ended (`end` its record), as the trace
+ * listener sees it. No header value and no query string, so no secret.
+ */
+export interface NativeAttemptEvent {
+  /** The `trace` id the call was made with. */
+  callId: number
+  /** 1 for the first attempt. */
+  attempt: number
+  /** `GET`, `POST`, … */
+  method: string
+  /** Path below the base URL, without the query. */
+  path: string
+  /** The spec's operationId of the route, when the spec has it. */
+  operation?: string
+  /** The attempt's record, once it ended: its status or error, duration and wait. */
+  end?: NativeAttempt
 }
 
 /** A raw payload or a multipart form. Exactly one of `data`, `path` and `parts` is set. */

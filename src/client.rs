@@ -174,8 +174,9 @@ fn configure(
 fn core_request(
     request: NativeRequest,
     options: Option<CallOptions>,
+    hooks: &crate::attempt_hook::StartSlot,
 ) -> CoreResult<(late_core::Request, late_core::CallOptions)> {
-    let opts = options.unwrap_or_default().to_core()?;
+    let opts = options.unwrap_or_default().to_core_traced(hooks)?;
     let body = match (request.payload, request.body) {
         (Some(p), _) => Some(crate::body::to_core(p)?),
         (None, Some(text)) => Some(late_core::Body::json(text.into_bytes())),
@@ -199,6 +200,7 @@ fn core_request(
 pub struct NativeClient {
     inner: late_core::Client,
     runs: crate::list_stream::RunsSlot,
+    hooks: crate::attempt_hook::StartSlot,
 }
 
 #[napi]
@@ -221,6 +223,7 @@ impl NativeClient {
             .map_err(|e| throw(&env, e))?;
         Ok(Self {
             runs: Default::default(),
+            hooks: Default::default(),
             inner,
         })
     }
@@ -243,6 +246,7 @@ impl NativeClient {
             .map_err(|e| throw(env, e))?;
         Ok(Self {
             runs: self.runs.clone(),
+            hooks: self.hooks.clone(),
             inner,
         })
     }
@@ -295,7 +299,7 @@ impl NativeClient {
         cancel: Option<&CancelToken>,
     ) -> Result<Pending<Settled<NativeResponse>>> {
         let binary = request.binary_response.unwrap_or(false);
-        let (req, opts) = core_request(request, options).map_err(|e| throw(env, e))?;
+        let (req, opts) = core_request(request, options, &self.hooks).map_err(|e| throw(env, e))?;
         let token = token_of(cancel);
         let client = self.inner.clone();
         promise(env, async move {
@@ -318,7 +322,7 @@ impl NativeClient {
     ) -> Result<Pending<Settled<String>>> {
         let opts = options
             .unwrap_or_default()
-            .to_core()
+            .to_core_traced(&self.hooks)
             .map_err(|e| throw(env, e))?;
         let token = token_of(cancel);
         let client = self.inner.clone();
@@ -348,6 +352,19 @@ impl NativeClient {
         let _ = self.runs.set(listener);
     }
 
+    /// Sets the trace listener, once per client (its clones share it): for each attempt of a
+    /// call made with `trace` in its options, `(event) => [name, value, …] | undefined` is
+    /// called before it is sent (its answer: the attempt's headers, e.g. `traceparent`) and when
+    /// it ended (`event.end`), and waited for. What it throws is ignored.
+    #[napi]
+    pub fn on_attempt_start(
+        &self,
+        #[napi(ts_arg_type = "(event: NativeAttemptEvent) => string[] | undefined")]
+        listener: crate::attempt_hook::StartFn,
+    ) {
+        let _ = self.hooks.set(listener);
+    }
+
     /// One page of `GET /v1/accounts`: the first page when `next` is absent, else the page it
     /// names (`{ cursor, limit }` or `{ page, limit }`). Resolves to the page's JSON text; with a
     /// `callId` (and a listener set), a page larger than one run streams its accounts to the
@@ -366,7 +383,7 @@ impl NativeClient {
     {
         let opts = options
             .unwrap_or_default()
-            .to_core()
+            .to_core_traced(&self.hooks)
             .map_err(|e| throw(env, e))?;
         let token = token_of(cancel);
         let client = self.inner.clone();
@@ -434,7 +451,7 @@ impl NativeClient {
     ) -> Result<Pending<Settled<String>>> {
         let opts = options
             .unwrap_or_default()
-            .to_core()
+            .to_core_traced(&self.hooks)
             .map_err(|e| throw(env, e))?;
         let token = token_of(cancel);
         let client = self.inner.clone();

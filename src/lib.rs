@@ -7,10 +7,11 @@
 //!
 //! The modules form no cycle (late-core's `tests/structure.rs` checks it); each uses only the
 //! ones before it: `settle` (promises settled through one threadsafe function per env) →
-//! `errors`, `text`, `cancel`, `millis` (helpers) → `body`, `upload`, `observe`, `pacing` (one
+//! `errors`, `text`, `cancel`, `millis` (helpers) → `body`, `upload`, `observe`, `pacing`, `attempt_hook` (one
 //! option each, into late-core's types) → `options` → `list_stream` → `client`; `event_store`,
 //! `webhook` and `sim` stand beside `client`.
 
+mod attempt_hook;
 mod body;
 mod cancel;
 mod client;

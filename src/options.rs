@@ -80,6 +80,9 @@ pub struct CallOptions {
     pub deadline_ms: Option<f64>,
     /// Extra headers for this call.
     pub headers: Option<HashMap<String, String>>,
+    /// Internal (the facade's telemetry): the id under which the client's trace listener
+    /// (`onAttemptStart`) is asked for each attempt's headers. Not a user option.
+    pub trace: Option<u32>,
 }
 
 impl ClientOptions {
@@ -136,6 +139,19 @@ impl ClientOptions {
 }
 
 impl CallOptions {
+    /// Builds the core per-call options, with the call's trace hook when it has one (`hooks`:
+    /// the client's listener slot).
+    pub(crate) fn to_core_traced(
+        &self,
+        hooks: &crate::attempt_hook::StartSlot,
+    ) -> CoreResult<late_core::CallOptions> {
+        let mut opts = self.to_core()?;
+        opts.attempt_hook = self
+            .trace
+            .and_then(|id| crate::attempt_hook::JsAttemptHook::for_call(hooks, id));
+        Ok(opts)
+    }
+
     /// Builds the core per-call options.
     pub(crate) fn to_core(&self) -> CoreResult<late_core::CallOptions> {
         Ok(late_core::CallOptions {
@@ -151,6 +167,7 @@ impl CallOptions {
                 .as_ref()
                 .map(|h| h.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                 .unwrap_or_default(),
+            attempt_hook: None,
         })
     }
 }

@@ -17,6 +17,7 @@ export {
   fileFromPath,
   LateFile,
   DEFAULT_BASE_URL,
+  DIAGNOSTICS_CHANNELS,
   VERSION,
   LateError,
   LateApiError,

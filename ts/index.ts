@@ -56,6 +56,7 @@ export { Paginator } from './lib/pagination.js'
 export { ApiPromise } from './lib/resources/index.js'
 export { fileFromPath, LateFile } from './lib/body.js'
 export { DEFAULT_BASE_URL } from './lib/client.js'
+export { DIAGNOSTICS_CHANNELS } from './lib/telemetry/channels.js'
 
 // package.json sits outside the compiled sources: read at run time, as before.
 /**
@@ -98,6 +99,8 @@ export type { Page, PageOptions, PaginationInfo } from './lib/pagination.js'
 export type { ConnectCallbackSuccess, ConnectCallbackFailure } from './lib/callback.js'
 export type { RequestOptions } from './lib/transport.js'
 export type { WithResponse } from './lib/send.js'
+export type { TelemetryOption } from './lib/telemetry/index.js'
+export type { CallMessage, AttemptSendMessage, AttemptResponseMessage, AttemptErrorMessage } from './lib/telemetry/channels.js'
 export type {
   LateClientOptions,
   LateLogLevel,

@@ -30,7 +30,7 @@ export type { FileInput, ZernioResult, ZernioCallOptions, OperationArgs, Success
  * ```
  */
 export interface ClientOptions
-  extends Pick<LateClientOptions, 'ca' | 'proxy' | 'http2' | 'logger' | 'logLevel' | 'onAttempt' | 'rateLimit' | 'maxQueueWaitMs'> {
+  extends Pick<LateClientOptions, 'ca' | 'proxy' | 'http2' | 'logger' | 'logLevel' | 'onAttempt' | 'rateLimit' | 'maxQueueWaitMs' | 'telemetry'> {
   /** API key. Default: env `ZERNIO_API_KEY`, then `LATE_API_KEY`. */
   apiKey?: string | undefined
   /** Default: env `ZERNIO_BASE_URL`, then `LATE_BASE_URL`, then `'https://zernio.com/api'`. */

@@ -20,6 +20,8 @@ import { installNamespaces } from './namespaces.js'
 import * as logging from './logging.js'
 import type { Logger, LogLevel } from './logging.js'
 import { streamedPage } from './list-stream.js'
+import { Telemetry, TraceFamily } from './telemetry/index.js'
+import type { TelemetryOption } from './telemetry/index.js'
 import type { StreamedPage } from './list-stream.js'
 import * as trust from './trust.js'
 import { checkRateLimit, nativeRateLimit } from './rate-limit.js'
@@ -162,6 +164,17 @@ export interface LateClientOptions extends Partial<NativeClientOptions> {
    * `{ redis: 'redis://…' }` shares one window with every process on the key. See {@link RateLimitOption}.
    */
   rateLimit?: RateLimitOption
+  /**
+   * Spans, metrics and `diagnostics_channel` messages of this client's calls: on by default
+   * (they cost nothing until something listens: a subscriber, or an OpenTelemetry tracer or meter
+   * provider registered with `@opentelemetry/api`); `false` turns them off; an object names the
+   * tracer and meter (default `late-native`). See the README's "Observability".
+   * @example
+   * ```ts
+   * new LateClient({ telemetry: { tracerName: 'checkout/zernio' } })
+   * ```
+   */
+  telemetry?: TelemetryOption
 }
 
 /**
@@ -473,6 +486,7 @@ const CLIENT_OPTION_KEYS = [
   'logLevel',
   'onAttempt',
   'rateLimit',
+  'telemetry',
 ]
 const CONNECT_KEYS = [
   'profileId',
@@ -518,6 +532,7 @@ interface Resolved {
   logLevel: LogLevel
   onAttempt: ((attempt: NativeAttempt) => unknown) | undefined
   rateLimit: RateLimitOption | undefined
+  telemetry: TelemetryOption | undefined
 }
 
 /** `String.prototype.isWellFormed` (Node 20+; ES2024, newer than the `lib` the facade compiles with). */
@@ -572,7 +587,19 @@ function resolveOptions(options: Record<string, unknown>): Resolved {
     // Checked above by optionalFunction: a function or undefined.
     onAttempt: options.onAttempt as Resolved['onAttempt'],
     rateLimit: checkRateLimit(options.rateLimit),
+    telemetry: checkTelemetry(options.telemetry),
   }
+}
+
+/** `telemetry`: a boolean, or `{ tracerName }` with a non-empty name. */
+function checkTelemetry(option: unknown): TelemetryOption | undefined {
+  if (option === undefined || typeof option === 'boolean') return option
+  const o: Record<string, unknown> | undefined = record(option, 'telemetry')
+  if (o === undefined) return undefined
+  knownKeys(o, ['tracerName'], 'telemetry')
+  const tracerName = optionalString(o.tracerName, 'telemetry.tracerName')
+  if (tracerName === '') throw new LateValidationError('invalid `telemetry.tracerName`: expected a non-empty string', { param: 'telemetry.tracerName' })
+  return { tracerName }
 }
 
 /** `proxy`: an http(s) proxy URL (credentials allowed), or `false` for none; never echoed back. */
@@ -701,9 +728,12 @@ class Clone {
   #brand: undefined
   options: Resolved
   engine: NativeClient
-  constructor(options: Resolved, engine: NativeClient) {
+  /** The traced calls of the family, which shares the native client's attempt listener. */
+  family: TraceFamily
+  constructor(options: Resolved, engine: NativeClient, family: TraceFamily) {
     this.options = options
     this.engine = engine
+    this.family = family
   }
 
   /** A brand check, which never runs a Proxy's traps (unlike `instanceof`). */
@@ -823,8 +853,10 @@ export interface LateClient
 export class LateClient {
   #native: NativeClient
   #options: Resolved
-  /** What the send path needs of this client: `{ engine, secret, baseUrl }` (lib/send.js). */
+  /** What the send path needs of this client: `{ engine, secret, baseUrl, telemetry }` (lib/send.js). */
   #channel: Channel
+  /** The traced calls of this client and its clones (lib/telemetry/). */
+  #family: TraceFamily
 
   /**
    * A client; every option is optional (see {@link LateClientOptions}). Throws a
@@ -841,14 +873,18 @@ export class LateClient {
     if (Clone.is(options)) {
       this.#options = options.options
       this.#native = options.engine
+      this.#family = options.family
     } else {
       const resolved = resolveOptions(record(options, 'options') ?? {})
       this.#options = resolved
-      this.#native = newNative(() => new native.NativeClient(...nativeArgs(resolved)))
+      const nativeClient = newNative(() => new native.NativeClient(...nativeArgs(resolved)))
+      this.#native = nativeClient
+      this.#family = new TraceFamily((listener) => nativeClient.onAttemptStart(listener))
     }
     // The native client is the send path's Engine (lib/send.js), checked here by type.
     const engine: Engine = this.#native
-    this.#channel = { engine, secret: this.#options.apiKey, baseUrl: this.#options.baseUrl }
+    const telemetry = new Telemetry(this.#options.telemetry, this.#options.baseUrl, this.#family)
+    this.#channel = { engine, secret: this.#options.apiKey, baseUrl: this.#options.baseUrl, telemetry }
     register(this, this.#channel)
   }
 
@@ -948,7 +984,7 @@ export class LateClient {
     const merged = resolveOptions({ ...this.#options, ...changes })
     const nativeClone = newNative(() => this.#native.withOptions(...nativeArgs(merged)))
     // The constructor's implementation takes a Clone; its public signature does not show it.
-    return new (LateClient as unknown as new (clone: Clone) => LateClient)(new Clone(merged, nativeClone))
+    return new (LateClient as unknown as new (clone: Clone) => LateClient)(new Clone(merged, nativeClone, this.#family))
   }
 
   /**
@@ -1026,7 +1062,11 @@ export class LateClient {
       extra: connectExtra(checked),
     }
     const call = callOptions(options)
-    const text = await invoke(call, (o, token) => this.#native.connect(platform, p, o, token))
+    const text = await invoke(call, (o, token) => this.#native.connect(platform, p, o, token), undefined, {
+      telemetry: this.#channel.telemetry,
+      method: 'GET',
+      path: `/v1/connect/${encodeURIComponent(platform)}`,
+    })
     return JSON.parse(text)
   }
 
@@ -1053,10 +1093,17 @@ export class LateClient {
     // names `options.deadlineMs`) before anything is sent; a later page's is valid by then.
     const started = Date.now()
     const nativeClient = this.#native
+    const traced = { telemetry: this.#channel.telemetry, method: 'GET', path: '/v1/accounts' }
     const fetchPage = (next: NativeNextPage | undefined) =>
       streamedPage(
         nativeClient,
-        (id) => invoke(next === undefined ? call : deadlineLeft(call, started), (o, token) => nativeClient.accountsPage(p, next, o, token, id)),
+        (id) =>
+          invoke(
+            next === undefined ? call : deadlineLeft(call, started),
+            (o, token) => nativeClient.accountsPage(p, next, o, token, id),
+            undefined,
+            traced,
+          ),
         this.#options.apiKey,
       )
     // The API's accounts, as its spec types them.
@@ -1075,7 +1122,7 @@ export class LateClient {
   async defaultProfileId(options?: RequestOptions): Promise<Profile['_id'] & string> {
     LateClient.#own(this, 'defaultProfileId')
     const call = callOptions(options)
-    return invoke(call, (o, token) => this.#native.defaultProfileId(o, token))
+    return invoke(call, (o, token) => this.#native.defaultProfileId(o, token), undefined, { telemetry: this.#channel.telemetry, method: 'GET', path: '/v1/profiles' })
   }
 
   /**

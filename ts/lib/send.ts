@@ -21,6 +21,7 @@ import { encodeBody } from './body.js'
 import type { EncodedBody } from './body.js'
 import type { CallOptions, CancelToken, NativeRequest, NativeResponse } from '../native.js'
 import type { OperationRequest } from './operations.js'
+import type { Telemetry } from './telemetry/index.js'
 
 /**
  * A request as an {@link Engine} takes it: `method` (`GET`, `POST`, `PUT`, `PATCH` or `DELETE`),
@@ -59,11 +60,15 @@ export interface Engine {
   request(req: EngineRequest, options: CallOptions | undefined, cancel: CancelToken | undefined): Promise<EngineResponse>
 }
 
-/** What the send path needs of a client: its engine, the secret to keep out of messages, its base URL. */
+/**
+ * What the send path needs of a client: its engine, the secret to keep out of messages, its base
+ * URL, its telemetry (lib/telemetry/: spans, metrics, `diagnostics_channel`).
+ */
 export interface Channel {
   engine: Engine
   secret: string
   baseUrl: string
+  telemetry: Telemetry
 }
 
 /**
@@ -224,7 +229,7 @@ async function dispatch(
   // `options.idempotencyKey`, else an `Idempotency-Key` header, else one of its own where the
   // API dedupes by it (policy/replay.rs); the error or the response says which key was sent.
   const { engine } = channel
-  const res = await invoke(call, (o, token) => engine.request(req, o, token))
+  const res = await invoke(call, (o, token) => engine.request(req, o, token), undefined, { telemetry: channel.telemetry, method, path })
   const result: WithResponse<unknown> = {
     data: binary ? res.bytes : raw ? undefined : parseBody(res, channel.secret),
     status: res.status,

@@ -10,6 +10,7 @@ import { parseJsonBody } from './response-json.js'
 import v = require('./validate.js')
 import type { CallOptions, CancelToken, NativeRateLimit } from '../native.js'
 import type { LateError, LateConnectionError, LateTimeoutError, RateLimitInfo } from './errors.js'
+import type { Telemetry } from './telemetry/index.js'
 
 export { native }
 
@@ -54,7 +55,7 @@ type Filled<T> = { -readonly [K in keyof T]: T[K] }
  * await late.listAccounts({}, { signal: ac.signal, timeoutMs: 5_000, maxRetries: 0 })
  * ```
  */
-export interface RequestOptions extends CallOptions {
+export interface RequestOptions extends Omit<CallOptions, 'trace'> {
   /**
    * Cancels the call: it rejects at once with a {@link LateAbortError} (`name === 'AbortError'`).
    * An `AbortSignal`, or an object with `aborted`, `addEventListener` and `removeEventListener`.
@@ -210,10 +211,30 @@ function abortError(signal: AbortSignalLike): LateError {
  * is already aborted rejects before anything is sent. `token`, when given, is used (and may be
  * cancelled by the caller for its own reasons); else one is made when there is a signal.
  */
-export async function invoke<T>(
+export function invoke<T>(
   call: Call,
   fn: (options: CallOptions | undefined, token: CancelToken | undefined) => Promise<T>,
   token?: CancelToken,
+  traced?: Traced,
+): Promise<T> {
+  if (traced === undefined) return invokeNow(call, fn, token)
+  return traced.telemetry.run(traced.method, traced.path, call.native, (native) => invokeNow(native === call.native ? call : { ...call, native }, fn, token))
+}
+
+/**
+ * What names a call to its client's telemetry (lib/telemetry/): the client's {@link Telemetry},
+ * and the call's method and path (below the base URL, without the query).
+ */
+export interface Traced {
+  telemetry: Telemetry
+  method: string
+  path: string
+}
+
+async function invokeNow<T>(
+  call: Call,
+  fn: (options: CallOptions | undefined, token: CancelToken | undefined) => Promise<T>,
+  token: CancelToken | undefined,
 ): Promise<T> {
   if (call.expired) throw call.expired
   const { signal } = call

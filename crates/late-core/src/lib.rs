@@ -37,7 +37,9 @@ pub use api::connect::{ConnectParams, ConnectResult};
 pub use api::upload::{Upload, UploadOutcome, UploadSource};
 pub use api::webhook::{sign as sign_webhook, verify as verify_webhook, WebhookError};
 pub use base::error::{ApiError, ConnectionKind, Error, Outcome, Result};
-pub use base::observe::{Attempt, AttemptObserver, NoteSink, ObserveLevel};
+pub use base::observe::{
+    Attempt, AttemptHeaders, AttemptHook, AttemptObserver, AttemptStart, NoteSink, ObserveLevel,
+};
 pub use base::rate_limit::RateLimit;
 pub use base::secret::ApiKey;
 pub use client::Client;

@@ -3,7 +3,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use late_core::{CallOptions, Client, ClientConfig, ConnectParams, Error, ListAccountsParams};
+use late_core::{
+    Attempt, AttemptHeaders, AttemptHook, AttemptStart, CallOptions, Client, ClientConfig,
+    ConnectParams, Error, ListAccountsParams,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -18,6 +21,8 @@ enum Reply {
 struct Server {
     base_url: String,
     seen: Arc<Mutex<Vec<String>>>,
+    /// Each request's whole head (request line and headers).
+    heads: Arc<Mutex<Vec<String>>>,
 }
 
 /// Serves `script` in order (the last entry repeats), recording each request line.
@@ -28,6 +33,8 @@ async fn serve(script: Vec<Reply>) -> Server {
     let port = listener.local_addr().expect("addr").port();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let seen2 = seen.clone();
+    let heads = Arc::new(Mutex::new(Vec::new()));
+    let heads2 = heads.clone();
     tokio::spawn(async move {
         let mut n = 0usize;
         loop {
@@ -35,6 +42,7 @@ async fn serve(script: Vec<Reply>) -> Server {
                 return;
             };
             let seen = seen2.clone();
+            let heads = heads2.clone();
             let reply = script[n.min(script.len() - 1)].clone();
             n += 1;
             tokio::spawn(async move {
@@ -50,6 +58,7 @@ async fn serve(script: Vec<Reply>) -> Server {
                 seen.lock()
                     .expect("lock")
                     .push(head.lines().next().unwrap_or("").to_string());
+                heads.lock().expect("lock").push(head.to_lowercase());
                 match reply {
                     Reply::Hang => tokio::time::sleep(Duration::from_secs(30)).await,
                     Reply::Json(status, extra, body) => {
@@ -66,6 +75,7 @@ async fn serve(script: Vec<Reply>) -> Server {
     Server {
         base_url: format!("http://127.0.0.1:{port}/api"),
         seen,
+        heads,
     }
 }
 
@@ -245,5 +255,98 @@ async fn connection_refused_is_classified() {
             assert_eq!(attempts, 1);
         }
         other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// Records what it is told (`start N` / `end N status`) and gives each attempt its own
+/// `traceparent` (and headers the transport must leave out).
+#[derive(Debug, Default)]
+struct Hook(Mutex<Vec<String>>, Mutex<Vec<AttemptStart>>);
+
+impl AttemptHook for Hook {
+    fn after_attempt(
+        &self,
+        record: Attempt,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'static>> {
+        self.0.lock().expect("lock").push(format!(
+            "end {} {:?} {}",
+            record.attempt,
+            record.status,
+            record.retry_in.is_some()
+        ));
+        Box::pin(async {})
+    }
+
+    fn before_attempt(
+        &self,
+        start: AttemptStart,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = AttemptHeaders> + Send + 'static>> {
+        let n = start.attempt;
+        self.0.lock().expect("lock").push(format!("start {n}"));
+        self.1.lock().expect("lock").push(start);
+        Box::pin(async move {
+            vec![
+                (
+                    "traceparent".into(),
+                    format!("00-0af7651916cd43dd8448eb211c80319c-00000000000000a{n}-01"),
+                ),
+                ("authorization".into(), "Bearer stolen".into()),
+                ("transfer-encoding".into(), "chunked".into()),
+            ]
+        })
+    }
+}
+
+#[tokio::test]
+async fn the_attempt_hook_is_asked_before_each_attempt_and_its_headers_go_with_that_attempt_alone()
+{
+    let s = serve(vec![
+        Reply::Json(503, "retry-after: 0\r\n", r#"{"error":"busy","code":"x"}"#),
+        Reply::Json(200, "", PROFILES),
+    ])
+    .await;
+    let c = client(&s.base_url);
+    let hook = Arc::new(Hook::default());
+    let opts = CallOptions {
+        attempt_hook: Some(hook.clone()),
+        ..Default::default()
+    };
+    let id = c
+        .default_profile_id(&opts, &CancellationToken::new())
+        .await
+        .expect("profile");
+    assert_eq!(id, "pd");
+    let events = hook.0.lock().expect("lock").clone();
+    assert_eq!(
+        events,
+        [
+            "start 1",
+            "end 1 Some(503) true",
+            "start 2",
+            "end 2 Some(200) false"
+        ]
+    );
+    let starts = hook.1.lock().expect("lock").clone();
+    assert_eq!(starts[0].method, "GET");
+    assert_eq!(starts[0].path, "/v1/profiles");
+    assert_eq!(starts[0].operation, Some("listProfiles"));
+    let heads = s.heads.lock().expect("lock").clone();
+    assert_eq!(heads.len(), 2);
+    for (i, head) in heads.iter().enumerate() {
+        let tp = format!(
+            "traceparent: 00-0af7651916cd43dd8448eb211c80319c-00000000000000a{}-01",
+            i + 1
+        );
+        assert!(
+            head.contains(&tp),
+            "attempt {} carries its own traceparent: {head}",
+            i + 1
+        );
+        assert_eq!(head.matches("traceparent:").count(), 1);
+        assert!(
+            head.contains("authorization: bearer sk_test_core"),
+            "the hook cannot replace the key"
+        );
+        assert!(!head.contains("stolen") && !head.contains("transfer-encoding"));
     }
 }

@@ -48,7 +48,7 @@ interface ZernioCallResult {
 }
 
 /** late-native's client options that `Zernio` passes through as they are. */
-const PASSED = ['maxRetries', 'maxRetryWaitMs', 'maxQueueWaitMs', 'rateLimit', 'maxResponseBytes', 'ca', 'proxy', 'http2', 'logger', 'logLevel', 'onAttempt']
+const PASSED = ['maxRetries', 'maxRetryWaitMs', 'maxQueueWaitMs', 'rateLimit', 'maxResponseBytes', 'ca', 'proxy', 'http2', 'logger', 'logLevel', 'onAttempt', 'telemetry']
 const OPTION_KEYS = ['apiKey', 'baseURL', 'timeout', 'defaultHeaders', ...PASSED]
 const MISSING_KEY =
   "The ZERNIO_API_KEY environment variable is missing or empty; either provide it, or instantiate the Zernio client with an apiKey option, like new Zernio({ apiKey: 'sk_...' }). LATE_API_KEY is also supported for backwards compatibility."
@@ -170,7 +170,7 @@ function zernioMethod(zernio: Zernio, index: number): (args?: unknown, options?:
  * `ZERNIO_API_KEY`, then `LATE_API_KEY`), `baseURL` (default: env `ZERNIO_BASE_URL`, then
  * `LATE_BASE_URL`, then `https://zernio.com/api`), `timeout` (ms per attempt, default 60 000),
  * `defaultHeaders`; late-native's `maxRetries`, `maxRetryWaitMs`, `maxQueueWaitMs`, `rateLimit`,
- * `maxResponseBytes`, `ca`, `proxy`, `http2`, `logger`, `logLevel` and `onAttempt` too. Its
+ * `maxResponseBytes`, `ca`, `proxy`, `http2`, `logger`, `logLevel`, `onAttempt` and `telemetry` too. Its
  * published type is `late-native/zernio`'s (zernio.d.ts).
  * @example
  * ```ts

@@ -2,6 +2,8 @@
 //! observer wants it; nothing in a record can carry the API key or any header value.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 /// Which attempts an observer wants.
@@ -58,4 +60,36 @@ pub trait AttemptObserver: Send + Sync + fmt::Debug {
 pub trait NoteSink: Send + Sync + fmt::Debug {
     /// `level` is `warn` or `info`; `message` never carries a secret.
     fn note(&self, level: &'static str, message: &str);
+}
+
+/// What a call's [`AttemptHook`] is told just before an attempt is sent.
+#[derive(Clone, Debug)]
+pub struct AttemptStart {
+    /// `GET`, `POST`, …
+    pub method: &'static str,
+    /// The path below the base URL, without the query.
+    pub path: String,
+    /// The spec's operationId of the route, when the spec has it.
+    pub operation: Option<&'static str>,
+    /// 1 for the first attempt.
+    pub attempt: u32,
+}
+
+/// Headers to add to one attempt (a name and a value each).
+pub type AttemptHeaders = Vec<(String, String)>;
+
+/// Told of every attempt of one call, and awaited: before it is sent (after its wait for a
+/// rate-limit slot) and when it ended (answer or failure; not when the call is cancelled in
+/// flight). The napi layer lets JS start the attempt's span there and returns the trace context
+/// to send with it (`traceparent`, `tracestate`, `baggage`). A header the transport would refuse
+/// from a caller (framing, `Authorization`, `Idempotency-Key`, `X-Request-Id`, invalid) is left
+/// out; the attempt is sent either way.
+pub trait AttemptHook: Send + Sync + fmt::Debug {
+    /// The headers for attempt `start.attempt`; empty when there are none.
+    fn before_attempt(
+        &self,
+        start: AttemptStart,
+    ) -> Pin<Box<dyn Future<Output = AttemptHeaders> + Send + 'static>>;
+    /// The record of an attempt that ended.
+    fn after_attempt(&self, record: Attempt) -> Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 }

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::base::error::{ApiError, ConnectionKind, Error, Outcome, Result};
 use crate::base::ids::random_id;
-use crate::base::observe::{Attempt, ObserveLevel};
+use crate::base::observe::{Attempt, AttemptHeaders, AttemptStart, ObserveLevel};
 use crate::base::rate_limit::RateLimit;
 use crate::net::http_client::HttpClient;
 use crate::policy::pacing::{self, Pacer};
@@ -285,31 +285,69 @@ impl Transport {
                 Err(e) => return Err(e.with_outcome(outcome(unknown, None))),
             };
             queued += permit.waited();
+            // The call's hook (trace context): asked after the wait for a slot, so the
+            // attempt's span starts when the attempt does.
+            let hooked;
+            let attempt_headers = match &opts.attempt_hook {
+                Some(hook) => {
+                    let start = AttemptStart {
+                        method: req.method.as_str(),
+                        path: req.path.clone(),
+                        operation: call.operation,
+                        attempt,
+                    };
+                    let extra = tokio::select! {
+                        biased;
+                        _ = cancel.cancelled() => return Err(Error::aborted().with_outcome(outcome(unknown, None))),
+                        extra = hook.before_attempt(start) => extra,
+                    };
+                    hooked = with_attempt_headers(&headers, extra);
+                    &hooked
+                }
+                None => &headers,
+            };
             let attempt_timeout = match deadline {
                 Some(d) => timeout.min(d.saturating_duration_since(Instant::now())),
                 None => timeout,
             };
             let started = Instant::now();
             let mut seen = Seen::default();
-            let sent = self.attempt(req, &url, &headers, attempt_timeout, &mut seen, sink);
+            let sent = self.attempt(req, &url, attempt_headers, attempt_timeout, &mut seen, sink);
             let result = tokio::select! {
                 biased;
                 // Cancelled in flight: the request may have reached the server.
                 _ = cancel.cancelled() => return Err(Error::aborted().with_outcome(outcome(true, None))),
                 r = sent => r,
             };
-            let report = |err: Option<&Error>, retry_in: Option<Duration>, seen: Seen| {
-                if let Some(obs) = observer {
-                    if err.is_some() || obs.level() == ObserveLevel::All {
-                        obs.attempt(record(&call, attempt, started, err, retry_in, seen));
+            // The attempt's record, to the observer (when it wants it) and to the call's hook
+            // (awaited: the hook hears of an attempt's end before the call settles).
+            macro_rules! report {
+                ($err:expr, $retry_in:expr, $seen:expr) => {{
+                    let err: Option<&Error> = $err;
+                    let obs = observer.filter(|o| err.is_some() || o.level() == ObserveLevel::All);
+                    if obs.is_some() || opts.attempt_hook.is_some() {
+                        let rec = record(&call, attempt, started, err, $retry_in, $seen);
+                        match &opts.attempt_hook {
+                            Some(hook) => {
+                                if let Some(obs) = obs {
+                                    obs.attempt(rec.clone());
+                                }
+                                hook.after_attempt(rec).await;
+                            }
+                            None => {
+                                if let Some(obs) = obs {
+                                    obs.attempt(rec);
+                                }
+                            }
+                        }
                     }
-                }
-            };
+                }};
+            }
             let limit_seen = pacing::Seen::of(&result);
             permit.complete(limit_seen);
             let (err, server_wait) = match result {
                 Ok(mut resp) => {
-                    report(None, None, seen);
+                    report!(None, None, seen);
                     resp.attempts = attempt;
                     resp.idempotency_key = idempotency_key;
                     resp.queued = queued;
@@ -323,11 +361,11 @@ impl Transport {
                 // Retries were left and a safe call would have been resent: say why this one was not.
                 let note = (attempt <= max_retries && retry::is_transient(&err, has_key))
                     .then(|| replay.not_replayed(req.method));
-                report(Some(&err), None, seen);
+                report!(Some(&err), None, seen);
                 return Err(err.with_outcome(outcome(unknown, note)));
             }
             if attempt > max_retries {
-                report(Some(&err), None, seen);
+                report!(Some(&err), None, seen);
                 return Err(err.with_outcome(outcome(unknown, None)));
             }
             // A 429 of the team's limit has paused the pacer: the next `acquire` waits it out,
@@ -342,16 +380,16 @@ impl Transport {
             let Some(wait) =
                 retry::wait_before_retry(server_wait, attempt - 1, rand::random(), max_wait)
             else {
-                report(Some(&err), None, seen);
+                report!(Some(&err), None, seen);
                 return Err(err.with_outcome(outcome(unknown, None)));
             };
             if let Some(d) = deadline {
                 if !paced && Instant::now() + wait >= d {
-                    report(Some(&err), None, seen);
+                    report!(Some(&err), None, seen);
                     return Err(err.with_outcome(outcome(unknown, None)));
                 }
             }
-            report(Some(&err), Some(wait), seen);
+            report!(Some(&err), Some(wait), seen);
             if paced {
                 refused = Some(err);
             }
@@ -679,6 +717,25 @@ struct CallInfo<'a> {
     operation: Option<&'static str>,
     /// The `x-request-id` sent with every attempt.
     request_id: &'a str,
+}
+
+/// The call's headers with an attempt's own (from its hook): a header a caller could not set is
+/// left out, and one already set by the call is replaced.
+fn with_attempt_headers(headers: &HeaderMap, extra: AttemptHeaders) -> HeaderMap {
+    let mut h = headers.clone();
+    for (name, value) in extra {
+        let Ok((name, value)) = crate::wire::headers::parse("attempt", &name, &value) else {
+            continue;
+        };
+        if name == reqwest::header::AUTHORIZATION
+            || name.as_str() == "idempotency-key"
+            || name.as_str() == "x-request-id"
+        {
+            continue;
+        }
+        h.insert(name, value);
+    }
+    h
 }
 
 /// The observer's record of one attempt.

@@ -162,6 +162,8 @@ pub struct CallOptions {
     pub deadline: Option<Duration>,
     /// Extra headers for every request of this call (after the request's own).
     pub headers: Vec<(String, String)>,
+    /// Asked before each attempt for headers of that attempt alone (trace context).
+    pub attempt_hook: Option<std::sync::Arc<dyn crate::base::observe::AttemptHook>>,
 }
 
 impl CallOptions {
