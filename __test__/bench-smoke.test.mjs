@@ -131,3 +131,14 @@ test(
     assert.match(report, /\| Redis \| \d+\.\d+/)
   },
 )
+
+test('bench/telemetry.mjs --quick measures every mode, and its otel mode really traces', { timeout: 600_000 }, async () => {
+  const r = await runBench(['--quick'], 'telemetry.mjs')
+  assert.equal(r.code, 0, `bench failed (${r.code ?? r.signal}):\n${r.err}\n${r.out}`)
+  for (const c of [1, 50]) for (const mode of ['off', 'idle', 'channels', 'otel']) assert.match(r.out, new RegExp(`^\\| ${c} \\| ${mode} \\| \\d+ \\|`, 'm'), r.out)
+  assert.doesNotMatch(r.out, /NaN|undefined/)
+  // The log names the spans each mode exported: none but in `otel`.
+  const spans = [...r.err.matchAll(/c=\d+ (\w+): .* (\d+) spans/g)].map((m) => [m[1], Number(m[2])])
+  assert.equal(spans.length, 8, r.err)
+  for (const [mode, n] of spans) assert.ok(mode === 'otel' ? n > 0 : n === 0, `${mode}: ${n} spans`)
+})
