@@ -56,7 +56,7 @@ export { Paginator } from './lib/pagination.js'
 export { ApiPromise } from './lib/resources/index.js'
 export { fileFromPath, LateFile } from './lib/body.js'
 export { DEFAULT_BASE_URL } from './lib/client.js'
-export { DIAGNOSTICS_CHANNELS } from './lib/telemetry/channels.js'
+export { DIAGNOSTICS_CHANNELS } from './lib/telemetry/names.js'
 
 // package.json sits outside the compiled sources: read at run time, as before.
 /**

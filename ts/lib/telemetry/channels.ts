@@ -17,23 +17,8 @@
  */
 
 import dc = require('node:diagnostics_channel')
+import { DIAGNOSTICS_CHANNELS } from './names.js'
 
-/**
- * The names of the package's `diagnostics_channel`s (exported by `late-native`).
- * @example
- * ```ts
- * import { tracingChannel, subscribe } from 'node:diagnostics_channel'
- * import { DIAGNOSTICS_CHANNELS } from 'late-native'
- * tracingChannel(DIAGNOSTICS_CHANNELS.call).subscribe({ start: (m) => console.log('→', m.method, m.path) })
- * subscribe(DIAGNOSTICS_CHANNELS.attemptResponse, (m) => console.log(m.status, m.requestId))
- * ```
- */
-export const DIAGNOSTICS_CHANNELS = {
-  call: 'late-native:call',
-  attemptSend: 'late-native:attempt:send',
-  attemptResponse: 'late-native:attempt:response',
-  attemptError: 'late-native:attempt:error',
-} as const
 
 /**
  * The context of one call on the `late-native:call` tracing channel: the same object at start,
@@ -120,16 +105,3 @@ export const attemptSend = dc.channel(DIAGNOSTICS_CHANNELS.attemptSend)
 export const attemptResponse = dc.channel(DIAGNOSTICS_CHANNELS.attemptResponse)
 /** `late-native:attempt:error`. */
 export const attemptError = dc.channel(DIAGNOSTICS_CHANNELS.attemptError)
-
-/** Whether the call channel has a subscriber (on any of its five events). */
-export function callTraced(): boolean {
-  const c = callChannel
-  if (c === undefined) return false
-  // `TracingChannel#hasSubscribers` is Node ≥ 20.13 / 22; the five channels answer everywhere.
-  return c.start.hasSubscribers || c.end.hasSubscribers || c.asyncStart.hasSubscribers || c.asyncEnd.hasSubscribers || c.error.hasSubscribers
-}
-
-/** Whether any attempt channel has a subscriber. */
-export function attemptsTraced(): boolean {
-  return attemptSend.hasSubscribers || attemptResponse.hasSubscribers || attemptError.hasSubscribers
-}

@@ -9,12 +9,10 @@
  * `withOptions` clones share one native listener, src/attempt_hook.rs) for as long as it runs.
  */
 
-import { callChannel, callTraced, attemptsTraced } from './channels.js'
+import { callTraced, attemptsTraced } from './names.js'
 import type { CallMessage } from './channels.js'
-import { CallTrace } from './call-trace.js'
-import type { Origin, Otel } from './call-trace.js'
-import { Histograms, loadApi, tracing } from './otel.js'
-import type { OtelTracer } from './otel.js'
+import type { CallTrace, Origin, Otel } from './call-trace.js'
+import type { Histograms, OtelTracer } from './otel.js'
 import { lazy } from '../lazy.js'
 import type { Operation } from '../generated/operations.js'
 import type { NativeAttemptEvent, CallOptions } from '../../native.js'
@@ -29,6 +27,11 @@ import type { NativeAttemptEvent, CallOptions } from '../../native.js'
  * ```
  */
 export type TelemetryOption = boolean | { tracerName?: string }
+
+// Loaded on the first call that something listens to (or that could be traced), not at import.
+const channels = lazy(() => require('./channels.js') as typeof import('./channels.js'))
+const callTrace = lazy(() => require('./call-trace.js') as typeof import('./call-trace.js'))
+const otel = lazy(() => require('./otel.js') as typeof import('./otel.js'))
 
 /** The package's name: the default tracer and meter. */
 const NAME = 'late-native'
@@ -88,13 +91,12 @@ export class Telemetry {
   readonly #origin: Origin
   readonly #tracerName: string
   #tracer: OtelTracer | undefined
-  readonly #histograms: Histograms
+  #histograms: Histograms | undefined
 
   constructor(option: TelemetryOption | undefined, baseUrl: string, family: TraceFamily) {
     this.#enabled = option !== false
     this.#family = family
     this.#tracerName = (typeof option === 'object' && option.tracerName) || NAME
-    this.#histograms = new Histograms(this.#tracerName, version)
     const url = new URL(baseUrl)
     this.#origin = {
       base: baseUrl,
@@ -110,19 +112,24 @@ export class Telemetry {
    */
   run<T>(method: string, path: string, options: CallOptions | undefined, run: (options: CallOptions | undefined) => Promise<T>): Promise<T> {
     if (!this.#enabled) return run(options)
-    const loaded = loadApi()
-    const traceSpans = loaded !== undefined && tracing(loaded)
-    const histogram = loaded !== undefined ? this.#histograms.current(loaded.api) : undefined
+    const o = otel()
+    const loaded = o.loadApi()
+    const traceSpans = loaded !== undefined && o.tracing(loaded)
+    let histogram
+    if (loaded !== undefined) {
+      this.#histograms ??= new o.Histograms(this.#tracerName, version)
+      histogram = this.#histograms.current(loaded.api)
+    }
     const onCall = callTraced()
     if (!traceSpans && !histogram && !onCall && !attemptsTraced()) return run(options)
-    let otel: Otel | undefined
+    let tracedOtel: Otel | undefined
     if (loaded !== undefined && (traceSpans || histogram)) {
       const api = loaded.api
       if (traceSpans && this.#tracer === undefined) this.#tracer = api.trace.getTracer(this.#tracerName, version())
-      otel = { api, tracer: traceSpans ? this.#tracer : undefined, histogram, parent: api.context.active() }
+      tracedOtel = { api, tracer: traceSpans ? this.#tracer : undefined, histogram, parent: api.context.active() }
     }
     const message: CallMessage = { method, path }
-    const trace = new CallTrace(message, this.#origin, otel, templateOf)
+    const trace = new (callTrace().CallTrace)(message, this.#origin, tracedOtel, templateOf)
     const family = this.#family
     const id = family.add(trace)
     const traced = { ...options, trace: id }
@@ -141,7 +148,8 @@ export class Telemetry {
           throw error
         },
       )
-    if (onCall && callChannel !== undefined) return callChannel.tracePromise(go, message)
+    const callChannel = onCall ? channels().callChannel : undefined
+    if (callChannel !== undefined) return callChannel.tracePromise(go, message)
     return go()
   }
 }
