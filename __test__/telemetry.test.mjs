@@ -331,3 +331,49 @@ test('diagnostics_channel: start, asyncEnd and error of a call on the tracing ch
     ['error', 1, 'connection_refused'],
   ])
 })
+
+test('in worker threads: each thread’s calls are spans of its own provider, under its own active span, with its traceparent', async (t) => {
+  const mock = await startMockApi({ 'GET /v1/profiles': { body: PROFILES } })
+  t.after(() => mock.close())
+  const { Worker } = await import('node:worker_threads')
+  const body = `
+    const { parentPort, workerData } = require('node:worker_threads')
+    const api = require('@opentelemetry/api')
+    const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base')
+    const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks')
+    const { W3CTraceContextPropagator } = require('@opentelemetry/core')
+    const exporter = new InMemorySpanExporter()
+    api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
+    api.propagation.setGlobalPropagator(new W3CTraceContextPropagator())
+    api.trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }))
+    const { LateClient } = require(workerData.root + '/index.js')
+    const late = new LateClient({ apiKey: workerData.key, baseUrl: workerData.baseUrl })
+    api.trace.getTracer('worker').startActiveSpan('job', async (job) => {
+      await late.request('GET /v1/profiles', { query: { n: String(workerData.n) } })
+      job.end()
+      const client = exporter.getFinishedSpans().find((s) => s.kind === api.SpanKind.CLIENT)
+      parentPort.postMessage({ job: job.spanContext(), parent: client.parentSpanContext.spanId, trace: client.spanContext().traceId, span: client.spanContext().spanId })
+    })
+  `
+  const root = new URL('..', import.meta.url).pathname
+  const results = await Promise.all(
+    [1, 2].map(
+      (n) =>
+        new Promise((resolve, reject) => {
+          const w = new Worker(body, { eval: true, workerData: { root, key: KEY, baseUrl: mock.baseUrl, n } })
+          w.once('message', (m) => {
+            resolve({ n, ...m })
+            w.terminate()
+          })
+          w.once('error', reject)
+        }),
+    ),
+  )
+  for (const r of results) {
+    assert.equal(r.parent, r.job.spanId)
+    assert.equal(r.trace, r.job.traceId)
+    const request = mock.requests.find((q) => q.query.n === String(r.n))
+    assert.deepEqual(parseTraceparent(request.headers.traceparent), { traceId: r.trace, spanId: r.span })
+  }
+  assert.notEqual(results[0].trace, results[1].trace)
+})
