@@ -17,6 +17,10 @@ import { getDefaultClient } from './lib/client.js'
 import type { ConnectInstagramParams, ConnectResult, ListAccountsParams } from './lib/client.js'
 import type { RequestOptions } from './lib/transport.js'
 import type { SocialAccount } from './types/index.js'
+import { lazy } from './lib/lazy.js'
+import type * as Callback from './lib/callback.js'
+import type * as Webhook from './lib/webhook.js'
+import type * as RedisStore from './lib/redis-store.js'
 
 // The names are exported in the order the package always had (`Object.keys(require('late-native'))`):
 // the two shortcuts are function expressions, so that they are not hoisted above `LateClient`.
@@ -49,9 +53,79 @@ export const listAccounts = async function listAccounts(params?: ListAccountsPar
   return getDefaultClient().listAccounts(params, options)
 }
 
-export { parseConnectCallback } from './lib/callback.js'
-export { verifyWebhook, signWebhook, createWebhookHandler, createMemoryEventStore } from './lib/webhook.js'
-export { createRedisEventStore } from './lib/redis-store.js'
+// The webhook, event-store and callback helpers load on first use (a third of the facade's
+// code that a process calling the API never runs): each export is a function that loads its
+// module once and calls the real one, with the real one's type.
+const callback = lazy(() => require('./lib/callback.js') as typeof Callback)
+const webhook = lazy(() => require('./lib/webhook.js') as typeof Webhook)
+const redisStore = lazy(() => require('./lib/redis-store.js') as typeof RedisStore)
+
+/**
+ * Reads the query of the redirect back from the connect flow: `{ ok: true, accountId, … }` or
+ * `{ ok: false, error }`. See `parseConnectCallback` in lib/callback.ts.
+ * @example
+ * ```ts
+ * const result = parseConnectCallback(new URL(req.url).searchParams)
+ * ```
+ */
+export const parseConnectCallback: typeof Callback.parseConnectCallback = function parseConnectCallback(this: unknown, ...args: unknown[]) {
+  return Reflect.apply(callback().parseConnectCallback, this, args)
+}
+/**
+ * Verifies a webhook delivery's signature (HMAC-SHA256 of the raw body) in constant time. See
+ * `verifyWebhook` in lib/webhook.ts.
+ * @example
+ * ```ts
+ * const event = verifyWebhook(rawBody, req.headers, process.env.LATE_WEBHOOK_SECRET)
+ * ```
+ */
+export const verifyWebhook: typeof Webhook.verifyWebhook = function verifyWebhook(this: unknown, ...args: unknown[]) {
+  return Reflect.apply(webhook().verifyWebhook, this, args)
+} as typeof Webhook.verifyWebhook
+/**
+ * Signs a body as the API signs its deliveries (for tests and local tools). See `signWebhook` in
+ * lib/webhook.ts.
+ * @example
+ * ```ts
+ * const { body, headers } = signWebhook({ event: 'account.connected' }, 'whsec_test_123')
+ * ```
+ */
+export const signWebhook: typeof Webhook.signWebhook = function signWebhook(this: unknown, ...args: unknown[]) {
+  return Reflect.apply(webhook().signWebhook, this, args)
+} as typeof Webhook.signWebhook
+/**
+ * A webhook endpoint handler: verifies, dedupes by event id and calls `onEvent` once per event.
+ * See `createWebhookHandler` in lib/webhook.ts.
+ * @example
+ * ```ts
+ * const handler = createWebhookHandler({ secret, onEvent: (event) => save(event) })
+ * ```
+ */
+export const createWebhookHandler: typeof Webhook.createWebhookHandler = function createWebhookHandler(this: unknown, ...args: unknown[]) {
+  return Reflect.apply(webhook().createWebhookHandler, this, args)
+} as typeof Webhook.createWebhookHandler
+/**
+ * The in-memory store of seen webhook event ids (one process). See `createMemoryEventStore` in
+ * lib/webhook.ts.
+ * @example
+ * ```ts
+ * const store = createMemoryEventStore({ ttlMs: 72 * 3600_000 })
+ * ```
+ */
+export const createMemoryEventStore: typeof Webhook.createMemoryEventStore = function createMemoryEventStore(this: unknown, ...args: unknown[]) {
+  return Reflect.apply(webhook().createMemoryEventStore, this, args)
+} as typeof Webhook.createMemoryEventStore
+/**
+ * A store of seen webhook event ids in Redis, shared by every instance. See
+ * `createRedisEventStore` in lib/redis-store.ts.
+ * @example
+ * ```ts
+ * const store = createRedisEventStore({ url: process.env.REDIS_URL })
+ * ```
+ */
+export const createRedisEventStore: typeof RedisStore.createRedisEventStore = function createRedisEventStore(this: unknown, ...args: unknown[]) {
+  return Reflect.apply(redisStore().createRedisEventStore, this, args)
+} as typeof RedisStore.createRedisEventStore
 export { Paginator } from './lib/pagination.js'
 export { ApiPromise } from './lib/resources/index.js'
 export { fileFromPath, LateFile } from './lib/body.js'
