@@ -8,10 +8,13 @@
 // Both run against `next start` and against the standalone server copied to a clean directory
 // outside the repository and started with `node server.js` (what examples/nextjs/Dockerfile runs).
 // Also: the webhook reached POST /api/late/webhook and was verified; bad signatures get 400; error
-// states of both patterns; and examples/express does the same server side. Run with `npm test -- e2e` (or `npm run test:e2e`).
+// states of both patterns; OpenTelemetry (instrumentation.ts): both servers export to an OTLP/HTTP
+// collector stub on loopback, and a page load's trace holds Next's route span with late-native's
+// CLIENT span under it (the server of the error-state test has no endpoint set and must work all
+// the same); and examples/express does the same server side. Run with `npm test -- e2e` (or `npm run test:e2e`).
 import assert from 'node:assert/strict'
 import { createHmac, randomBytes } from 'node:crypto'
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,6 +31,7 @@ import {
   installExample,
   packLateNative,
   run,
+  startOtlpCollector,
   startProcess,
   waitForHttp,
 } from './lib.mjs'
@@ -229,6 +233,63 @@ async function serverJourney({ context, origin, sim, username, shot, javaScript 
   return accountId
 }
 
+const SPAN_KIND_SERVER = 2
+const SPAN_KIND_CLIENT = 3
+
+/**
+ * Loads /server (its render calls listAccounts) once, marked by a query parameter, then waits for
+ * the collector to have the trace: Next's SERVER span of the request (`GET /server`, the root) and
+ * late-native's CLIENT span of listAccounts under it (parent links followed up to the root), with
+ * the attributes late-native documents.
+ */
+async function checkPageTrace(collector, prefix, origin, sim) {
+  const mark = `otel-${randomBytes(4).toString('hex')}`
+  const res = await fetch(`${origin}/server?${mark}`, { signal: AbortSignal.timeout(20_000) })
+  assert.equal(res.status, 200)
+  await res.text() // the streamed list included: listAccounts has answered
+  const where = `${prefix} (${origin})`
+  const find = () => {
+    const spans = collector.spans(prefix)
+    const route = spans.find((s) => s.kind === SPAN_KIND_SERVER && !s.parentSpanId && String(s.attributes['http.target'] ?? s.attributes['url.path'] ?? '').includes(mark))
+    const inTrace = route ? spans.filter((s) => s.traceId === route.traceId) : []
+    return { spans, route, inTrace, client: inTrace.find((s) => s.attributes['late.operation'] === 'listAccounts') }
+  }
+  const found = await eventually(() => (find().client ? find() : undefined), {
+    timeoutMs: 15_000,
+    what: `the trace of GET /server?${mark} at the collector stub, under ${where}: Next's route span and late-native's listAccounts span`,
+  }).catch((e) => {
+    const { spans, route, inTrace } = find()
+    const show = (list) => list.map((s) => `  ${s.name} [${s.scope}] kind=${s.kind} ${JSON.stringify(s.attributes)}`).join('\n')
+    throw new Error(
+      `${e.message}\n${spans.length} spans exported under ${where}; ` +
+        (route ? `the page's trace has ${inTrace.length}:\n${show(inTrace)}` : `none is the page's route span; the last 10:\n${show(spans.slice(-10))}`),
+    )
+  })
+  const { route, client, inTrace } = found
+  assert.equal(route.name, 'GET /server', `the route span of ${where}`)
+  assert.equal(route.service, 'late-native-example-nextjs')
+
+  // late-native's span: a CLIENT span named after the method and route template, a descendant of the route span.
+  const base = new URL(sim.baseUrl)
+  const template = `${base.pathname.replace(/\/+$/, '')}/v1/accounts` // the base URL's path + the spec's route
+  assert.equal(client.kind, SPAN_KIND_CLIENT, 'late-native\'s span is a CLIENT span')
+  assert.equal(client.name, `GET ${template}`)
+  assert.equal(client.attributes['http.request.method'], 'GET')
+  assert.equal(client.attributes['server.address'], base.hostname)
+  assert.equal(client.attributes['server.port'], Number(base.port))
+  assert.equal(client.attributes['url.template'], template)
+  assert.equal(client.attributes['http.response.status_code'], 200)
+  assert.ok(String(client.attributes['url.full']).startsWith(`${sim.baseUrl}/v1/accounts`), `url.full ${client.attributes['url.full']}`)
+  const byId = new Map(inTrace.map((s) => [s.spanId, s]))
+  const chain = [client.name]
+  for (let s = client; s !== route; ) {
+    s = byId.get(s.parentSpanId)
+    assert.ok(s, `late-native's span must descend from the route span; the chain breaks after ${chain.join(' ← ')} (in ${where})`)
+    chain.push(s.name)
+  }
+  return chain
+}
+
 /** A Chromium profile of its own (removed by `close`). */
 async function launchChromium(label, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), `late-e2e-chromium-${label}-`))
@@ -253,6 +314,8 @@ function copyStandalone() {
   const addon = join(dir, 'node_modules', 'late-native')
   assert.ok(existsSync(join(addon, 'index.js')), 'the standalone output has late-native')
   assert.ok(readdirSync(addon).some((f) => /^late-native\..+\.node$/.test(f)), 'the standalone output has the native addon (.node)')
+  // late-native requires the API at run time (an optional peer dependency): the trace must keep it.
+  assert.ok(existsSync(join(dir, 'node_modules', '@opentelemetry', 'api', 'package.json')), 'the standalone output has @opentelemetry/api for late-native')
   return dir
 }
 
@@ -270,9 +333,11 @@ describe('examples/nextjs in Chromium', { timeout: 1_200_000, skip: noChromium }
   let standaloneOrigin
   let browser
   let accountId
+  let collector
 
   before(async () => {
     sim = await startSimulator()
+    collector = await startOtlpCollector()
     appOrigin = `http://127.0.0.1:${await freePort()}`
     standaloneOrigin = `http://127.0.0.1:${await freePort()}`
     const late = new LateClient({ apiKey: sim.apiKey, baseUrl: sim.baseUrl, maxRetries: 0 })
@@ -287,11 +352,17 @@ describe('examples/nextjs in Chromium', { timeout: 1_200_000, skip: noChromium }
       await time('next build', () => run('next-build', process.execPath, ['node_modules/next/dist/bin/next', 'build'], { cwd: NEXT_DIR, timeoutMs: 600_000 }))
     }
     const env = childEnv({ LATE_API_KEY: sim.apiKey, LATE_BASE_URL: sim.baseUrl, LATE_WEBHOOK_SECRET: webhookSecret, NODE_ENV: 'production' })
-    app = startProcess('next-start', process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', new URL(appOrigin).port], { cwd: NEXT_DIR, env })
+    // Traces of each server go to the collector stub under a path of their own, as JSON, in
+    // batches sent every 200 ms (instead of 5 s).
+    const otel = (prefix) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: `${collector.url}${prefix}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '200' })
+    app = startProcess('next-start', process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', new URL(appOrigin).port], {
+      cwd: NEXT_DIR,
+      env: { ...env, ...otel('/next-start') },
+    })
     standaloneDir = copyStandalone()
     standalone = startProcess('next-standalone', process.execPath, ['server.js'], {
       cwd: standaloneDir,
-      env: { ...env, HOSTNAME: '127.0.0.1', PORT: new URL(standaloneOrigin).port },
+      env: { ...env, ...otel('/standalone'), HOSTNAME: '127.0.0.1', PORT: new URL(standaloneOrigin).port },
     })
     await time('next start', () => waitForHttp(`${appOrigin}/`, { proc: app, timeoutMs: 60_000 }))
     await time('standalone start', () => waitForHttp(`${standaloneOrigin}/`, { proc: standalone, timeoutMs: 60_000 }))
@@ -303,6 +374,7 @@ describe('examples/nextjs in Chromium', { timeout: 1_200_000, skip: noChromium }
     await app?.stop()
     await standalone?.stop()
     await sim?.close()
+    await collector?.close()
     if (standaloneDir) rmSync(standaloneDir, { recursive: true, force: true })
   })
 
@@ -331,6 +403,15 @@ describe('examples/nextjs in Chromium', { timeout: 1_200_000, skip: noChromium }
 
   test('server-rendered (/server): Suspense fallback, then the Server Component list; the Server Action connects', { timeout: 120_000 }, async () => {
     await serverJourney({ context: browser.context, origin: appOrigin, sim, username: `${username}_sc`, shot: 'nextjs-server' })
+  })
+
+  test('OpenTelemetry (instrumentation.ts): a page load is one trace, Next\'s route span with late-native\'s listAccounts span under it; next start and standalone', { timeout: 60_000 }, async (t) => {
+    for (const [prefix, origin] of [['/next-start', appOrigin], ['/standalone', standaloneOrigin]]) {
+      const chain = await checkPageTrace(collector, prefix, origin, sim)
+      t.diagnostic(`${prefix}: ${chain.join(' ← ')}`)
+      writeFileSync(join(OUT, `otel-spans${prefix.replace('/', '-')}.json`), JSON.stringify(collector.spans(prefix), null, 1))
+    }
+    assert.equal(collector.rejected, 0, 'everything exported was OTLP/HTTP JSON to /v1/traces')
   })
 
   test('the Server Action works with JavaScript disabled', { timeout: 120_000 }, async () => {

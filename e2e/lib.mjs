@@ -3,10 +3,12 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, copyFileSync, mkdtempSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gunzipSync } from 'node:zlib'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const OUT = join(ROOT, 'e2e', 'out')
@@ -223,4 +225,77 @@ export async function installExample(exampleDir, tarball, name) {
     }
   }
   return result
+}
+
+/**
+ * A stand-in for an OpenTelemetry collector on 127.0.0.1: answers every `POST …/v1/traces` of
+ * OTLP/HTTP with JSON encoding (`OTEL_EXPORTER_OTLP_PROTOCOL=http/json`) and records the spans.
+ * `spans(prefix)` lists the spans posted under the path `prefix` (so several servers can share
+ * one stub, each with its own `OTEL_EXPORTER_OTLP_ENDPOINT=<url><prefix>`), flattened to
+ * `{ name, kind, traceId, spanId, parentSpanId, attributes: { key: value }, service }`.
+ * Protobuf bodies are answered 415 and counted in `rejected`.
+ */
+export async function startOtlpCollector() {
+  const posts = []
+  let rejected = 0
+  const server = createHttpServer((req, res) => {
+    const chunks = []
+    req.on('data', (c) => chunks.push(c))
+    req.on('end', () => {
+      let body = Buffer.concat(chunks)
+      if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body)
+      if (req.method !== 'POST' || !req.url.endsWith('/v1/traces') || !String(req.headers['content-type']).startsWith('application/json')) {
+        rejected++
+        res.writeHead(415).end()
+        return
+      }
+      try {
+        posts.push({ path: req.url, body: JSON.parse(body.toString('utf8')) })
+      } catch {
+        rejected++
+        res.writeHead(400).end()
+        return
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+    })
+  })
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const attrValue = (v) => v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : v.boolValue ?? v.doubleValue ?? v.arrayValue ?? v.kvlistValue)
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    get rejected() {
+      return rejected
+    },
+    spans(prefix = '') {
+      const out = []
+      for (const { path, body } of posts) {
+        if (!path.startsWith(`${prefix}/`)) continue
+        for (const rs of body.resourceSpans ?? []) {
+          const service = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue
+          for (const ss of rs.scopeSpans ?? []) {
+            for (const s of ss.spans ?? []) {
+              out.push({
+                name: s.name,
+                kind: s.kind,
+                traceId: s.traceId,
+                spanId: s.spanId,
+                parentSpanId: s.parentSpanId || undefined,
+                attributes: Object.fromEntries((s.attributes ?? []).map((a) => [a.key, attrValue(a.value ?? {})])),
+                scope: ss.scope?.name,
+                service,
+              })
+            }
+          }
+        }
+      }
+      return out
+    },
+    close() {
+      server.closeAllConnections()
+      return new Promise((resolve) => server.close(resolve))
+    },
+  }
 }
