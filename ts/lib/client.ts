@@ -1062,11 +1062,14 @@ export class LateClient {
       extra: connectExtra(checked),
     }
     const call = callOptions(options)
-    const text = await invoke(call, (o, token) => this.#native.connect(platform, p, o, token), undefined, {
-      telemetry: this.#channel.telemetry,
-      method: 'GET',
-      path: `/v1/connect/${encodeURIComponent(platform)}`,
-    })
+    const text = await invoke(
+      call,
+      (o, token) => this.#native.connect(platform, p, o, token),
+      undefined,
+      this.#channel.telemetry,
+      'GET',
+      `/v1/connect/${encodeURIComponent(platform)}`,
+    )
     return JSON.parse(text)
   }
 
@@ -1093,7 +1096,7 @@ export class LateClient {
     // names `options.deadlineMs`) before anything is sent; a later page's is valid by then.
     const started = Date.now()
     const nativeClient = this.#native
-    const traced = { telemetry: this.#channel.telemetry, method: 'GET', path: '/v1/accounts' }
+    const telemetry = this.#channel.telemetry
     const fetchPage = (next: NativeNextPage | undefined) =>
       streamedPage(
         nativeClient,
@@ -1102,7 +1105,9 @@ export class LateClient {
             next === undefined ? call : deadlineLeft(call, started),
             (o, token) => nativeClient.accountsPage(p, next, o, token, id),
             undefined,
-            traced,
+            telemetry,
+            'GET',
+            '/v1/accounts',
           ),
         this.#options.apiKey,
       )
@@ -1122,7 +1127,7 @@ export class LateClient {
   async defaultProfileId(options?: RequestOptions): Promise<Profile['_id'] & string> {
     LateClient.#own(this, 'defaultProfileId')
     const call = callOptions(options)
-    return invoke(call, (o, token) => this.#native.defaultProfileId(o, token), undefined, { telemetry: this.#channel.telemetry, method: 'GET', path: '/v1/profiles' })
+    return invoke(call, (o, token) => this.#native.defaultProfileId(o, token), undefined, this.#channel.telemetry, 'GET', '/v1/profiles')
   }
 
   /**

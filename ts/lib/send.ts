@@ -229,7 +229,7 @@ async function dispatch(
   // `options.idempotencyKey`, else an `Idempotency-Key` header, else one of its own where the
   // API dedupes by it (policy/replay.rs); the error or the response says which key was sent.
   const { engine } = channel
-  const res = await invoke(call, (o, token) => engine.request(req, o, token), undefined, { telemetry: channel.telemetry, method, path })
+  const res = await invoke(call, (o, token) => engine.request(req, o, token), undefined, channel.telemetry, method, path)
   const result: WithResponse<unknown> = {
     data: binary ? res.bytes : raw ? undefined : parseBody(res, channel.secret),
     status: res.status,

@@ -215,20 +215,16 @@ export function invoke<T>(
   call: Call,
   fn: (options: CallOptions | undefined, token: CancelToken | undefined) => Promise<T>,
   token?: CancelToken,
-  traced?: Traced,
+  telemetry?: Telemetry,
+  method?: string,
+  path?: string,
 ): Promise<T> {
-  if (traced === undefined) return invokeNow(call, fn, token)
-  return traced.telemetry.run(traced.method, traced.path, call.native, (native) => invokeNow(native === call.native ? call : { ...call, native }, fn, token))
-}
-
-/**
- * What names a call to its client's telemetry (lib/telemetry/): the client's {@link Telemetry},
- * and the call's method and path (below the base URL, without the query).
- */
-export interface Traced {
-  telemetry: Telemetry
-  method: string
-  path: string
+  const listening = telemetry !== undefined ? telemetry.listening() : undefined
+  if (listening === undefined) return invokeNow(call, fn, token)
+  // Something listens (lib/telemetry/): the call runs traced, named by `method` and `path`.
+  return (telemetry as Telemetry).run(listening, method ?? '', path ?? '', call.native, (native) =>
+    invokeNow(native === call.native ? call : { ...call, native }, fn, token),
+  )
 }
 
 async function invokeNow<T>(

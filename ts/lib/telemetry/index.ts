@@ -84,6 +84,12 @@ export class TraceFamily {
   }
 }
 
+/** What listens to a call: OpenTelemetry (spans, the histogram) and whether the call channel has subscribers. */
+export interface Listening {
+  otel: Otel | undefined
+  onCall: boolean
+}
+
 /** A client's telemetry (see the module's comment). */
 export class Telemetry {
   readonly #enabled: boolean
@@ -107,11 +113,20 @@ export class Telemetry {
   }
 
   /**
-   * Runs `run(options)` for a call of `method` on `path`: traced (with `trace` in the native
-   * options) when something listens, else as it is.
+   * What listens to this client's calls right now, or undefined when nothing does (or
+   * `telemetry` is `false`): then the call takes the untraced path, with nothing allocated.
    */
-  run<T>(method: string, path: string, options: CallOptions | undefined, run: (options: CallOptions | undefined) => Promise<T>): Promise<T> {
-    if (!this.#enabled) return run(options)
+  listening(): Listening | undefined {
+    if (!this.#enabled) return undefined
+    try {
+      return this.#listening()
+    } catch {
+      // A provider or registry that throws never fails a call: the call goes untraced.
+      return undefined
+    }
+  }
+
+  #listening(): Listening | undefined {
     const o = otel()
     const loaded = o.loadApi()
     const traceSpans = loaded !== undefined && o.tracing(loaded)
@@ -121,15 +136,23 @@ export class Telemetry {
       histogram = this.#histograms.current(loaded.api)
     }
     const onCall = callTraced()
-    if (!traceSpans && !histogram && !onCall && !attemptsTraced()) return run(options)
+    if (!traceSpans && !histogram && !onCall && !attemptsTraced()) return undefined
     let tracedOtel: Otel | undefined
     if (loaded !== undefined && (traceSpans || histogram)) {
       const api = loaded.api
       if (traceSpans && this.#tracer === undefined) this.#tracer = api.trace.getTracer(this.#tracerName, version())
       tracedOtel = { api, tracer: traceSpans ? this.#tracer : undefined, histogram, parent: api.context.active() }
     }
+    return { otel: tracedOtel, onCall }
+  }
+
+  /**
+   * Runs `run(options)` traced, for a call of `method` on `path` that `listening` (this client's
+   * {@link Telemetry.listening}, just taken) says is listened to: `trace` in the native options.
+   */
+  run<T>(listening: Listening, method: string, path: string, options: CallOptions | undefined, run: (options: CallOptions | undefined) => Promise<T>): Promise<T> {
     const message: CallMessage = { method, path }
-    const trace = new (callTrace().CallTrace)(message, this.#origin, tracedOtel, templateOf)
+    const trace = new (callTrace().CallTrace)(message, this.#origin, listening.otel, templateOf)
     const family = this.#family
     const id = family.add(trace)
     const traced = { ...options, trace: id }
@@ -148,7 +171,7 @@ export class Telemetry {
           throw error
         },
       )
-    const callChannel = onCall ? channels().callChannel : undefined
+    const callChannel = listening.onCall ? channels().callChannel : undefined
     if (callChannel !== undefined) return callChannel.tracePromise(go, message)
     return go()
   }
