@@ -14,12 +14,12 @@ const require = createRequire(import.meta.url)
 const api = require('@opentelemetry/api')
 const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base')
 const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks')
-const { W3CTraceContextPropagator } = require('@opentelemetry/core')
+const { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core')
 const { MeterProvider, MetricReader } = require('@opentelemetry/sdk-metrics')
 
 const exporter = new InMemorySpanExporter()
 api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
-api.propagation.setGlobalPropagator(new W3CTraceContextPropagator())
+api.propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }))
 api.trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }))
 class Reader extends MetricReader {
   async onForceFlush() {}
@@ -376,4 +376,28 @@ test('in worker threads: each thread’s calls are spans of its own provider, un
     assert.deepEqual(parseTraceparent(request.headers.traceparent), { traceId: r.trace, spanId: r.span })
   }
   assert.notEqual(results[0].trace, results[1].trace)
+})
+
+test('whatever the registered propagator writes goes with each attempt: tracestate and baggage too', async (t) => {
+  exporter.reset()
+  const mock = await startMockApi({ 'GET /v1/profiles': { body: PROFILES } })
+  t.after(() => mock.close())
+  const late = new LateClient({ apiKey: KEY, baseUrl: mock.baseUrl })
+  // A remote parent with a tracestate, and baggage, as an incoming request would give.
+  let ctx = api.trace.setSpanContext(api.context.active(), {
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: 'b7ad6b7169203331',
+    traceFlags: 1,
+    isRemote: true,
+  })
+  const { TraceState } = require('@opentelemetry/core')
+  ctx = api.trace.setSpanContext(ctx, { ...api.trace.getSpanContext(ctx), traceState: new TraceState('vendor=abc') })
+  ctx = api.propagation.setBaggage(ctx, api.propagation.createBaggage({ tenant: { value: 'acme' } }))
+  await api.context.with(ctx, () => late.request('GET /v1/profiles'))
+  const [s] = clientSpans()
+  const headers = mock.requests[0].headers
+  assert.deepEqual(parseTraceparent(headers.traceparent), { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: s.spanContext().spanId })
+  assert.equal(parentOf(s), 'b7ad6b7169203331')
+  assert.equal(headers.tracestate, 'vendor=abc')
+  assert.equal(headers.baggage, 'tenant=acme')
 })
