@@ -172,29 +172,47 @@ export interface CallOptions {
   trace?: number
 }
 
-/** Client settings, fully resolved by the facade (env defaults applied). */
+/**
+ * Client settings, fully resolved by the facade (env defaults applied). The docs of the fields a
+ * caller sets are the ones `LateClientOptions` shows (it takes these fields from here).
+ */
 export interface ClientOptions {
-  /** API key (`Authorization: Bearer`). Never returned, logged or shown. */
+  /**
+   * API key (`sk_…`). Default: env `LATE_API_KEY`, then `ZERNIO_API_KEY`. Never shown in
+   * errors, logs or `inspect`.
+   */
   apiKey: string
-  /** Base URL, e.g. `https://zernio.com/api`. */
+  /** Default: env `LATE_BASE_URL`, then `ZERNIO_BASE_URL`, then `'https://zernio.com/api'`. */
   baseUrl: string
-  /** Per-attempt timeout in ms. */
+  /** Timeout of each attempt in ms (connect, headers and body). Default 60 000. */
   timeoutMs?: number
   /**
-   * Retries after the first attempt (an integer from 0 to 1000; a JS number, so that any
-   * value reaches the range check).
+   * Retries after the first attempt (connection errors, timeouts, 408, 429, 5xx) — only where a
+   * resend cannot repeat an action: `GET`/`PUT`/`DELETE`, the operations the API dedupes by
+   * `Idempotency-Key`, and any failure that proves nothing was done (see the README's
+   * reliability section and the per-call `replaySafe`). An integer from 0 to 1000. Default 2.
    */
   maxRetries?: number
-  /** Cap on one wait between attempts, in ms. */
+  /**
+   * Longest wait between two attempts, in ms: caps the client's own backoff; a server asking
+   * for longer (`Retry-After`) fails the call at once with `retryAfterMs` set. Default 60 000.
+   */
   maxRetryWaitMs?: number
   /**
-   * Bound on the wait for a slot of the team's rate limit, in ms, or `Infinity` (default
-   * 300000).
+   * Longest wait for a slot of the team's rate limit (pacing), in ms, before anything is sent;
+   * a slot further away fails the call at once with a `RateLimitError` whose `retryAfterMs`
+   * says when. `Infinity`: wait as long as it takes (a batch job). The per-attempt `timeoutMs`
+   * starts once the slot is granted. Default 300 000 (five of the API's one-minute windows).
    */
   maxQueueWaitMs?: number
-  /** Headers sent on every request. */
+  /**
+   * Headers sent with every request. `Authorization` and the headers that frame the message or
+   * the connection (`content-length`, `transfer-encoding`, `host`, `connection`, `keep-alive`,
+   * `te`, `trailer`, `upgrade`, `expect`, `proxy-connection`) are refused
+   * (`LateValidationError`).
+   */
   defaultHeaders?: Record<string, string>
-  /** Largest accepted response body (decoded), in bytes. */
+  /** Largest response body accepted, in bytes, after decompression. Default 64 MiB. */
   maxResponseBytes?: number
   /** Extra trusted CA certificates (PEM texts) from the `ca` option. */
   ca?: Array<string>
@@ -204,7 +222,10 @@ export interface ClientOptions {
   proxyUrl?: string
   /** No proxy at all, whatever the environment says. */
   proxyDisabled?: boolean
-  /** Whether HTTP/2 may be negotiated (default true). */
+  /**
+   * Negotiate HTTP/2 on https (ALPN, falling back to HTTP/1.1). Default `true`; `false`
+   * forces HTTP/1.1.
+   */
   http2?: boolean
   /** Pacing under the team's rate limit (on by default). */
   rateLimit?: RateLimitOptions

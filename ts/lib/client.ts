@@ -84,48 +84,22 @@ type NativeClientOptions = Pick<
 
 /**
  * Options of {@link LateClient}. Every field is optional; see each default. The numbers, the
- * key, the base URL, the headers and `http2` are the native layer's (`ClientOptions`, whose
- * range checks name the option in a LateValidationError).
+ * key, the base URL, the headers and `http2` are the native layer's, with their docs
+ * (`ClientOptions` of native.d.ts, written from src/options.rs; its range checks name the option
+ * in a LateValidationError); the others are the facade's.
  *
  * @example
  * ```ts
  * const late = new LateClient({ apiKey: process.env.LATE_API_KEY, timeoutMs: 10_000, maxRetries: 2 })
  * ```
  */
-export interface LateClientOptions extends Partial<NativeClientOptions> {
-  /** API key (`sk_…`). Default: env `LATE_API_KEY`, then `ZERNIO_API_KEY`. Never shown in errors, logs or `inspect`. */
-  apiKey?: string
-  /** Default: env `LATE_BASE_URL`, then `ZERNIO_BASE_URL`, then `'https://zernio.com/api'`. */
-  baseUrl?: string
-  /** Timeout of each attempt in ms (connect, headers and body). Default 60 000. */
-  timeoutMs?: number
-  /**
-   * Retries after the first attempt (connection errors, timeouts, 408, 429, 5xx) — only where a
-   * resend cannot repeat an action: `GET`/`PUT`/`DELETE`, the operations the API dedupes by
-   * `Idempotency-Key`, and any failure that proves nothing was done (see the README's
-   * reliability section and {@link RequestOptions.replaySafe}). Default 2.
-   */
-  maxRetries?: number
-  /**
-   * Longest wait between two attempts, in ms: caps the client's own backoff; a server asking for
-   * longer (`Retry-After`) fails the call at once with `retryAfterMs` set. Default 60 000.
-   */
-  maxRetryWaitMs?: number
-  /**
-   * Longest wait for a slot of the team's rate limit (pacing), in ms, before anything is sent; a
-   * slot further away fails the call at once with a {@link RateLimitError} whose `retryAfterMs`
-   * says when. `Infinity`: wait as long as it takes (a batch job). The per-attempt `timeoutMs`
-   * starts once the slot is granted. Default 300 000 (five of the API's one-minute windows).
-   */
-  maxQueueWaitMs?: number
-  /**
-   * Headers sent with every request. `Authorization` and the headers that frame the message or
-   * the connection (`content-length`, `transfer-encoding`, `host`, `connection`, `keep-alive`,
-   * `te`, `trailer`, `upgrade`, `expect`, `proxy-connection`) are refused ({@link LateValidationError}).
-   */
-  defaultHeaders?: Record<string, string>
-  /** Largest response body accepted, in bytes, after decompression. Default 64 MiB. */
-  maxResponseBytes?: number
+export interface LateClientOptions
+  extends Partial<
+    Pick<
+      NativeClientOptions,
+      'apiKey' | 'baseUrl' | 'timeoutMs' | 'maxRetries' | 'maxRetryWaitMs' | 'maxQueueWaitMs' | 'defaultHeaders' | 'maxResponseBytes' | 'http2'
+    >
+  > {
   /**
    * Extra trusted CA certificates (PEM text or Buffer, one or many), **added** to the platform's
    * trust store and to `NODE_EXTRA_CA_CERTS` — for a corporate TLS proxy or a private CA.
@@ -141,8 +115,6 @@ export interface LateClientOptions extends Partial<NativeClientOptions> {
    * environment's `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and `NO_PROXY`.
    */
   proxy?: string | URL | false
-  /** Negotiate HTTP/2 on https (ALPN, falling back to HTTP/1.1). Default `true`; `false` forces HTTP/1.1. */
-  http2?: boolean
   /** Where log lines go: any object with `debug`, `info`, `warn` and `error` (console, pino, winston). Default `console`. */
   logger?: LateLogger
   /**
