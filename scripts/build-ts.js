@@ -2,7 +2,8 @@
 'use strict'
 // Compiles the facade: every ts/**/*.ts (and .mts) becomes the package file at the same path
 // without the ts/ prefix (ts/lib/x.ts → lib/x.js + lib/x.d.ts; ts/index.mts → index.mjs +
-// index.d.mts), written by tsc with tsconfig.json. Run by `npm install` (prepare) and by
+// index.d.mts), written by the TypeScript compiler with tsconfig.json: declarations with their
+// doc comments, code without comments. Run by `npm install` (prepare) and by
 // `npm test` after the native build. The outputs are never committed: each must be ignored by
 // .gitignore (checked here), and each gets a first line saying where it comes from.
 //
@@ -58,18 +59,46 @@ if (fs.existsSync(path.join(root, '.git'))) {
 }
 
 
-const tsc = require.resolve('typescript/bin/tsc', { paths: [root] })
+const ts = require(require.resolve('typescript', { paths: [root] }))
 const started = Date.now()
+
+/**
+ * Compiles with tsconfig.json into `outDir`: the declarations with their doc comments (they are
+ * the package's documentation), the code without comments (less source for Node to read and
+ * compile at every `require`). One type check; false when it found errors (printed).
+ */
+function compile(outDir) {
+  const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => report([d]) }
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), { outDir }, host)
+  if (!config || config.errors.length) return report(config ? config.errors : []), false
+  const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, projectReferences: config.projectReferences })
+  const diagnostics = ts.getPreEmitDiagnostics(program)
+  if (diagnostics.length) return report(diagnostics), false
+  program.emit(undefined, undefined, undefined, true)
+  const code = ts.createProgram({
+    rootNames: config.fileNames,
+    options: { ...config.options, declaration: false, removeComments: true },
+    oldProgram: program,
+  })
+  const emitted = code.emit()
+  if (emitted.diagnostics.length) return report(emitted.diagnostics), false
+  return true
+}
+
+function report(diagnostics) {
+  const format = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }
+  if (diagnostics.length) process.stderr.write(ts.formatDiagnosticsWithColorAndContext(diagnostics, format))
+}
 
 // tsc writes into a scratch folder; each file then replaces the one in place by a rename, so a
 // process loading the package meanwhile (a test beside `npm pack`, which runs this through
 // prepare) sees the old file or the new one, never none.
 const scratch = fs.mkdtempSync(path.join(root, '.build-ts-'))
 try {
-  const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json'), '--outDir', scratch], { cwd: root, stdio: 'inherit' })
-  if (r.status !== 0) {
+  if (!compile(scratch)) {
     console.error('build-ts: tsc failed')
-    process.exit(r.status || 1)
+    process.exitCode = 1
+    return
   }
   for (const { rel, out } of all) {
     for (const f of out) {
