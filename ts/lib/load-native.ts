@@ -13,7 +13,8 @@
  * native.countPemCertificates(pem, 'ca')
  */
 
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 /** The binding napi-rs generates: its types are native.d.ts'. */
 type Native = typeof import('../native.js')
@@ -149,6 +150,19 @@ function nativeLoadError(cause: unknown, platform: string = currentPlatform()): 
 }
 
 function loadNative(): Native {
+  // The binary beside native.js for this platform, which native.js tries first, loaded without
+  // compiling native.js's loader for every other platform (2 ms of every `require`). An
+  // override, a platform package or a binary that fails to load: native.js does it, and reports.
+  if (!process.env.NAPI_RS_NATIVE_LIBRARY_PATH && !process.env.NAPI_RS_FORCE_WASI) {
+    const local = join(__dirname, '..', `${BINARY_NAME}.${currentPlatform()}.node`)
+    if (existsSync(local)) {
+      try {
+        return require(local) as Native
+      } catch {
+        // native.js tries it again and says why it failed
+      }
+    }
+  }
   try {
     return require('../native.js') as Native
   } catch (err) {
