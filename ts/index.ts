@@ -17,7 +17,7 @@ import { getDefaultClient } from './lib/client.js'
 import type { ConnectInstagramParams, ConnectResult, ListAccountsParams } from './lib/client.js'
 import type { RequestOptions } from './lib/transport.js'
 import type { SocialAccount } from './types/index.js'
-import { lazy } from './lib/lazy.js'
+import { deferred, lazy } from './lib/lazy.js'
 import type * as Callback from './lib/callback.js'
 import type * as Webhook from './lib/webhook.js'
 import type * as RedisStore from './lib/redis-store.js'
@@ -54,8 +54,8 @@ export const listAccounts = async function listAccounts(params?: ListAccountsPar
 }
 
 // The webhook, event-store and callback helpers load on first use (a third of the facade's
-// code that a process calling the API never runs): each export is a function that loads its
-// module once and calls the real one, with the real one's type.
+// code that a process calling the API never runs): each export is `deferred` (lib/lazy.ts), a
+// function that loads its module once and calls the real one, with the real one's type.
 const callback = lazy(() => require('./lib/callback.js') as typeof Callback)
 const webhook = lazy(() => require('./lib/webhook.js') as typeof Webhook)
 const redisStore = lazy(() => require('./lib/redis-store.js') as typeof RedisStore)
@@ -68,9 +68,7 @@ const redisStore = lazy(() => require('./lib/redis-store.js') as typeof RedisSto
  * const result = parseConnectCallback(new URL(req.url).searchParams)
  * ```
  */
-export const parseConnectCallback: typeof Callback.parseConnectCallback = function parseConnectCallback(this: unknown, ...args: unknown[]) {
-  return Reflect.apply(callback().parseConnectCallback, this, args)
-}
+export const parseConnectCallback = deferred(callback, 'parseConnectCallback')
 /**
  * Verifies a webhook delivery's signature (HMAC-SHA256 of the raw body) in constant time. See
  * `verifyWebhook` in lib/webhook.ts.
@@ -79,9 +77,7 @@ export const parseConnectCallback: typeof Callback.parseConnectCallback = functi
  * const event = verifyWebhook(rawBody, req.headers, process.env.LATE_WEBHOOK_SECRET)
  * ```
  */
-export const verifyWebhook: typeof Webhook.verifyWebhook = function verifyWebhook(this: unknown, ...args: unknown[]) {
-  return Reflect.apply(webhook().verifyWebhook, this, args)
-} as typeof Webhook.verifyWebhook
+export const verifyWebhook = deferred(webhook, 'verifyWebhook')
 /**
  * Signs a body as the API signs its deliveries (for tests and local tools). See `signWebhook` in
  * lib/webhook.ts.
@@ -90,9 +86,7 @@ export const verifyWebhook: typeof Webhook.verifyWebhook = function verifyWebhoo
  * const { body, headers } = signWebhook({ event: 'account.connected' }, 'whsec_test_123')
  * ```
  */
-export const signWebhook: typeof Webhook.signWebhook = function signWebhook(this: unknown, ...args: unknown[]) {
-  return Reflect.apply(webhook().signWebhook, this, args)
-} as typeof Webhook.signWebhook
+export const signWebhook = deferred(webhook, 'signWebhook')
 /**
  * A webhook endpoint handler: verifies, dedupes by event id and calls `onEvent` once per event.
  * See `createWebhookHandler` in lib/webhook.ts.
@@ -101,9 +95,7 @@ export const signWebhook: typeof Webhook.signWebhook = function signWebhook(this
  * const handler = createWebhookHandler({ secret, onEvent: (event) => save(event) })
  * ```
  */
-export const createWebhookHandler: typeof Webhook.createWebhookHandler = function createWebhookHandler(this: unknown, ...args: unknown[]) {
-  return Reflect.apply(webhook().createWebhookHandler, this, args)
-} as typeof Webhook.createWebhookHandler
+export const createWebhookHandler = deferred(webhook, 'createWebhookHandler')
 /**
  * The in-memory store of seen webhook event ids (one process). See `createMemoryEventStore` in
  * lib/webhook.ts.
@@ -112,9 +104,7 @@ export const createWebhookHandler: typeof Webhook.createWebhookHandler = functio
  * const store = createMemoryEventStore({ ttlMs: 72 * 3600_000 })
  * ```
  */
-export const createMemoryEventStore: typeof Webhook.createMemoryEventStore = function createMemoryEventStore(this: unknown, ...args: unknown[]) {
-  return Reflect.apply(webhook().createMemoryEventStore, this, args)
-} as typeof Webhook.createMemoryEventStore
+export const createMemoryEventStore = deferred(webhook, 'createMemoryEventStore')
 /**
  * A store of seen webhook event ids in Redis, shared by every instance. See
  * `createRedisEventStore` in lib/redis-store.ts.
@@ -123,9 +113,7 @@ export const createMemoryEventStore: typeof Webhook.createMemoryEventStore = fun
  * const store = createRedisEventStore({ url: process.env.REDIS_URL })
  * ```
  */
-export const createRedisEventStore: typeof RedisStore.createRedisEventStore = function createRedisEventStore(this: unknown, ...args: unknown[]) {
-  return Reflect.apply(redisStore().createRedisEventStore, this, args)
-} as typeof RedisStore.createRedisEventStore
+export const createRedisEventStore = deferred(redisStore, 'createRedisEventStore')
 export { Paginator } from './lib/pagination.js'
 export { ApiPromise } from './lib/resources/index.js'
 export { fileFromPath, LateFile } from './lib/body.js'

@@ -14,3 +14,20 @@ export function lazy<T>(load: () => T): () => T {
     return value
   }
 }
+
+/**
+ * `deferred(load, name)`: a function named `name` that calls `load()[name]` with its `this` and
+ * arguments — the module loads on the first call, not when the function is exported. Typed as
+ * the function it stands for.
+ * @example
+ * const verifyWebhook = deferred(lazy(() => require('./webhook.js') as typeof Webhook), 'verifyWebhook')
+ */
+export function deferred<M, K extends keyof M & string>(load: () => M, name: K): M[K] {
+  const named = {
+    [name](this: unknown, ...args: unknown[]): unknown {
+      return Reflect.apply(load()[name] as (...a: unknown[]) => unknown, this, args)
+    },
+  }
+  // The method has the name and the behaviour of M[K]; its declared type is the generic one.
+  return named[name] as unknown as M[K]
+}
