@@ -129,11 +129,11 @@ export class CallTrace {
       const m: AttemptErrorMessage = { ...base, error: errorType as string, durationMs: record.durationMs, retryInMs: record.retryInMs ?? undefined }
       attemptError.publish(m)
     }
-    this.#close(current, status, record, errorType, record.durationMs / 1000)
+    this.#close(current, status, record, errorType)
   }
 
   /** Ends the span and records the duration of `current`. */
-  #close(current: Current, status: number | undefined, record: NativeAttempt | undefined, errorType: string | undefined, seconds?: number): void {
+  #close(current: Current, status: number | undefined, record: NativeAttempt | undefined, errorType: string | undefined): void {
     const otel = this.#otel
     if (!otel) return
     const attributes = current.attributes
@@ -150,7 +150,8 @@ export class CallTrace {
       if (errorType !== undefined) span.setStatus({ code: otel.api.SpanStatusCode.ERROR })
       span.end()
     }
-    if (otel.histogram) otel.histogram.record(seconds ?? (performance.now() - current.started) / 1000, attributes)
+    // The attempt's own duration when the core measured it; else (stopped without news) until now.
+    if (otel.histogram) otel.histogram.record((record ? record.durationMs : performance.now() - current.started) / 1000, attributes)
   }
 
   /**
