@@ -384,14 +384,14 @@ test('whatever the registered propagator writes goes with each attempt: tracesta
   t.after(() => mock.close())
   const late = new LateClient({ apiKey: KEY, baseUrl: mock.baseUrl })
   // A remote parent with a tracestate, and baggage, as an incoming request would give.
+  const { TraceState } = require('@opentelemetry/core')
   let ctx = api.trace.setSpanContext(api.context.active(), {
     traceId: '0af7651916cd43dd8448eb211c80319c',
     spanId: 'b7ad6b7169203331',
     traceFlags: 1,
     isRemote: true,
+    traceState: new TraceState('vendor=abc'),
   })
-  const { TraceState } = require('@opentelemetry/core')
-  ctx = api.trace.setSpanContext(ctx, { ...api.trace.getSpanContext(ctx), traceState: new TraceState('vendor=abc') })
   ctx = api.propagation.setBaggage(ctx, api.propagation.createBaggage({ tenant: { value: 'acme' } }))
   await api.context.with(ctx, () => late.request('GET /v1/profiles'))
   const [s] = clientSpans()
