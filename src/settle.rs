@@ -68,6 +68,9 @@ where
         channel,
         deferred: Some(Deferred(deferred)),
     };
+    // Boxed here, once: a call's future is several KB, and each layer of the spawn below would
+    // otherwise move it by value (memcpy) again.
+    let future = Box::pin(future);
     napi::bindgen_prelude::spawn(async move {
         let settle: Settle = match AssertUnwindSafe(future).catch_unwind().await {
             // SAFETY (the closure): it runs on the JS thread with the env's live `env`.
