@@ -269,7 +269,7 @@ function summarize(raw, meta, subjects, p) {
       "The official SDK has no webhook verifier: that row's anchor is node:crypto by hand.",
   )
   md.push(`Wire ceiling (native keep-alive load generator, 1 thread, c=50, same server for all): ${fmt.int(wireCeiling(raw))} req/s`)
-  if (raw.import) md.push(`Bare \`node -e 0\` (what import time is measured over): ${fmt.ms(median(raw.import.bare.map((x) => x.ms)))} ms, median of ${raw.import.bare.length} runs`)
+  if (raw.import) md.push(`Bare \`node -e 0\` (what import time is measured over): ${fmt.ms(median(raw.import.bare.map((x) => x.ms)))} ms, median of ${raw.import.bare.length} runs; import runs without NODE_EXTRA_CA_CERTS (bench/loopback.mjs IMPORT_ENV)`)
   for (const [name, side] of [['current', current], ['reference', reference]]) {
     const s = side.size
     if (s) md.push(`Addon (${name}) ${s.file}: ${(s.bytes / 1024 / 1024).toFixed(2)} MiB${s.strippedBytes !== undefined ? `, ${(s.strippedBytes / 1024 / 1024).toFixed(2)} MiB after strip --strip-all` : ''}`)
